@@ -1,0 +1,45 @@
+"""The `cchc` command line: one group, one module per command group under cchc.commands."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from cchc.commands import crawl, demo, extract, search, sources, stats
+from cchc.errors import user_errors
+
+logger = logging.getLogger(__name__)
+
+
+class _Cli(click.Group):
+    """Turns the project's errors into one line on stderr and a non-zero exit code."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        with user_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="cchc-monitor")
+def cli(verbose: int) -> None:
+    """Watch Nghệ An's news channels for administrative-reform (CCHC) coverage.
+
+    \b
+    Examples:
+      cchc demo                                  # crawl the bundled mirrors into data/demo.db
+      cchc search "cai cach hanh chinh" --store sqlite:///data/demo.db
+      cchc stats --json
+    """
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+for command in (demo.demo, crawl.crawl, extract.extract, search.search, stats.stats, sources.sources):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="cchc")

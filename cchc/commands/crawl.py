@@ -1,0 +1,117 @@
+"""`cchc crawl`: fetch sources' new articles into the archive."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from cchc.options import DATE, store_option
+from config import Source, load_sources
+from crawler.runner import RunSummary, run_crawl
+
+logger = logging.getLogger(__name__)
+
+SCRAPY_LOG_LEVELS = {0: "ERROR", 1: "INFO", 2: "DEBUG"}
+
+
+def crawl_with_progress(
+    sources: list[Source], settings: dict[str, Any], since: date | None = None, until: date | None = None
+) -> list[RunSummary]:
+    """Run the crawl with one live line per source: pages fetched, articles stored and dropped."""
+    console = Console(stderr=True)
+    counts = {s.id: {"fetched": 0, "stored": 0, "dropped": 0} for s in sources}
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.fields[source]}[/]"),
+        TextColumn("{task.fields[line]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        tasks = {s.id: progress.add_task("", total=None, source=s.id, line="đang bắt đầu…") for s in sources}
+
+        def on_event(source: str, name: str) -> None:
+            counts[source][name] += 1
+            c = counts[source]
+            line = f"{c['fetched']} trang đã tải · {c['stored']} bài đã lưu · {c['dropped']} bị loại"
+            progress.update(tasks[source], line=line)
+
+        summaries = run_crawl(
+            sources,
+            settings,
+            since=since.isoformat() if since else None,
+            until=until.isoformat() if until else None,
+            on_event=on_event,
+        )
+        for summary in summaries:
+            progress.update(tasks[summary.source], total=1, completed=1)
+    return summaries
+
+
+def describe(summary: RunSummary) -> str:
+    """One Vietnamese line on what a run did."""
+    dropped = sum(v for k, v in summary.stats.items() if k.startswith("cchc/dropped/"))
+    errors = sum(v for k, v in summary.stats.items() if k.startswith("downloader/response_status_count/5"))
+    return (
+        f"{summary.source}: {summary.count('cchc/stored/new')} bài mới, "
+        f"{summary.count('cchc/stored/updated')} bài cập nhật, "
+        f"{summary.count('cchc/stored/unchanged')} bài không đổi, {dropped} bị loại, {errors} lỗi máy chủ"
+        f" (kết thúc: {summary.finish_reason})"
+    )
+
+
+def parse_mirrors(values: tuple[str, ...]) -> dict[str, str]:
+    mirrors = {}
+    for value in values:
+        host, sep, base = value.partition("=")
+        if not sep or not host or not base.startswith(("http://", "https://")):
+            raise click.BadParameter(f"{value!r}: write HOST=http://127.0.0.1:PORT/prefix", param_hint="--mirror")
+        mirrors[host] = base
+    return mirrors
+
+
+@click.command()
+@click.argument("source_ids", metavar="[SOURCE]...", nargs=-1)
+@click.option("--since", type=DATE, help="Keep articles published on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Keep articles published on or before this date (YYYY-MM-DD).")
+@store_option
+@click.option("--mirror", "mirror_values", multiple=True, metavar="HOST=URL", help="Fetch HOST's pages from a copy.")
+@click.pass_context
+def crawl(
+    ctx: click.Context,
+    source_ids: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    store_url: str,
+    mirror_values: tuple[str, ...],
+) -> None:
+    """Crawl sources (all enabled ones when none is named) into the archive.
+
+    \b
+    Examples:
+      cchc crawl baonghean --since 2025-01-01
+      cchc crawl baonghean hcc --store sqlite:///data/cchc.db
+      cchc crawl baonghean --mirror baonghean.vn=http://127.0.0.1:8765/baonghean
+    """
+    if since and until and since > until:
+        raise click.BadParameter("--since is after --until")
+    config = load_sources()
+    known = {s.id for s in config.sources}
+    unknown = [s for s in source_ids if s not in known]
+    if unknown:
+        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; see `cchc sources`", param_hint="SOURCE")
+    chosen = [config.get(s) for s in source_ids] if source_ids else [s for s in config.sources if s.enabled]
+    verbose = ctx.find_root().params.get("verbose", 0)
+    settings = {
+        "CCHC_STORE": store_url,
+        "CCHC_MIRRORS": parse_mirrors(mirror_values),
+        "LOG_LEVEL": SCRAPY_LOG_LEVELS[min(verbose, 2)],
+    }
+    summaries = crawl_with_progress(chosen, settings, since, until)
+    for summary in summaries:
+        click.echo(describe(summary))

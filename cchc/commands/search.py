@@ -1,0 +1,102 @@
+"""`cchc search`: full-text search of the archive."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from datetime import date
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from cchc.options import DATE, echo_json, json_option, store_option
+from search import SearchHit, SearchQuery, open_store
+
+logger = logging.getLogger(__name__)
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+
+
+def _rich(fragment_html: str) -> Text:
+    """Highlighted HTML (<mark> only, rest escaped) as styled terminal text."""
+    text = Text()
+    last = 0
+    for match in _MARK.finditer(fragment_html):
+        text.append(html.unescape(fragment_html[last : match.start()]))
+        text.append(html.unescape(match[1]), style="bold yellow")
+        last = match.end()
+    text.append(html.unescape(fragment_html[last:]))
+    return text
+
+
+def hit_json(hit: SearchHit) -> dict[str, object]:
+    a = hit.article
+    return {
+        "id": a.id,
+        "url": a.url,
+        "title": a.title,
+        "source": a.source,
+        "channel": a.channel,
+        "section": a.section,
+        "published_at": a.published_at.isoformat() if a.published_at else None,
+        "areas": list(a.areas),
+        "score": round(hit.score, 4),
+        "title_html": hit.title_html,
+        "snippet_html": hit.snippet_html,
+    }
+
+
+@click.command()
+@click.argument("query")
+@click.option("--source", "sources", multiple=True, help="Only this source id (repeatable).")
+@click.option("--channel", "channels", multiple=True, help="Only this channel (repeatable).")
+@click.option("--area", "areas", multiple=True, help="Only articles tagged with this area id (repeatable).")
+@click.option("--from", "date_from", type=DATE, help="Published on or after (YYYY-MM-DD, +07:00).")
+@click.option("--to", "date_to", type=DATE, help="Published on or before (YYYY-MM-DD, +07:00).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@store_option
+@json_option
+def search(
+    query: str,
+    sources: tuple[str, ...],
+    channels: tuple[str, ...],
+    areas: tuple[str, ...],
+    date_from: date | None,
+    date_to: date | None,
+    sort: str,
+    limit: int,
+    offset: int,
+    store_url: str,
+    as_json: bool,
+) -> None:
+    """Search the archive; accents are optional ("cai cach" finds "cải cách").
+
+    Words must all match; use "quotes" for a phrase, -word to exclude, a OR b, and word* for a prefix.
+
+    \b
+    Examples:
+      cchc search "cai cach hanh chinh"
+      cchc search '"một cửa" -video' --source baonghean --from 2025-01-01 --json
+    """
+    request = SearchQuery(
+        text=query, sources=sources, channels=channels, areas=areas,
+        date_from=date_from, date_to=date_to, sort=sort, limit=limit, offset=offset,
+    )  # fmt: skip
+    with open_store(store_url) as store:
+        result = store.search(request)
+    if as_json:
+        echo_json({"query": query, "total": result.total, "hits": [hit_json(h) for h in result.hits]})
+        return
+    console = Console(highlight=False)
+    console.print(f"{result.total} kết quả cho «{query}»")
+    for n, hit in enumerate(result.hits, start=offset + 1):
+        a = hit.article
+        when = a.published_at.strftime("%d/%m/%Y %H:%M") if a.published_at else "không rõ ngày"
+        console.print(Text(f"\n{n}. ").append(_rich(hit.title_html)).stylize("bold"))
+        console.print(Text(f"   {a.source} · {a.section or ''} · {when}", style="dim"))
+        console.print(Text("   ").append(_rich(hit.snippet_html)))
+        console.print(Text(f"   {a.url}", style="blue"))

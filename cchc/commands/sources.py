@@ -1,0 +1,85 @@
+"""`cchc sources` and `cchc sources status`: what is watched and how each source's crawls went."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from cchc.options import echo_json, json_option, store_option
+from config import load_sources
+from search import open_store
+
+logger = logging.getLogger(__name__)
+
+
+@click.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def sources(ctx: click.Context, as_json: bool) -> None:
+    """List the watched sources (config/sources.yaml).
+
+    \b
+    Examples:
+      cchc sources
+      cchc sources --json
+      cchc sources status
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    config = load_sources()
+    if as_json:
+        echo_json([s.model_dump() for s in config.sources])
+        return
+    for s in config.sources:
+        flags = "" if s.verified else "  (URL chưa xác minh)"
+        flags += "" if s.enabled else "  (tắt)"
+        click.echo(f"{s.id:<18} {s.channel:<18} {s.cms:<10} {s.base_url}  {s.name}{flags}")
+
+
+@sources.command()
+@store_option
+@json_option
+def status(store_url: str, as_json: bool) -> None:
+    """Each source's last run, articles, errors and how far back it was read.
+
+    \b
+    Example:
+      cchc sources status --store sqlite:///data/demo.db --json
+    """
+    config = load_sources()
+    with open_store(store_url) as store:
+        stats = store.stats()
+        rows = []
+        for s in config.sources:
+            runs = store.runs(source=s.id, limit=1)
+            last = runs[0] if runs else None
+            oldest, newest = stats.date_range_by_source.get(s.id, (None, None))
+            rows.append(
+                {
+                    "source": s.id,
+                    "articles": stats.by_source.get(s.id, 0),
+                    "last_run": last.finished_at.isoformat() if last else None,
+                    "last_status": last.status if last else None,
+                    "last_new": int(last.stats.get("cchc/stored/new", 0)) if last else None,
+                    "last_errors": sum(
+                        v for k, v in last.stats.items() if k.startswith(("cchc/errors/", "spider_exceptions/"))
+                    )
+                    if last
+                    else None,
+                    "oldest_published": oldest,
+                    "newest_published": newest,
+                }
+            )
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        if r["last_run"] is None:
+            click.echo(f"{r['source']:<18} chưa thu thập lần nào")
+            continue
+        click.echo(
+            f"{r['source']:<18} lần cuối {r['last_run'][:16]} ({r['last_status']}), {r['last_new']} bài mới,"
+            f" {r['last_errors']} lỗi; kho có {r['articles']} bài, từ {(r['oldest_published'] or '?')[:10]}"
+            f" đến {(r['newest_published'] or '?')[:10]}"
+        )

@@ -1,0 +1,29 @@
+"""Map the packages' error classes to one-line messages and exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+import click
+
+from config import ConfigError
+from crawler.extraction.page import PageError
+from search import StoreError
+
+EXIT_CONFIG = 2
+EXIT_FAILURE = 1
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Print a known error as `error: ...` on stderr and exit; let the unknown ones raise."""
+    try:
+        yield
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    except (StoreError, PageError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILURE)

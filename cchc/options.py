@@ -1,0 +1,42 @@
+"""Options several commands share."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import click
+
+DEFAULT_STORE = "sqlite:///data/cchc.db"
+
+store_option = click.option(
+    "--store",
+    "store_url",
+    envvar="CCHC_STORE",
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="Archive URL (sqlite:///relative.db or sqlite:////absolute.db); env CCHC_STORE.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")
+
+
+class DateParam(click.ParamType):
+    """A calendar date, YYYY-MM-DD."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date: use YYYY-MM-DD", param, ctx)
+
+
+DATE = DateParam()
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,64 @@
+"""Load and validate the YAML configuration; errors name the file and the field path."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from config.models import SourcesFile, Taxonomy
+
+logger = logging.getLogger(__name__)
+
+CONFIG_DIR = Path(os.environ.get("CCHC_CONFIG_DIR") or Path(__file__).resolve().parent)
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class ConfigError(Exception):
+    """A configuration file is missing, unreadable or invalid; the message is one line."""
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(top level)"
+
+
+def load_model(path: Path, model: type[Model]) -> Model:
+    """Parse a YAML file into `model`, raising ConfigError with a one-line message."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}: {where}invalid YAML: {problem}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{path}: {_field_path(first['loc'])}: {message}{more}") from None
+
+
+def load_sources(path: Path | None = None) -> SourcesFile:
+    """The watched sources (config/sources.yaml unless `path` is given)."""
+    return load_model(path or CONFIG_DIR / "sources.yaml", SourcesFile)
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    """The plan's content areas and topics (config/taxonomy.yaml unless `path` is given)."""
+    return load_model(path or CONFIG_DIR / "taxonomy.yaml", Taxonomy)

@@ -1,0 +1,138 @@
+"""Pydantic models of the configuration files; unknown keys are refused."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Channel = Literal["newspaper", "broadcaster", "provincial_portal", "unit_portal", "aggregator"]
+Cms = Literal["epi", "thnghean", "vnportal", "nukeviet", "dcs", "nghean24h", "generic"]
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
+    return value
+
+
+class Source(Strict):
+    """One watched channel: where to find its articles and how to read them."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    channel: Channel
+    unit: str | None = Field(default=None, pattern=ID_PATTERN)
+    cms: Cms = "generic"
+    base_url: str
+    hosts: list[str] = Field(default_factory=list, description="Extra hosts whose pages belong to the source.")
+    language: str = "vi"
+    feeds: list[str] = Field(default_factory=list)
+    sitemaps: list[str] = Field(default_factory=list)
+    listings: list[str] = Field(default_factory=list)
+    article_url: str = Field(description="Regex an article URL's path matches.")
+    pagination_url: str | None = Field(default=None, description="Regex a listing's next pages match.")
+    skip_url: str | None = Field(default=None, description="Regex of URLs never fetched.")
+    max_listing_pages: int = Field(default=5, ge=1, le=1000)
+    enabled: bool = True
+    verified: bool = Field(default=True, description="False while URLs are guesses to confirm on the live site.")
+    notes: str | None = None
+
+    _check_article_url = field_validator("article_url")(_check_regex)
+    _check_pagination = field_validator("pagination_url", "skip_url")(_check_regex)
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @model_validator(mode="after")
+    def _unit_for_portals(self) -> Source:
+        if self.channel in ("unit_portal", "provincial_portal") and not self.unit:
+            raise ValueError("a portal needs the id of the unit that runs it (unit)")
+        return self
+
+    def absolute(self, url: str) -> str:
+        """Resolve a URL from the config against the source's base URL."""
+        return urljoin(self.base_url, url)
+
+    @property
+    def all_hosts(self) -> frozenset[str]:
+        """Hosts (without www./m.) whose pages belong to this source."""
+        return frozenset(strip_host_prefix(h) for h in [urlsplit(self.base_url).hostname or "", *self.hosts])
+
+
+def strip_host_prefix(host: str) -> str:
+    """Lowercase a host and drop a leading www. or m."""
+    host = host.lower()
+    for prefix in ("www.", "m."):
+        if host.startswith(prefix):
+            return host[len(prefix) :]
+    return host
+
+
+class SourcesFile(Strict):
+    version: Literal[1]
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> SourcesFile:
+        seen: set[str] = set()
+        for source in self.sources:
+            if source.id in seen:
+                raise ValueError(f"duplicate source id {source.id!r}")
+            seen.add(source.id)
+        return self
+
+    def get(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)
+
+
+class Label(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    seeds: list[str] = Field(default_factory=list)
+
+
+class Area(Label):
+    """One content area of the plan (fixed id)."""
+
+
+class Topic(Label):
+    """One cross-cutting topic (fixed id)."""
+
+
+AREA_IDS = ("the_che", "thu_tuc", "to_chuc_bo_may", "cong_vu", "tai_chinh_cong", "chinh_quyen_so")
+TOPIC_IDS = ("chu_truong", "chi_so", "nguoi_dan", "dien_hinh", "ket_qua")
+
+
+class Taxonomy(Strict):
+    version: Literal[1]
+    plan: str
+    areas: list[Area]
+    topics: list[Topic]
+
+    @model_validator(mode="after")
+    def _fixed_ids(self) -> Taxonomy:
+        if tuple(a.id for a in self.areas) != AREA_IDS:
+            raise ValueError(f"areas must be exactly {', '.join(AREA_IDS)} in this order")
+        if tuple(t.id for t in self.topics) != TOPIC_IDS:
+            raise ValueError(f"topics must be exactly {', '.join(TOPIC_IDS)} in this order")
+        return self

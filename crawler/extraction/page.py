@@ -1,0 +1,80 @@
+"""Decode a page and read what its head declares (canonical URL, title, dates, section, tags)."""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_to_unicode
+
+logger = logging.getLogger(__name__)
+
+
+class PageError(Exception):
+    """The bytes are not an HTML page we can parse."""
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode page bytes by HTTP header, BOM, <meta charset> or detection, in that order."""
+    _, text = html_to_unicode(content_type, body)
+    return text
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """Parse HTML leniently; raise PageError when there is no document at all."""
+    if not text.strip():
+        raise PageError("the page is empty")
+    try:
+        # lxml refuses str input that carries an XML encoding declaration; bytes avoid that.
+        return lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, ValueError) as exc:
+        raise PageError(f"not parseable as HTML: {exc}") from None
+
+
+@dataclass(frozen=True)
+class HeadMeta:
+    canonical: str | None
+    title: str | None
+    description: str | None
+    published: str | None
+    section: str | None
+    tags: tuple[str, ...]
+    language: str | None
+
+
+def _first(doc: lxml.html.HtmlElement, *xpaths: str) -> str | None:
+    for xpath in xpaths:
+        for value in doc.xpath(xpath):
+            value = " ".join(html.unescape(str(value)).split())
+            if value:
+                return value
+    return None
+
+
+def read_head(doc: lxml.html.HtmlElement) -> HeadMeta:
+    """Metadata from <link rel=canonical>, OpenGraph, article:* and itemprop tags."""
+    tags = doc.xpath("//meta[@property='article:tag']/@content")
+    keywords = _first(doc, "//meta[@name='news_keywords']/@content", "//meta[@name='keywords']/@content")
+    if not tags and keywords:
+        tags = [k for k in keywords.split(",")]
+    return HeadMeta(
+        canonical=_first(doc, "//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"),
+        title=_first(doc, "//meta[@property='og:title']/@content", "//title/text()"),
+        description=_first(
+            doc, "//meta[@property='og:description']/@content", "//meta[@name='description']/@content"
+        ),
+        published=_first(
+            doc,
+            "//meta[@property='article:published_time']/@content",
+            "//meta[@itemprop='datePublished']/@content",
+            "//meta[@name='pubdate']/@content",
+            "//meta[@name='publishdate']/@content",
+            "//time[@itemprop='datePublished']/@datetime",
+        ),
+        section=_first(doc, "//meta[@property='article:section']/@content"),
+        tags=tuple(t for t in (" ".join(t.split()) for t in tags) if t),
+        language=_first(doc, "/html/@lang", "//meta[@http-equiv='content-language']/@content"),
+    )

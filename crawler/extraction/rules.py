@@ -1,0 +1,64 @@
+"""Per-CMS layout rules, as data. A layout change adds a new version; old pages keep theirs.
+
+A rule applies to a page when its `title` and `body` selectors both match.
+Versions are tried newest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LayoutRule:
+    cms: str
+    version: str
+    title: str
+    body: str
+    lead: str | None = None
+    date: str | None = None
+    author: str | None = None
+    byline: str | None = None
+    section: str | None = None
+    tags: str | None = None
+    drop: tuple[str, ...] = ()
+
+
+# Removed from every body before its text is read.
+COMMON_DROP = ("script", "style", "noscript", "iframe", "form", "figure", "figcaption", "button")
+
+RULES: dict[str, tuple[LayoutRule, ...]] = {
+    "epi": (
+        # baonghean.vn since late 2023 (-10xxxxxx.html), English edition included.
+        LayoutRule(
+            cms="epi",
+            version="2023",
+            title="h1.article-title",
+            body="div.article-body",
+            lead="div.article-sapo",
+            date="time.article-time",
+            author="div.article-author",
+            byline="div.article-meta .byline",
+            section=".breadcrumbs a.cate",
+            tags=".article-tags a",
+            drop=(".related-inline", ".tts-player"),
+        ),
+        # baonghean.vn until 2023 (-{6 digits}.html and -post{6 digits}.html).
+        LayoutRule(
+            cms="epi",
+            version="2019",
+            title=".news-detail h1.title",
+            body=".news-detail #content",
+            lead=".news-detail .sapo",
+            date=".news-detail .info .time",
+            author="#content p.author",
+            section=".cate-name a",
+            drop=("table.image", "p.author", ".box-tinlienquan"),
+        ),
+    ),
+}
+
+
+def rules_for(cms: str | None) -> tuple[LayoutRule, ...]:
+    """The layout rules of a CMS family, newest first (none for unknown or generic)."""
+    return RULES.get(cms or "generic", ())

@@ -1,0 +1,121 @@
+"""Item pipelines: validate -> dedupe -> store, each counting what it drops in the crawl stats."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler.items import ArticleItem
+from search import Article, Store, StoreError, article_id, open_store
+
+logger = logging.getLogger(__name__)
+
+
+def _drop(crawler: Crawler, reason: str, detail: str) -> DropItem:
+    crawler.stats.inc_value(f"cchc/dropped/{reason}")
+    return DropItem(f"{reason}: {detail}")
+
+
+class ValidatePipeline:
+    """Refuse pages that are not articles (no title, too little text) or outside --since/--until."""
+
+    def __init__(self, crawler: Crawler, min_text_chars: int) -> None:
+        self.crawler = crawler
+        self.min_text_chars = min_text_chars
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler, crawler.settings.getint("CCHC_MIN_TEXT_CHARS", 200))
+
+    def process_item(self, item: ArticleItem) -> Article:
+        page = item.extracted
+        if not page.title:
+            raise _drop(self.crawler, "no_title", page.url)
+        if len(page.text) < self.min_text_chars:
+            raise _drop(self.crawler, "short_text", f"{page.url} has {len(page.text)} characters")
+        spider = self.crawler.spider
+        since: datetime | None = getattr(spider, "since", None)
+        until: datetime | None = getattr(spider, "until", None)
+        if page.published_at is None:
+            self.crawler.stats.inc_value("cchc/warnings/no_date")
+        elif since and page.published_at < since:
+            raise _drop(self.crawler, "before_since", page.url)
+        elif until and page.published_at >= until:
+            raise _drop(self.crawler, "after_until", page.url)
+        return Article(
+            id=article_id(page.canonical_url),
+            url=page.url,
+            canonical_url=page.canonical_url,
+            source=item.source,
+            channel=item.channel,
+            unit=item.unit,
+            title=page.title,
+            lead=page.lead,
+            text=page.text,
+            author=page.author,
+            section=page.section,
+            tags=page.tags,
+            language=page.language or item.language,
+            published_at=page.published_at,
+            fetched_at=item.fetched_at,
+        )
+
+
+class DedupePipeline:
+    """Drop a second copy of an article within one run: same canonical URL or same words."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.ids: set[str] = set()
+        self.hashes: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        return cls(crawler)
+
+    def process_item(self, article: Article) -> Article:
+        if article.id in self.ids:
+            raise _drop(self.crawler, "duplicate_url", article.canonical_url)
+        if article.content_hash in self.hashes:
+            raise _drop(self.crawler, "duplicate_content", article.canonical_url)
+        self.ids.add(article.id)
+        self.hashes.add(article.content_hash)
+        return article
+
+
+class StorePipeline:
+    """Upsert each article into the store named by CCHC_STORE; count new, updated and unchanged."""
+
+    def __init__(self, crawler: Crawler, store_url: str) -> None:
+        self.crawler = crawler
+        self.store_url = store_url
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        url = crawler.settings.get("CCHC_STORE")
+        if not url:
+            raise NotConfigured("CCHC_STORE is empty: articles are not stored")
+        return cls(crawler, url)
+
+    def open_spider(self) -> None:
+        self.store = open_store(self.store_url)
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def process_item(self, article: Article) -> Article:
+        assert self.store is not None
+        try:
+            outcome = self.store.upsert(article)
+        except StoreError as exc:
+            logger.error("%s", exc)
+            raise _drop(self.crawler, "store_error", article.canonical_url) from None
+        self.crawler.stats.inc_value(f"cchc/stored/{outcome.value}")
+        if article.section:
+            self.crawler.stats.inc_value(f"cchc/section/{article.section}/{outcome.value}")
+        return article

@@ -1,0 +1,52 @@
+"""Scrapy settings of the crawler; `cchc crawl` and `scrapy crawl news` both use them."""
+
+from __future__ import annotations
+
+BOT_NAME = "cchc"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = (
+    "CCHC-monitor/0.1 (+media oversight of administrative-reform news for So TT&TT and So Noi vu Nghe An;"
+    " polite crawler, obeys robots.txt)"
+)
+ROBOTSTXT_OBEY = True
+
+# Small government servers: few parallel requests, adaptive delay.
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # After robots.txt (100), so rules are read for the real host.
+    "crawler.middlewares.MirrorMiddleware": 150,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ValidatePipeline": 100,
+    "crawler.pipelines.DedupePipeline": 200,
+    "crawler.pipelines.StorePipeline": 900,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRecorder": 500,
+}
+
+# Project settings (read by the components above).
+CCHC_STORE = "sqlite:///data/cchc.db"
+CCHC_MIN_TEXT_CHARS = 200
+# Host -> base URL of a local mirror, e.g. {"baonghean.vn": "http://127.0.0.1:8765/baonghean"}.
+CCHC_MIRRORS: dict[str, str] = {}

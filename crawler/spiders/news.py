@@ -1,0 +1,109 @@
+"""The generic news spider: `scrapy crawl news -a source=baonghean`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from config import load_sources
+from crawler import discovery
+from crawler.extraction import extract_article
+from crawler.extraction.page import PageError
+from crawler.items import ArticleItem
+from search import VN_TZ
+
+logger = logging.getLogger(__name__)
+
+
+def _day_start(value: str | None) -> datetime | None:
+    return datetime.combine(date.fromisoformat(value), time.min, VN_TZ) if value else None
+
+
+class NewsSpider(scrapy.Spider):
+    """Discovers a source's articles from its feeds, sitemaps and listings, and extracts each one."""
+
+    name = "news"
+
+    def __init__(
+        self, source: str | None = None, since: str | None = None, until: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        if not source:
+            raise ValueError("say which source to crawl: -a source=ID (ids are in config/sources.yaml)")
+        try:
+            self.source = load_sources().get(source)
+        except KeyError:
+            raise ValueError(f"unknown source {source!r}: see `cchc sources`") from None
+        self.rules = discovery.UrlRules.of(self.source)
+        self.since = _day_start(since)
+        # --until is inclusive: everything before the next day's start.
+        self.until = _day_start(until) + timedelta(days=1) if until else None
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.source.feeds:
+            yield scrapy.Request(self.source.absolute(url), callback=self.parse_feed)
+        for url in self.source.sitemaps:
+            yield scrapy.Request(self.source.absolute(url), callback=self.parse_sitemap)
+        for url in self.source.listings:
+            yield scrapy.Request(self.source.absolute(url), callback=self.parse_listing, cb_kwargs={"page": 1})
+
+    def _article_request(self, url: str, via: str) -> scrapy.Request:
+        self.crawler.stats.inc_value(f"cchc/discovered/{via}")
+        return scrapy.Request(url, callback=self.parse_article)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        links = discovery.feed_links(response.body)
+        if not links:
+            self.crawler.stats.inc_value("cchc/errors/empty_feed")
+            logger.warning("feed %s has no items", response.url)
+        for url in links:
+            if self.rules.is_article(url):
+                yield self._article_request(url, "feed")
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        kind, locs = discovery.sitemap_entries(response.body)
+        if kind == "invalid":
+            self.crawler.stats.inc_value("cchc/errors/invalid_sitemap")
+            logger.warning("sitemap %s is not valid XML", response.url)
+        for url in locs:
+            if kind == "sitemapindex":
+                yield scrapy.Request(url, callback=self.parse_sitemap)
+            elif self.rules.is_article(url):
+                yield self._article_request(url, "sitemap")
+
+    def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
+        if not hasattr(response, "css"):
+            self.crawler.stats.inc_value("cchc/errors/listing_not_html")
+            return
+        for url in discovery.page_links(response.url, response.css("a::attr(href)").getall()):
+            if self.rules.is_article(url):
+                yield self._article_request(url, "listing")
+            elif self.rules.is_next_listing(url) and page < self.source.max_listing_pages:
+                yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page + 1})
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+        if not hasattr(response, "text"):
+            self.crawler.stats.inc_value("cchc/errors/not_html")
+            return
+        try:
+            page = extract_article(response.text, response.url, self.source.cms, self.rules.article)
+        except PageError as exc:
+            self.crawler.stats.inc_value("cchc/errors/extraction")
+            logger.warning("cannot extract %s: %s", response.url, exc)
+            return
+        self.crawler.stats.inc_value(f"cchc/extracted/{page.rule}")
+        for warning in page.warnings:
+            logger.warning("%s: %s", response.url, warning)
+        yield ArticleItem(
+            extracted=page,
+            source=self.source.id,
+            channel=self.source.channel,
+            unit=self.source.unit,
+            language=self.source.language,
+            fetched_at=datetime.now(VN_TZ),
+        )

@@ -1,0 +1,27 @@
+"""URL canonicalization: one article, one URL, whatever tracking decorates the link."""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+from config.models import strip_host_prefix
+
+logger = logging.getLogger(__name__)
+
+TRACKING_PARAM = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|zarsrc|gidzl|pageindex|_ga)$", re.IGNORECASE)
+
+
+def canonicalize(url: str) -> str:
+    """Drop fragments, tracking parameters, www./m. hosts, default ports and trailing slashes."""
+    url = canonicalize_url(url.strip(), keep_fragments=False)
+    parts = urlsplit(url)
+    host = strip_host_prefix(parts.hostname or "")
+    if parts.port and not (parts.scheme, parts.port) in (("http", 80), ("https", 443)):
+        host = f"{host}:{parts.port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAM.match(k)])
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), host, path, query, ""))

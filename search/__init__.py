@@ -1,0 +1,35 @@
+"""The archive: the article record, the Store contract and its backends, full-text query.
+
+This package never imports `crawler` or `classifier`.
+"""
+
+from __future__ import annotations
+
+from search.article import VN_TZ, Article, article_id, content_hash
+from search.store import (
+    CrawlRun,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    Store,
+    StoreError,
+    StoreStats,
+    UpsertOutcome,
+    open_store,
+)
+
+__all__ = [
+    "VN_TZ",
+    "Article",
+    "CrawlRun",
+    "SearchHit",
+    "SearchQuery",
+    "SearchResult",
+    "Store",
+    "StoreError",
+    "StoreStats",
+    "UpsertOutcome",
+    "article_id",
+    "content_hash",
+    "open_store",
+]

@@ -1,0 +1,93 @@
+"""The article record: one per canonical URL, as DESIGN.md defines it."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+# Every timestamp the archive shows is in Vietnam's time zone (no daylight saving).
+VN_TZ = timezone(timedelta(hours=7))
+
+CHANNELS = ("newspaper", "broadcaster", "provincial_portal", "unit_portal", "aggregator")
+MEDIA = ("text", "video", "audio")
+LABEL_SOURCES = ("model", "rule", "human")
+
+_DATETIME_FIELDS = ("published_at", "fetched_at")
+_TUPLE_FIELDS = ("tags", "areas", "topics", "places")
+
+
+def article_id(canonical_url: str) -> str:
+    """The record id: a short, stable hash of the canonical URL."""
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:20]
+
+
+def content_hash(title: str, lead: str, text: str) -> str:
+    """A hash of the article's words, blind to whitespace and Unicode composition."""
+    words = " ".join(unicodedata.normalize("NFC", f"{title}\n{lead}\n{text}").split())
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One stored article; timestamps are timezone-aware."""
+
+    id: str
+    url: str
+    canonical_url: str
+    source: str
+    channel: str
+    title: str
+    text: str
+    lead: str = ""
+    unit: str | None = None
+    author: str | None = None
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    media: str = "text"
+    language: str = "vi"
+    published_at: datetime | None = None
+    fetched_at: datetime | None = None
+    content_hash: str = ""
+    duplicate_of: str | None = None
+    relevant: bool | None = None
+    relevance: float | None = None
+    areas: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    scores: dict[str, float] = field(default_factory=dict, hash=False)
+    label_source: str | None = None
+    model_version: str | None = None
+    places: tuple[str, ...] = ()
+    stance: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in _DATETIME_FIELDS:
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"{name} must be timezone-aware")
+        if not self.content_hash:
+            object.__setattr__(self, "content_hash", content_hash(self.title, self.lead, self.text))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: datetimes as ISO 8601 with offset, tuples as lists."""
+        data = dataclasses.asdict(self)
+        for name in _DATETIME_FIELDS:
+            data[name] = data[name].isoformat() if data[name] else None
+        for name in _TUPLE_FIELDS:
+            data[name] = list(data[name])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """The inverse of `to_dict`; unknown keys are refused."""
+        values = dict(data)
+        for name in _DATETIME_FIELDS:
+            if isinstance(values.get(name), str):
+                values[name] = datetime.fromisoformat(values[name])
+        for name in _TUPLE_FIELDS:
+            if name in values:
+                values[name] = tuple(values[name] or ())
+        return cls(**values)

@@ -1,0 +1,328 @@
+"""The embedded backend: one SQLite file, WAL, FTS5 with accent-insensitive matching."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from search import snippets
+from search.article import VN_TZ, Article
+from search.folding import fold, nfc
+from search.query import ParsedQuery, parse_query
+from search.sqlite_schema import migrate
+from search.store import (
+    CrawlRun,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    Store,
+    StoreError,
+    StoreStats,
+    UpsertOutcome,
+)
+
+logger = logging.getLogger(__name__)
+
+SNIPPET_TOKENS = 32
+# bm25 weights for title_f, lead_f, text_f (the original columns are only matched for the accent bonus).
+BM25_WEIGHTS = "0, 0, 0, 10.0, 4.0, 1.0"
+
+_JSON_FIELDS = ("tags", "areas", "topics", "places", "scores")
+_COLUMNS = (
+    "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
+    "tags", "media", "language", "published_at", "fetched_at", "content_hash", "duplicate_of", "relevant",
+    "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance",
+)  # fmt: skip
+
+
+def _local_day_start(day: date) -> int:
+    return int(datetime.combine(day, time.min, VN_TZ).timestamp())
+
+
+def _iso(timestamp: int | None) -> str | None:
+    return datetime.fromtimestamp(timestamp, VN_TZ).isoformat() if timestamp is not None else None
+
+
+def _row_values(article: Article) -> dict[str, Any]:
+    data = article.to_dict()
+    for name in _JSON_FIELDS:
+        data[name] = json.dumps(data[name], ensure_ascii=False)
+    for name in ("title", "lead", "text"):
+        data[name] = nfc(data[name])
+    if data["relevant"] is not None:
+        data["relevant"] = int(data["relevant"])
+    published = article.published_at
+    data["published_ts"] = int(published.timestamp()) if published else None
+    data["published_month"] = published.astimezone(VN_TZ).strftime("%Y-%m") if published else None
+    return data
+
+
+def _article(row: sqlite3.Row) -> Article:
+    data = {name: row[name] for name in _COLUMNS}
+    for name in _JSON_FIELDS:
+        data[name] = json.loads(data[name])
+    if data["relevant"] is not None:
+        data["relevant"] = bool(data["relevant"])
+    return Article.from_dict(data)
+
+
+class SQLiteStore(Store):
+    """Articles in one SQLite file; writes are transactions, readers never block the writer (WAL)."""
+
+    def __init__(self, path: str | os.PathLike[str], url: str | None = None) -> None:
+        self.path = Path(path)
+        self.url = url or f"sqlite:///{self.path}"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            migrate(self._conn)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"{self.path}: cannot open the SQLite store: {exc}") from None
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def upsert(self, article: Article) -> UpsertOutcome:
+        values = _row_values(article)
+        try:
+            with self._transaction():
+                row = self._conn.execute(
+                    "SELECT rowid, content_hash FROM articles WHERE id = ?", (article.id,)
+                ).fetchone()
+                if row is not None and row["content_hash"] == article.content_hash:
+                    return UpsertOutcome.UNCHANGED
+                if row is not None:
+                    self._conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (row["rowid"],))
+                    self._conn.execute("DELETE FROM articles WHERE rowid = ?", (row["rowid"],))
+                names = list(values)
+                cursor = self._conn.execute(
+                    f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                    [values[n] for n in names],
+                )
+                fields = (values["title"], values["lead"], values["text"])
+                self._conn.execute(
+                    "INSERT INTO articles_fts (rowid, title, lead, text, title_f, lead_f, text_f)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (cursor.lastrowid, *fields, *(fold(f) for f in fields)),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot store article {article.id}: {exc}") from None
+        return UpsertOutcome.NEW if row is None else UpsertOutcome.UPDATED
+
+    def record_run(self, run: CrawlRun) -> None:
+        try:
+            with self._transaction():
+                self._conn.execute(
+                    "INSERT INTO crawl_runs (source, started_at, finished_at, status, stats) VALUES (?, ?, ?, ?, ?)",
+                    (
+                        run.source,
+                        run.started_at.isoformat(),
+                        run.finished_at.isoformat(),
+                        run.status,
+                        json.dumps(run.stats, ensure_ascii=False, default=str),
+                    ),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot record the crawl run: {exc}") from None
+
+    def _transaction(self) -> sqlite3.Connection:
+        """BEGIN IMMEDIATE ... COMMIT (or ROLLBACK on error) as a context manager."""
+        return _Transaction(self._conn)  # type: ignore[return-value]
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def exists(self, article_id: str) -> bool:
+        return self._query_one("SELECT 1 FROM articles WHERE id = ?", (article_id,)) is not None
+
+    def get(self, article_id: str) -> Article | None:
+        row = self._query_one(f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE id = ?", (article_id,))
+        return _article(row) if row else None
+
+    def runs(self, source: str | None = None, limit: int = 50) -> list[CrawlRun]:
+        where, params = ("WHERE source = ?", [source]) if source else ("", [])
+        rows = self._query(
+            f"SELECT * FROM crawl_runs {where} ORDER BY started_at DESC, id DESC LIMIT ?", (*params, limit)
+        )
+        return [
+            CrawlRun(
+                source=r["source"],
+                started_at=datetime.fromisoformat(r["started_at"]),
+                finished_at=datetime.fromisoformat(r["finished_at"]),
+                status=r["status"],
+                stats=json.loads(r["stats"]),
+            )
+            for r in rows
+        ]
+
+    def stats(self) -> StoreStats:
+        def counts(sql: str) -> dict[str, int]:
+            return {(key if key is not None else "unknown"): n for key, n in self._query(sql)}
+
+        size = sum(p.stat().st_size for p in self._files() if p.exists())
+        return StoreStats(
+            total=self._query_one("SELECT count(*) FROM articles")[0],
+            by_source=counts("SELECT source, count(*) FROM articles GROUP BY source ORDER BY source"),
+            by_channel=counts("SELECT channel, count(*) FROM articles GROUP BY channel ORDER BY channel"),
+            by_month=counts(
+                "SELECT published_month, count(*) FROM articles GROUP BY published_month ORDER BY published_month"
+            ),
+            by_area=counts(
+                "SELECT j.value, count(*) FROM articles, json_each(articles.areas) AS j"
+                " GROUP BY j.value ORDER BY j.value"
+            ),
+            by_section=self._by_section(),
+            date_range_by_source={
+                source: (_iso(oldest), _iso(newest))
+                for source, oldest, newest in self._query(
+                    "SELECT source, min(published_ts), max(published_ts) FROM articles GROUP BY source"
+                )
+            },
+            size_bytes=size,
+        )
+
+    def _by_section(self) -> dict[str, dict[str, int]]:
+        result: dict[str, dict[str, int]] = {}
+        rows = self._query("SELECT source, section, count(*) FROM articles GROUP BY source, section ORDER BY 1, 3 DESC")
+        for source, section, n in rows:
+            result.setdefault(source, {})[section or "unknown"] = n
+        return result
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        parsed = parse_query(query.text)
+        filters, params = self._filters(query)
+        if parsed.empty:
+            if query.text.strip():
+                return SearchResult(total=0, hits=())
+            return self._browse(query, filters, params)
+        return self._full_text(query, parsed, filters, params)
+
+    def _filters(self, query: SearchQuery) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, values in (("a.source", query.sources), ("a.channel", query.channels)):
+            if values:
+                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        if query.areas:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM json_each(a.areas) WHERE value IN ({', '.join('?' * len(query.areas))}))"
+            )
+            params.extend(query.areas)
+        if query.date_from:
+            clauses.append("a.published_ts >= ?")
+            params.append(_local_day_start(query.date_from))
+        if query.date_to:
+            clauses.append("a.published_ts < ?")
+            params.append(_local_day_start(query.date_to + timedelta(days=1)))
+        return clauses, params
+
+    def _browse(self, query: SearchQuery, filters: list[str], params: list[Any]) -> SearchResult:
+        where = f"WHERE {' AND '.join(filters)}" if filters else ""
+        total = self._query_one(f"SELECT count(*) FROM articles a {where}", params)[0]
+        rows = self._query(
+            f"SELECT {', '.join('a.' + c for c in _COLUMNS)} FROM articles a {where}"
+            " ORDER BY a.published_ts DESC NULLS LAST, a.rowid DESC LIMIT ? OFFSET ?",
+            (*params, query.limit, query.offset),
+        )
+        hits = []
+        for row in rows:
+            article = _article(row)
+            preview = article.lead or article.text[:240]
+            hits.append(SearchHit(article, 0.0, snippets.html.escape(article.title), snippets.html.escape(preview)))
+        return SearchResult(total=total, hits=tuple(hits))
+
+    def _full_text(
+        self, query: SearchQuery, parsed: ParsedQuery, filters: list[str], params: list[Any]
+    ) -> SearchResult:
+        match = "{title_f lead_f text_f} : (" + parsed.to_fts(folded=True) + ")"
+        where = " AND ".join(["articles_fts MATCH ?", *filters])
+        base_params = [match, *params]
+        # An accented query ranks the articles that match its exact accents first.
+        if parsed.has_diacritics:
+            exact = "{title lead text} : (" + parsed.to_fts(folded=False) + ")"
+            accent_rank = "(a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
+            rank_params: list[Any] = [exact]
+        else:
+            accent_rank, rank_params = "0", []
+        order = (
+            "a.published_ts DESC NULLS LAST, a.rowid DESC"
+            if query.sort == "date"
+            else "accent_rank, score, a.published_ts DESC"
+        )
+        marks = f"'{snippets.OPEN}', '{snippets.CLOSE}'"
+        sql = (
+            f"SELECT {', '.join('a.' + c for c in _COLUMNS)},"
+            f" {accent_rank} AS accent_rank, bm25(articles_fts, {BM25_WEIGHTS}) AS score,"
+            f" highlight(articles_fts, 3, {marks}) AS title_marked,"
+            f" snippet(articles_fts, 4, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS lead_marked,"
+            f" snippet(articles_fts, 5, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS text_marked"
+            f" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            f" WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        try:
+            total = self._conn.execute(
+                f"SELECT count(*) FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE {where}",
+                base_params,
+            ).fetchone()[0]
+            rows = self._conn.execute(sql, [*rank_params, *base_params, query.limit, query.offset]).fetchall()
+        except sqlite3.OperationalError as exc:
+            # The parser quotes every term, so this means a bug or a damaged index, not bad input.
+            logger.error("full-text query %r failed: %s", match, exc)
+            raise StoreError(f"search failed: {exc}") from None
+        return SearchResult(total=total, hits=tuple(self._hit(row) for row in rows))
+
+    @staticmethod
+    def _hit(row: sqlite3.Row) -> SearchHit:
+        article = _article(row)
+        snippet = ""
+        for original, marked in ((article.text, row["text_marked"]), (article.lead, row["lead_marked"])):
+            if marked and snippets.OPEN in marked:
+                snippet = snippets.highlight_fragment(original, fold(original), marked)
+                if snippet:
+                    break
+        if not snippet:
+            snippet = snippets.html.escape(article.lead or article.text[:240])
+        title_html = snippets.highlight_full(article.title, row["title_marked"] or "")
+        return SearchHit(article=article, score=-float(row["score"]), title_html=title_html, snippet_html=snippet)
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: read failed: {exc}") from None
+
+    def _query_one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
+        rows = self._query(sql, params)
+        return rows[0] if rows else None
+
+    def _files(self) -> list[Path]:
+        return [self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")]
+
+    def integrity_check(self) -> str:
+        """SQLite's own verdict: 'ok' or the problems found."""
+        return "; ".join(r[0] for r in self._query("PRAGMA integrity_check"))
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self._conn
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self._conn.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -1,0 +1,82 @@
+"""The SQLite schema, as numbered migrations; PRAGMA user_version holds the applied number."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+logger = logging.getLogger(__name__)
+
+# Each entry migrates from version N-1 to N; never edit a released one, append a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE articles (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL,
+            source TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            unit TEXT,
+            title TEXT NOT NULL,
+            lead TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            author TEXT,
+            section TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            media TEXT NOT NULL DEFAULT 'text',
+            language TEXT NOT NULL DEFAULT 'vi',
+            published_at TEXT,
+            published_ts INTEGER,
+            published_month TEXT,
+            fetched_at TEXT,
+            content_hash TEXT NOT NULL,
+            duplicate_of TEXT,
+            relevant INTEGER,
+            relevance REAL,
+            areas TEXT NOT NULL DEFAULT '[]',
+            topics TEXT NOT NULL DEFAULT '[]',
+            scores TEXT NOT NULL DEFAULT '{}',
+            label_source TEXT,
+            model_version TEXT,
+            places TEXT NOT NULL DEFAULT '[]',
+            stance TEXT
+        )""",
+        "CREATE INDEX articles_source_ts ON articles(source, published_ts)",
+        "CREATE INDEX articles_channel_ts ON articles(channel, published_ts)",
+        "CREATE INDEX articles_ts ON articles(published_ts)",
+        "CREATE INDEX articles_month ON articles(published_month)",
+        # Original columns rank exact-accent matches; the *_f columns hold the folded text every query matches.
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, lead, text, title_f, lead_f, text_f,
+            tokenize = 'unicode61 remove_diacritics 0'
+        )""",
+        """CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            stats TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX crawl_runs_source ON crawl_runs(source, started_at)",
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database to SCHEMA_VERSION, one transaction per step; return the version found."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"schema version {found} is newer than this program's {SCHEMA_VERSION}: upgrade cchc"
+        )
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        logger.info("migrating store schema to version %d", version)
+        with conn:
+            for statement in MIGRATIONS[version - 1]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+    return found

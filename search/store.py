@@ -1,0 +1,147 @@
+"""The Store contract every backend fulfils, and `open_store` to pick one by URL."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from search.article import Article
+
+logger = logging.getLogger(__name__)
+
+
+class StoreError(Exception):
+    """The store cannot be opened, read or written; the message is one line."""
+
+
+class UpsertOutcome(str, Enum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A search request: free text (may be empty) and filters; dates are local (+07:00), inclusive."""
+
+    text: str = ""
+    sources: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    limit: int = 20
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.sort not in ("relevance", "date"):
+            raise StoreError(f"unknown sort {self.sort!r}: use relevance or date")
+        if not 0 < self.limit <= 1000:
+            raise StoreError("limit must be between 1 and 1000")
+        if self.offset < 0:
+            raise StoreError("offset must not be negative")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise StoreError("the start date is after the end date")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result: the article, its rank score (higher is better) and HTML-escaped highlights."""
+
+    article: Article
+    score: float
+    title_html: str
+    snippet_html: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    total: int
+    by_source: dict[str, int]
+    by_channel: dict[str, int]
+    by_month: dict[str, int]
+    by_area: dict[str, int]
+    by_section: dict[str, dict[str, int]]
+    date_range_by_source: dict[str, tuple[str | None, str | None]]
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class CrawlRun:
+    """What one crawl of one source did: Scrapy stats and the store's counts."""
+
+    source: str
+    started_at: datetime
+    finished_at: datetime
+    status: str
+    stats: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+class Store(ABC):
+    """An archive of articles, keyed by the canonical-URL id."""
+
+    url: str
+
+    @abstractmethod
+    def upsert(self, article: Article) -> UpsertOutcome:
+        """Insert or replace the article with the same id; say what happened."""
+
+    def upsert_many(self, articles: Iterable[Article]) -> dict[UpsertOutcome, int]:
+        counts = dict.fromkeys(UpsertOutcome, 0)
+        for article in articles:
+            counts[self.upsert(article)] += 1
+        return counts
+
+    @abstractmethod
+    def exists(self, article_id: str) -> bool: ...
+
+    @abstractmethod
+    def get(self, article_id: str) -> Article | None: ...
+
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    @abstractmethod
+    def stats(self) -> StoreStats: ...
+
+    @abstractmethod
+    def record_run(self, run: CrawlRun) -> None: ...
+
+    @abstractmethod
+    def runs(self, source: str | None = None, limit: int = 50) -> list[CrawlRun]:
+        """Crawl runs, newest first."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(url: str) -> Store:
+    """Open the backend a store URL names: `sqlite:///relative.db` or `sqlite:////absolute.db`."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise StoreError(f"store URL {url!r} has no scheme: use sqlite:///path/to/file.db")
+    if scheme == "sqlite":
+        from search.sqlite import SQLiteStore
+
+        if not rest.startswith("/") or rest == "/":
+            raise StoreError(f"store URL {url!r}: write sqlite:///relative/path.db or sqlite:////absolute/path.db")
+        return SQLiteStore(rest[1:], url=url)
+    raise StoreError(f"store URL {url!r}: unsupported backend {scheme!r} (supported: sqlite)")
