@@ -33,8 +33,12 @@ def cli(verbose: int) -> None:
       cchc search "cai cach hanh chinh" --store sqlite:///data/demo.db
       cchc stats --json
     """
-    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # Filter on the handler, not the loggers: Scrapy resets its loggers' levels when a crawl starts.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel((logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)])
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.root.addHandler(handler)
+    logging.root.setLevel(logging.DEBUG)
 
 
 for command in (demo.demo, crawl.crawl, extract.extract, search.search, stats.stats, sources.sources):

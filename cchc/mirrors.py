@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from config import Source
+from crawler.discovery import UrlRules
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,19 @@ def content_type(path: Path, head: bytes) -> str:
     if path.suffix in CONTENT_TYPES:
         return CONTENT_TYPES[path.suffix]
     return "application/rss+xml" if head.lstrip().startswith((b"<?xml", b"<rss", b"<feed")) else "text/html"
+
+
+def article_pages(root: Path, source: Source) -> list[tuple[str, Path]]:
+    """(real URL, file) of each page in the source's mirror under `root` whose URL is an article URL."""
+    site = root / source.id
+    rules = UrlRules.of(source)
+    pages = []
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            url = source.absolute(path.relative_to(site).as_posix())
+            if rules.is_article(url):
+                pages.append((url, path))
+    return pages
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from search import VN_TZ
@@ -75,7 +75,7 @@ def _parse_iso(text: str) -> datetime | None:
     if zone in (None, ""):
         tz = VN_TZ
     elif zone == "Z":
-        tz = timezone.utc
+        tz = UTC
     else:
         digits = zone[1:].replace(":", "")
         tz = _offset(zone[0], digits[:2], digits[2:])

@@ -37,7 +37,9 @@ class CrawlRecorder:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         source = getattr(getattr(spider, "source", None), "id", spider.name)
-        stats = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.crawler.stats.get_stats().items()}
+        stats = {
+            k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.crawler.stats.get_stats().items()
+        }
         stats["finish_reason"] = reason
         run = CrawlRun(source, self.started_at, datetime.now(VN_TZ), reason, stats)
         try:

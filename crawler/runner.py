@@ -43,7 +43,7 @@ def run_crawl(
     on_event: Callable[[str, str], None] | None = None,
 ) -> list[RunSummary]:
     """Crawl `sources` in parallel; blocks until all finish. Can run once per process (Twisted)."""
-    process = CrawlerProcess(crawler_settings(settings), install_root_handler=False)
+    process = CrawlerProcess(crawler_settings({"LOG_INSTALL_ROOT_HANDLER": False, **settings}))
     crawlers = []
     for source in sources:
         crawler = process.create_crawler(NewsSpider)

@@ -20,8 +20,10 @@ def canonicalize(url: str) -> str:
     url = canonicalize_url(url.strip(), keep_fragments=False)
     parts = urlsplit(url)
     host = strip_host_prefix(parts.hostname or "")
-    if parts.port and not (parts.scheme, parts.port) in (("http", 80), ("https", 443)):
+    if parts.port and (parts.scheme, parts.port) not in (("http", 80), ("https", 443)):
         host = f"{host}:{parts.port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAM.match(k)])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAM.match(k)]
+    )
     path = parts.path.rstrip("/")
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))

@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from search.article import Article
@@ -19,7 +19,7 @@ class StoreError(Exception):
     """The store cannot be opened, read or written; the message is one line."""
 
 
-class UpsertOutcome(str, Enum):
+class UpsertOutcome(StrEnum):
     NEW = "new"
     UPDATED = "updated"
     UNCHANGED = "unchanged"

@@ -16,8 +16,6 @@ from crawler.runner import RunSummary, run_crawl
 
 logger = logging.getLogger(__name__)
 
-SCRAPY_LOG_LEVELS = {0: "ERROR", 1: "INFO", 2: "DEBUG"}
-
 
 def crawl_with_progress(
     sources: list[Source], settings: dict[str, Any], since: date | None = None, until: date | None = None
@@ -81,9 +79,7 @@ def parse_mirrors(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--until", type=DATE, help="Keep articles published on or before this date (YYYY-MM-DD).")
 @store_option
 @click.option("--mirror", "mirror_values", multiple=True, metavar="HOST=URL", help="Fetch HOST's pages from a copy.")
-@click.pass_context
 def crawl(
-    ctx: click.Context,
     source_ids: tuple[str, ...],
     since: date | None,
     until: date | None,
@@ -106,11 +102,9 @@ def crawl(
     if unknown:
         raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; see `cchc sources`", param_hint="SOURCE")
     chosen = [config.get(s) for s in source_ids] if source_ids else [s for s in config.sources if s.enabled]
-    verbose = ctx.find_root().params.get("verbose", 0)
     settings = {
         "CCHC_STORE": store_url,
         "CCHC_MIRRORS": parse_mirrors(mirror_values),
-        "LOG_LEVEL": SCRAPY_LOG_LEVELS[min(verbose, 2)],
     }
     summaries = crawl_with_progress(chosen, settings, since, until)
     for summary in summaries:

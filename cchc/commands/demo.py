@@ -22,7 +22,6 @@ LOOPBACK_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
     "DOWNLOAD_DELAY": 0,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-    "LOG_LEVEL": "ERROR",
 }
 
 
@@ -44,7 +43,7 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
     Example:
       cchc demo && cchc search "cai cach hanh chinh" --store sqlite:///data/demo.db
     """
-    store_url = f"sqlite:///{db_path}" if not db_path.is_absolute() else f"sqlite:///{db_path}"
+    store_url = f"sqlite:///{db_path}"
     config = load_sources()
     with MirrorServer(mirrors_dir) as server:
         sources = server.mirrored(config.sources)

@@ -7,7 +7,23 @@ import copy
 import lxml.html
 
 BLOCK_TAGS = frozenset(
-    {"p", "div", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "section", "article", "table"}
+    {
+        "p",
+        "div",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "pre",
+        "td",
+        "th",
+        "section",
+        "article",
+        "table",
+    }
 )
 
 

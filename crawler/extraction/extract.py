@@ -80,9 +80,7 @@ def _date(doc: lxml.html.HtmlElement, rule: LayoutRule | None, head: HeadMeta) -
     return parse_date(head.published)
 
 
-def extract_article(
-    html: str, url: str, cms: str | None = None, article_url: Any = None
-) -> Extracted:
+def extract_article(html: str, url: str, cms: str | None = None, article_url: Any = None) -> Extracted:
     """Extract the article at `url` from its HTML; `cms` picks layout rules, `article_url` is a compiled regex."""
     doc = parse_html(html)
     head = read_head(doc)
@@ -96,7 +94,12 @@ def extract_article(
     generic = None
     if not text_paragraphs:
         generic = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
         )
         if generic is not None and generic.text:
             text_paragraphs = cleanup.clean_paragraphs(generic.text.split("\n"))
@@ -118,7 +121,9 @@ def extract_article(
     if published is None and generic is not None and generic.date:
         published = parse_date(generic.date)
     section = _text_of(doc, rule.section if rule else None) or head.section
-    tags = tuple(cleanup.normalize_space(a.text_content()) for a in doc.cssselect(rule.tags)) if rule and rule.tags else ()
+    tags = (
+        tuple(cleanup.normalize_space(a.text_content()) for a in doc.cssselect(rule.tags)) if rule and rule.tags else ()
+    )
 
     return Extracted(
         url=url,

@@ -63,9 +63,7 @@ def read_head(doc: lxml.html.HtmlElement) -> HeadMeta:
     return HeadMeta(
         canonical=_first(doc, "//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"),
         title=_first(doc, "//meta[@property='og:title']/@content", "//title/text()"),
-        description=_first(
-            doc, "//meta[@property='og:description']/@content", "//meta[@name='description']/@content"
-        ),
+        description=_first(doc, "//meta[@property='og:description']/@content", "//meta[@name='description']/@content"),
         published=_first(
             doc,
             "//meta[@property='article:published_time']/@content",

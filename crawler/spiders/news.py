@@ -15,6 +15,7 @@ from crawler import discovery
 from crawler.extraction import extract_article
 from crawler.extraction.page import PageError
 from crawler.items import ArticleItem
+from crawler.urls import canonicalize
 from search import VN_TZ
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ class NewsSpider(scrapy.Spider):
 
     def _article_request(self, url: str, via: str) -> scrapy.Request:
         self.crawler.stats.inc_value(f"cchc/discovered/{via}")
-        return scrapy.Request(url, callback=self.parse_article)
+        # Tracking variants of one link collapse here, before Scrapy's duplicate filter.
+        return scrapy.Request(canonicalize(url), callback=self.parse_article)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         links = discovery.feed_links(response.body)

@@ -1,0 +1,5 @@
+"""`python -m cchc` runs the CLI."""
+
+from cchc.cli import main
+
+main()

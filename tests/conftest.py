@@ -1,0 +1,45 @@
+"""Shared fixtures: the local mirror server, temporary stores, running the CLI as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cchc import MIRRORS_DIR, PROJECT_DIR
+from cchc.mirrors import MirrorServer
+from search.sqlite import SQLiteStore
+
+SHARED_DIR = PROJECT_DIR.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def mirror_server() -> Iterator[MirrorServer]:
+    """tests/fixtures/sites served on a free loopback port for the whole session."""
+    with MirrorServer(MIRRORS_DIR) as server:
+        yield server
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    s = SQLiteStore(tmp_path / "test.db")
+    yield s
+    s.close()
+
+
+def run_cchc(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: int = 300):
+    """Run `cchc ARGS` in a fresh process (a crawl needs its own Twisted reactor)."""
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200", **(env or {})}
+    full_env.pop("CCHC_STORE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "cchc", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,0 +1,119 @@
+"""The CLI as a user meets it: demo, stats, search, extract, help and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cchc import MIRRORS_DIR
+from search.folding import fold
+from tests.conftest import run_cchc
+
+COMMANDS = ["demo", "crawl", "extract", "search", "stats", "sources", "sources status"]
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A working folder where `cchc demo` has run once."""
+    cwd = tmp_path_factory.mktemp("demo")
+    result = run_cchc("demo", cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    (cwd / "first-run.txt").write_text(result.stdout, encoding="utf-8")
+    return cwd
+
+
+def test_demo_stores_the_mirror_and_reports_sections(demo_dir: Path) -> None:
+    out = (demo_dir / "first-run.txt").read_text(encoding="utf-8")
+    assert (demo_dir / "data" / "demo.db").exists()
+    assert "bài mới" in out and "Thời sự" in out and "Kinh tế" in out
+    assert 'cchc search "cai cach hanh chinh" --store sqlite:///data/demo.db' in out
+
+
+def test_demo_second_run_says_nothing_new(demo_dir: Path) -> None:
+    result = run_cchc("demo", cwd=demo_dir)
+    assert result.returncode == 0, result.stderr
+    assert "không có bài mới" in result.stdout
+
+
+def test_stats_json_reports_the_demo_archive(demo_dir: Path) -> None:
+    result = run_cchc("stats", "--json", "--store", "sqlite:///data/demo.db", cwd=demo_dir)
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["total"] >= 30
+    assert stats["by_source"] == {"baonghean": stats["total"]}
+    assert stats["by_channel"] == {"newspaper": stats["total"]}
+    assert sum(stats["by_month"].values()) == stats["total"]
+
+
+def test_search_without_accents_finds_cchc_articles_with_highlights(demo_dir: Path) -> None:
+    result = run_cchc("search", "cai cach hanh chinh", "--store", "sqlite:///data/demo.db", "--json", cwd=demo_dir)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["total"] >= 5
+    for hit in found["hits"]:
+        assert "<mark>" in hit["title_html"] + hit["snippet_html"]
+    phrase_hits = [h for h in found["hits"] if "cai cach hanh chinh" in fold(h["title"]).lower()]
+    assert phrase_hits, "an article titled with the phrase must be found"
+    assert found["hits"][0]["published_at"].endswith("+07:00")
+
+
+def test_search_filters_and_human_output(demo_dir: Path) -> None:
+    store = ["--store", "sqlite:///data/demo.db"]
+    result = run_cchc("search", '"dich vu cong"', "--from", "2025-01-01", *store, cwd=demo_dir)
+    assert result.returncode == 0, result.stderr
+    assert 'kết quả cho «"dich vu cong"»' in result.stdout
+    none = run_cchc("search", "cai cach", "--source", "hcc", "--json", *store, cwd=demo_dir)
+    assert json.loads(none.stdout)["total"] == 0
+
+
+@pytest.mark.parametrize("query", ['"', "NEAR(", "(((", "-", "OR", "*", "cai -", "'; DROP TABLE articles;--"])
+def test_odd_queries_on_the_cli(demo_dir: Path, query: str) -> None:
+    result = run_cchc("search", query, "--store", "sqlite:///data/demo.db", "--json", cwd=demo_dir)
+    assert result.returncode == 0, result.stderr
+    assert isinstance(json.loads(result.stdout)["hits"], list)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "x", "--from", "2025-13-01"], "is not a date"),
+        (["search", "x", "--from", "2025-02-01", "--to", "2025-01-01"], "start date is after the end date"),
+        (["search", "x", "--store", "mysql://h/db"], "unsupported backend 'mysql'"),
+        (["stats", "--store", "sqlite:///"], "write sqlite:///relative/path.db"),
+        (["extract", "missing.html", "--url", "https://baonghean.vn/x-10000000.html"], "does not exist"),
+        (["crawl", "baonghean", "--mirror", "nonsense"], "HOST=http://127.0.0.1:PORT/prefix"),
+    ],
+)
+def test_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run_cchc(*args, cwd=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    (tmp_path / "junk.db").write_bytes(b"not a database" * 1000)
+    result = run_cchc("stats", "--store", "sqlite:///junk.db", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: junk.db: cannot open the SQLite store")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_extract_prints_the_contract_fields() -> None:
+    page = next(MIRRORS_DIR.joinpath("baonghean").glob("*-10*.html"))
+    result = run_cchc("extract", str(page), "--url", f"https://baonghean.vn/{page.name}?utm_source=zalo")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    for key in ("url", "canonical_url", "title", "lead", "text", "author", "published_at", "section", "tags"):
+        assert key in record
+    assert record["canonical_url"] == f"https://baonghean.vn/{page.name}"
+    assert record["published_at"].endswith("+07:00")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_an_example(command: str) -> None:
+    result = run_cchc(*command.split(), "--help")
+    assert result.returncode == 0
+    assert "Example" in result.stdout

@@ -1,0 +1,131 @@
+"""Config files load and validate; each kind of breakage gives one clear line and exit code 2."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from config import CONFIG_DIR, ConfigError, load_sources, load_taxonomy
+from config.models import AREA_IDS, TOPIC_IDS
+from tests.conftest import run_cchc
+
+
+def test_shipped_config_is_valid() -> None:
+    sources = load_sources()
+    ids = {s.id for s in sources.sources}
+    assert {"baonghean", "truyenhinhnghean", "nghean_gov", "hcc", "dcs", "nghean24h"} <= ids
+    assert sum(s.channel == "unit_portal" and s.cms == "vnportal" for s in sources.sources) >= 6
+    taxonomy = load_taxonomy()
+    assert tuple(a.id for a in taxonomy.areas) == AREA_IDS
+    assert tuple(t.id for t in taxonomy.topics) == TOPIC_IDS
+    assert all(a.name and a.description and a.seeds for a in taxonomy.areas)
+
+
+def _sources() -> dict:
+    return yaml.safe_load((CONFIG_DIR / "sources.yaml").read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, data: dict | str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _break_unknown_key(d: dict) -> None:
+    d["sources"][0]["feed"] = ["/rss"]
+
+
+def _break_missing(d: dict) -> None:
+    del d["sources"][2]["article_url"]
+
+
+def _break_channel(d: dict) -> None:
+    d["sources"][1]["channel"] = "tv"
+
+
+def _break_regex(d: dict) -> None:
+    d["sources"][0]["article_url"] = "-(post\\d+"
+
+
+def _break_url(d: dict) -> None:
+    d["sources"][0]["base_url"] = "baonghean.vn"
+
+
+def _break_duplicate(d: dict) -> None:
+    d["sources"][1]["id"] = d["sources"][0]["id"]
+
+
+def _break_portal_unit(d: dict) -> None:
+    del d["sources"][2]["unit"]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [
+        (_break_unknown_key, "sources[0].feed: Extra inputs are not permitted"),
+        (_break_missing, "sources[2].article_url: Field required"),
+        (_break_channel, "sources[1].channel: Input should be 'newspaper'"),
+        (_break_regex, "sources[0].article_url: not a valid regular expression"),
+        (_break_url, "sources[0].base_url: must be an absolute http(s) URL"),
+        (_break_duplicate, "duplicate source id 'baonghean'"),
+        (_break_portal_unit, "sources[2]: a portal needs the id of the unit"),
+    ],
+)
+def test_invalid_sources_name_file_and_field(tmp_path: Path, breakage, expected: str) -> None:
+    data = _sources()
+    breakage(data)
+    path = _write(tmp_path, data)
+    with pytest.raises(ConfigError) as caught:
+        load_sources(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ")
+    assert expected in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("version: 1\nsources: [\n", "line 3, column 1: invalid YAML"),
+        ("version: 1\n  sources: x\n", "line 2, column 10: invalid YAML"),
+        ("- just\n- a list\n", "expected a mapping at the top level"),
+        ("", "expected a mapping at the top level"),
+        ("version: 2\nsources: []\n", "version: Input should be 1"),
+    ],
+)
+def test_unparseable_files(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected.replace("(", r"\(")):
+        load_sources(_write(tmp_path, text))
+
+
+def test_not_utf8_and_missing(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_bytes("version: 1\nname: Báo\n".encode("cp1258"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_sources(path)
+    with pytest.raises(ConfigError, match="file not found"):
+        load_sources(tmp_path / "absent.yaml")
+
+
+def test_taxonomy_ids_are_fixed(tmp_path: Path) -> None:
+    data = yaml.safe_load((CONFIG_DIR / "taxonomy.yaml").read_text(encoding="utf-8"))
+    data["areas"][0]["id"] = "the_che_moi"
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match="areas must be exactly the_che"):
+        load_taxonomy(path)
+
+
+def test_cli_reports_broken_config_in_one_line_with_exit_2(tmp_path: Path) -> None:
+    config_dir = tmp_path / "config"
+    shutil.copytree(CONFIG_DIR, config_dir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    data = _sources()
+    _break_missing(data)
+    _write(config_dir, data)
+    result = run_cchc("sources", env={"CCHC_CONFIG_DIR": str(config_dir)})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == (f"error: {config_dir / 'sources.yaml'}: sources[2].article_url: Field required")

@@ -1,0 +1,113 @@
+"""The real spider against the local mirror on loopback: discovery, robots.txt, storage, stats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from cchc.mirrors import MirrorServer
+from config import load_sources
+from crawler.extraction import decode_html, extract_article
+from search import VN_TZ, article_id, open_store
+from tests.conftest import run_cchc
+from tests.extraction_cases import article_pages
+
+SOURCE = load_sources().get("baonghean")
+PAGES = article_pages(SOURCE)
+
+
+def crawl(server: MirrorServer, db: Path, *extra: str):
+    result = run_cchc(
+        "crawl", "baonghean", "--store", f"sqlite:///{db}", "--mirror", f"baonghean.vn={server.base_url}/baonghean",
+        *extra,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def first_run(mirror_server: MirrorServer, tmp_path_factory: pytest.TempPathFactory):
+    db = tmp_path_factory.mktemp("crawl") / "crawl.db"
+    start = len(mirror_server.requested)
+    result = crawl(mirror_server, db)
+    return db, result, list(mirror_server.requested[start:])
+
+
+def last_run_stats(db: Path) -> dict:
+    with open_store(f"sqlite:///{db}") as store:
+        return store.runs("baonghean", limit=1)[0].stats
+
+
+def test_mirror_has_enough_pages() -> None:
+    assert len(PAGES) >= 30
+
+
+def test_every_article_is_stored_under_its_real_url(first_run) -> None:
+    db, _, _ = first_run
+    with open_store(f"sqlite:///{db}") as store:
+        stats = store.stats()
+        assert stats.total == len(PAGES)
+        for url, _ in PAGES:
+            article = store.get(article_id(url))
+            assert article is not None, f"{url} was not stored"
+            assert article.url == url and article.canonical_url == url
+            assert article.source == "baonghean" and article.channel == "newspaper"
+            assert article.unit == "bao_va_dai_nghe_an"
+            assert article.published_at is not None and article.fetched_at is not None
+
+
+def test_run_is_recorded_with_stats(first_run) -> None:
+    db, _, _ = first_run
+    stats = last_run_stats(db)
+    assert stats["finish_reason"] == "finished"
+    assert stats["cchc/stored/new"] == len(PAGES)
+    for via in ("feed", "sitemap", "listing"):
+        assert stats[f"cchc/discovered/{via}"] > 0
+    assert stats["robotstxt/request_count"] == 1
+    assert stats["cchc/extracted/epi/2023"] > 0 and stats["cchc/extracted/epi/2019"] > 0
+    assert "cchc/extracted/generic" not in stats
+    assert "log_count/ERROR" not in stats
+    assert not any(k.startswith("spider_exceptions") for k in stats)
+
+
+def test_polite_and_complete_discovery(first_run) -> None:
+    _, _, requested = first_run
+    assert "/baonghean/robots.txt" in requested
+    assert not any(p.startswith("/baonghean/tim-kiem") for p in requested), "robots.txt forbids /tim-kiem"
+    assert any(p.endswith("/trang-3.html") for p in requested), "listing pagination was not followed"
+    assert "/baonghean/sitemaps/archive.xml" in requested, "the sitemap index was not followed"
+    article_paths = [p for p in requested if p.endswith(".html") and "/trang-" not in p]
+    assert len(article_paths) == len(set(article_paths)), "an article page was fetched twice"
+
+
+def test_second_run_adds_nothing(first_run, mirror_server: MirrorServer) -> None:
+    db, _, _ = first_run
+    result = crawl(mirror_server, db)
+    stats = last_run_stats(db)
+    assert "cchc/stored/new" not in stats
+    assert stats["cchc/stored/unchanged"] == len(PAGES)
+    assert "0 bài mới" in result.stdout
+    with open_store(f"sqlite:///{db}") as store:
+        assert store.stats().total == len(PAGES)
+        assert len(store.runs("baonghean")) == 2
+
+
+def test_since_bounds_the_crawl(mirror_server: MirrorServer, tmp_path: Path) -> None:
+    cutoff = datetime(2025, 1, 1, tzinfo=VN_TZ)
+    dates = [extract_article(decode_html(p.read_bytes()), u, "epi").published_at for u, p in PAGES]
+    expected = sum(d >= cutoff for d in dates)
+    assert 0 < expected < len(PAGES)
+    db = tmp_path / "since.db"
+    crawl(mirror_server, db, "--since", "2025-01-01")
+    with open_store(f"sqlite:///{db}") as store:
+        assert store.stats().total == expected
+    assert last_run_stats(db)["cchc/dropped/before_since"] == len(PAGES) - expected
+
+
+def test_unknown_source_is_one_line_error() -> None:
+    result = run_cchc("crawl", "nosuch")
+    assert result.returncode == 2
+    assert "unknown source(s) nosuch" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,205 @@
+"""The SQLite store: upsert by id, accent-insensitive FTS5, filters, highlights, odd queries."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+import pytest
+
+from search import VN_TZ, Article, CrawlRun, SearchQuery, StoreError, UpsertOutcome, article_id, open_store
+from search.sqlite import SQLiteStore
+from search.sqlite_schema import SCHEMA_VERSION
+
+
+def make(url: str, title: str, text: str, *, source: str = "baonghean", channel: str = "newspaper",
+         when: datetime | None = None, lead: str = "", areas: tuple[str, ...] = ()) -> Article:  # fmt: skip
+    return Article(
+        id=article_id(url), url=url, canonical_url=url, source=source, channel=channel, title=title,
+        lead=lead, text=text, published_at=when or datetime(2025, 3, 4, 8, 15, tzinfo=VN_TZ), areas=areas,
+    )  # fmt: skip
+
+
+CCHC = make(
+    "https://baonghean.vn/a-10000001.html",
+    "Nghệ An đẩy mạnh cải cách hành chính",
+    "Ban Thường vụ Đảng ủy tỉnh chỉ đạo đẩy mạnh cải cách hành chính, rút ngắn thời gian giải quyết "
+    "thủ tục cho người dân và doanh nghiệp tại Trung tâm Phục vụ hành chính công.",
+    lead="Đảng ủy khối chỉ đạo quyết liệt.",
+    areas=("thu_tuc",),
+)
+UNACCENTED = make(
+    "https://nghean.gov.vn/tin/b-123456",
+    "Hoi nghi cai cach hanh chinh",
+    "Bai viet khong dau ve cai cach hanh chinh cua huyen, dang uy xa chi dao.",
+    source="nghean_gov",
+    channel="provincial_portal",
+    when=datetime(2024, 12, 31, 23, 30, tzinfo=VN_TZ),
+)
+OTHER = make(
+    "https://baonghean.vn/c-10000002.html",
+    "Nông dân Quỳnh Lưu thu hoạch lúa xuân",
+    "Vụ lúa xuân năm nay năng suất cao, nông dân phấn khởi. Cách làm mới giúp giảm chi phí.",
+    when=datetime(2025, 5, 1, 6, 0, tzinfo=VN_TZ),
+)
+
+
+@pytest.fixture
+def filled(store: SQLiteStore) -> SQLiteStore:
+    for article in (CCHC, UNACCENTED, OTHER):
+        store.upsert(article)
+    return store
+
+
+def ids(store: SQLiteStore, text: str, **filters: object) -> list[str]:
+    return [h.article.id for h in store.search(SearchQuery(text=text, **filters)).hits]
+
+
+def test_upsert_is_idempotent_and_detects_changes(store: SQLiteStore) -> None:
+    assert store.upsert(CCHC) is UpsertOutcome.NEW
+    assert store.upsert(CCHC) is UpsertOutcome.UNCHANGED
+    changed = make(CCHC.url, CCHC.title, CCHC.text + " Thêm một câu.", lead=CCHC.lead)
+    assert store.upsert(changed) is UpsertOutcome.UPDATED
+    assert store.stats().total == 1
+    assert store.get(CCHC.id).text.endswith("Thêm một câu.")
+    assert ids(store, "them mot cau") == [CCHC.id]
+    assert store.search(SearchQuery(text="cai cach")).total == 1
+
+
+def test_get_round_trips_every_field(store: SQLiteStore) -> None:
+    store.upsert(CCHC)
+    assert store.get(CCHC.id) == CCHC
+    assert store.exists(CCHC.id) and not store.exists("nope")
+    assert store.get("nope") is None
+
+
+@pytest.mark.parametrize("query", ["cai cach hanh chinh", "CẢI CÁCH HÀNH CHÍNH", "cải cach hanh chính"])
+def test_accent_insensitive(filled: SQLiteStore, query: str) -> None:
+    assert set(ids(filled, query)) == {CCHC.id, UNACCENTED.id}
+
+
+def test_d_with_stroke_folds(filled: SQLiteStore) -> None:
+    assert set(ids(filled, "dang uy")) == {CCHC.id, UNACCENTED.id}
+    assert set(ids(filled, "Đảng ủy")) == {CCHC.id, UNACCENTED.id}
+
+
+def test_accented_query_ranks_exact_accents_first(filled: SQLiteStore) -> None:
+    assert ids(filled, "Đảng ủy")[0] == CCHC.id
+    # "cach" also matches "cách" (OTHER has "Cách làm"); the accented query puts an exact match first.
+    assert ids(filled, "cách")[0] in (CCHC.id, OTHER.id)
+
+
+def test_phrase(filled: SQLiteStore) -> None:
+    assert set(ids(filled, '"hanh chinh cong"')) == {CCHC.id}
+    assert ids(filled, '"chinh hanh"') == []
+
+
+def test_exclusion_or_and_prefix(filled: SQLiteStore) -> None:
+    assert set(ids(filled, "cai cach -huyen")) == {CCHC.id}
+    assert set(ids(filled, "cai cach NOT huyen")) == {CCHC.id}
+    assert set(ids(filled, "lua OR huyen")) == {OTHER.id, UNACCENTED.id}
+    assert set(ids(filled, "quynh*")) == {OTHER.id}
+
+
+def test_filters(filled: SQLiteStore) -> None:
+    assert ids(filled, "cai cach", sources=("nghean_gov",)) == [UNACCENTED.id]
+    assert ids(filled, "cai cach", channels=("newspaper",)) == [CCHC.id]
+    assert ids(filled, "cai cach", areas=("thu_tuc",)) == [CCHC.id]
+    # 2024-12-31 23:30 +07:00 is still 2024 locally (16:30 UTC).
+    assert ids(filled, "cai cach", date_to=date(2024, 12, 31)) == [UNACCENTED.id]
+    assert ids(filled, "cai cach", date_from=date(2025, 1, 1)) == [CCHC.id]
+    assert ids(filled, "", date_from=date(2025, 4, 1)) == [OTHER.id]
+
+
+def test_browse_without_text_is_newest_first(filled: SQLiteStore) -> None:
+    assert ids(filled, "") == [OTHER.id, CCHC.id, UNACCENTED.id]
+
+
+def test_highlights_keep_original_accents_and_escape_html(store: SQLiteStore) -> None:
+    store.upsert(make("https://x.vn/1", "<script>alert(1)</script> cải cách", "Nội dung cải cách & đổi mới. " * 5))
+    hit = store.search(SearchQuery(text="cai cach")).hits[0]
+    assert hit.title_html == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>cải</mark> <mark>cách</mark>"
+    assert "<mark>cải</mark> <mark>cách</mark> &amp; đổi mới" in hit.snippet_html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', '""', "*", "-", "--", "OR", "AND", "NOT", "NEAR(", "NEAR(a b", "(((", ")", "cai (cach", '"cai cach',
+     "a OR", "OR OR OR", "-cai", "title:cai", "^cai", "cai + cach", "'; DROP TABLE articles; --", "\x00", "ـ",
+     "🙂", "%", "\\", "{title_f}: x", "cai" * 200],
+)  # fmt: skip
+def test_odd_queries_never_raise(filled: SQLiteStore, query: str) -> None:
+    result = filled.search(SearchQuery(text=query))
+    assert result.total == len(result.hits) or result.total > len(result.hits)
+    assert filled.stats().total == 3
+
+
+def test_bad_requests_are_store_errors() -> None:
+    with pytest.raises(StoreError):
+        SearchQuery(limit=0)
+    with pytest.raises(StoreError):
+        SearchQuery(date_from=date(2025, 2, 1), date_to=date(2025, 1, 1))
+    with pytest.raises(StoreError):
+        open_store("mysql://x")
+    with pytest.raises(StoreError):
+        open_store("sqlite://")
+
+
+def test_stats(filled: SQLiteStore) -> None:
+    stats = filled.stats()
+    assert stats.total == 3
+    assert stats.by_source == {"baonghean": 2, "nghean_gov": 1}
+    assert stats.by_channel == {"newspaper": 2, "provincial_portal": 1}
+    assert stats.by_month == {"2024-12": 1, "2025-03": 1, "2025-05": 1}
+    assert stats.by_area == {"thu_tuc": 1}
+    assert stats.date_range_by_source["nghean_gov"] == ("2024-12-31T23:30:00+07:00",) * 2
+    assert stats.size_bytes > 0
+
+
+def test_schema_version_wal_and_reopen(tmp_path) -> None:
+    path = tmp_path / "a.db"
+    with SQLiteStore(path) as s:
+        s.upsert(CCHC)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    with open_store(f"sqlite:///{path}") as s:
+        assert s.get(CCHC.id) == CCHC
+        assert s.integrity_check() == "ok"
+
+
+def test_newer_schema_is_refused(tmp_path) -> None:
+    path = tmp_path / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this program"):
+        SQLiteStore(path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot open"):
+        SQLiteStore(path)
+
+
+def test_failed_update_rolls_back_whole(store: SQLiteStore) -> None:
+    store.upsert(CCHC)
+    # An update deletes the old row, then inserts; make the insert fail.
+    store._conn.execute("CREATE TRIGGER fail AFTER INSERT ON articles BEGIN SELECT RAISE(ABORT, 'boom'); END")
+    with pytest.raises(StoreError, match="boom"):
+        store.upsert(make(CCHC.url, CCHC.title, "Nội dung mới hoàn toàn."))
+    assert store.get(CCHC.id) == CCHC
+    assert ids(store, "cai cach") == [CCHC.id]
+
+
+def test_crawl_runs_newest_first(store: SQLiteStore) -> None:
+    t = datetime(2025, 1, 1, tzinfo=VN_TZ)
+    store.record_run(CrawlRun("baonghean", t, t, "finished", {"cchc/stored/new": 3}))
+    store.record_run(CrawlRun("baonghean", t.replace(day=2), t.replace(day=2), "shutdown", {}))
+    runs = store.runs("baonghean")
+    assert [r.status for r in runs] == ["shutdown", "finished"]
+    assert runs[1].stats == {"cchc/stored/new": 3}
+    assert store.runs("hcc") == []
