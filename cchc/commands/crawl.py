@@ -13,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from cchc.options import DATE, store_option
 from config import Source, load_sources
 from crawler.runner import RunSummary, run_crawl
+from search import open_store
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ def crawl(
     if unknown:
         raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; see `cchc sources`", param_hint="SOURCE")
     chosen = [config.get(s) for s in source_ids] if source_ids else [s for s in config.sources if s.enabled]
+    open_store(store_url).close()  # fail now, in one line, if the archive cannot be opened
     settings = {
         "CCHC_STORE": store_url,
         "CCHC_MIRRORS": parse_mirrors(mirror_values),

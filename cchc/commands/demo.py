@@ -45,6 +45,7 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
     """
     store_url = f"sqlite:///{db_path}"
     config = load_sources()
+    open_store(store_url).close()  # fail now, in one line, if the archive cannot be opened
     with MirrorServer(mirrors_dir) as server:
         sources = server.mirrored(config.sources)
         if not sources:
@@ -57,6 +58,8 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
         click.echo(describe(summary))
     with open_store(store_url) as store:
         stats = store.stats()
+    if stats.total == 0:
+        raise click.ClickException("the crawl stored no article: run `cchc -v demo` to see why")
     click.echo(f"\nKho lưu trữ {db_path}: {stats.total} bài viết.")
     for source in sources:
         click.echo(f"  {source.name} ({source.id}):")
