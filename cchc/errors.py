@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 
@@ -21,6 +22,10 @@ def user_errors() -> Iterator[None]:
     """Print a known error as `error: ...` on stderr and exit; let the unknown ones raise."""
     try:
         yield
+    except BrokenPipeError:
+        # The reader (`| head`) went away: stop quietly, as Python's docs advise.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_FAILURE)
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)

@@ -96,7 +96,9 @@ def search(
     for n, hit in enumerate(result.hits, start=offset + 1):
         a = hit.article
         when = a.published_at.strftime("%d/%m/%Y %H:%M") if a.published_at else "không rõ ngày"
-        console.print(Text(f"\n{n}. ").append(_rich(hit.title_html)).stylize("bold"))
+        title = Text(f"\n{n}. ").append(_rich(hit.title_html))
+        title.stylize("bold")
+        console.print(title)
         console.print(Text(f"   {a.source} · {a.section or ''} · {when}", style="dim"))
         console.print(Text("   ").append(_rich(hit.snippet_html)))
         console.print(Text(f"   {a.url}", style="blue"))
