@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format clean bench
+.PHONY: install demo test lint format clean bench model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,7 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_foundation
+
+# Rebuild the committed default model from classifier/data (and ../shared/data when present).
+model: $(STAMP)
+	$(BIN)/cchc train --output classifier/models/default

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from cchc.commands import crawl, demo, extract, search, sources, stats
+from cchc.commands import classify, crawl, demo, extract, search, sources, stats
 from cchc.errors import user_errors
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,10 @@ def cli(verbose: int) -> None:
     logging.root.setLevel(logging.DEBUG)
 
 
-for command in (demo.demo, crawl.crawl, extract.extract, search.search, stats.stats, sources.sources):
+for command in (
+    demo.demo, crawl.crawl, extract.extract, search.search, stats.stats, sources.sources,
+    classify.classify, classify.train, classify.evaluate, classify.reclassify,
+):  # fmt: skip
     cli.add_command(command)
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 import click
 
+from classifier import ModelError
+from classifier.dataset import DataError
 from config import ConfigError
 from crawler.extraction.page import PageError
 from search import StoreError
@@ -29,6 +31,6 @@ def user_errors() -> Iterator[None]:
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
-    except (StoreError, PageError, OSError) as exc:
+    except (StoreError, PageError, ModelError, DataError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_FAILURE)

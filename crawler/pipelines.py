@@ -1,14 +1,19 @@
-"""Item pipelines: validate -> dedupe -> store, each counting what it drops in the crawl stats."""
+"""Item pipelines: validate -> dedupe -> classify -> store, each counting what it drops in the crawl stats."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
+from classifier import LoadedModel
+from classifier import load as load_model
+from config import load_taxonomy
 from crawler.items import ArticleItem
+from crawler.labeling import classify_articles
 from search import Article, Store, StoreError, article_id, open_store
 
 logger = logging.getLogger(__name__)
@@ -84,6 +89,26 @@ class DedupePipeline:
         self.ids.add(article.id)
         self.hashes.add(article.content_hash)
         return article
+
+
+class ClassifyPipeline:
+    """Tag each article with the plan's content areas using the model in CCHC_MODEL."""
+
+    def __init__(self, crawler: Crawler, loaded: LoadedModel) -> None:
+        self.crawler = crawler
+        self.loaded = loaded
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
+        directory = crawler.settings.get("CCHC_MODEL")
+        if not directory:
+            raise NotConfigured("CCHC_MODEL is empty: articles are stored unlabeled")
+        return cls(crawler, load_model(Path(directory), load_taxonomy()))
+
+    def process_item(self, article: Article) -> Article:
+        (result,) = classify_articles(self.loaded, [article])
+        self.crawler.stats.inc_value(f"cchc/classified/{'relevant' if result.relevant else 'not_relevant'}")
+        return result
 
 
 class StorePipeline:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from classifier import DEFAULT_MODEL_DIR
+
 BOT_NAME = "cchc"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -39,6 +41,7 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.DedupePipeline": 200,
+    "crawler.pipelines.ClassifyPipeline": 300,
     "crawler.pipelines.StorePipeline": 900,
 }
 EXTENSIONS = {
@@ -48,5 +51,7 @@ EXTENSIONS = {
 # Project settings (read by the components above).
 CCHC_STORE = "sqlite:///data/cchc.db"
 CCHC_MIN_TEXT_CHARS = 200
+# Model directory for the classify pipeline ("" stores articles unlabeled); the committed default model.
+CCHC_MODEL = str(DEFAULT_MODEL_DIR)
 # Host -> base URL of a local mirror, e.g. {"baonghean.vn": "http://127.0.0.1:8765/baonghean"}.
 CCHC_MIRRORS: dict[str, str] = {}

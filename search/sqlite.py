@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ SNIPPET_TOKENS = 32
 BM25_WEIGHTS = "0, 0, 0, 10.0, 4.0, 1.0"
 
 _JSON_FIELDS = ("tags", "areas", "topics", "places", "scores")
+LABEL_FIELDS = ("relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version")
 _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
     "tags", "media", "language", "published_at", "fetched_at", "content_hash", "duplicate_of", "relevant",
@@ -95,11 +97,13 @@ class SQLiteStore(Store):
         try:
             with self._transaction():
                 row = self._conn.execute(
-                    "SELECT rowid, content_hash FROM articles WHERE id = ?", (article.id,)
+                    f"SELECT rowid, content_hash, {', '.join(LABEL_FIELDS)} FROM articles WHERE id = ?", (article.id,)
                 ).fetchone()
                 if row is not None and row["content_hash"] == article.content_hash:
                     return UpsertOutcome.UNCHANGED
                 if row is not None:
+                    if row["label_source"] == "human":  # a person's correction outlives a new crawl of the page
+                        values.update({name: row[name] for name in LABEL_FIELDS})
                     self._conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (row["rowid"],))
                     self._conn.execute("DELETE FROM articles WHERE rowid = ?", (row["rowid"],))
                 names = list(values)
@@ -116,6 +120,32 @@ class SQLiteStore(Store):
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot store article {article.id}: {exc}") from None
         return UpsertOutcome.NEW if row is None else UpsertOutcome.UPDATED
+
+    def set_labels(self, article: Article) -> None:
+        values = _row_values(article)
+        assignments = ", ".join(f"{name} = ?" for name in LABEL_FIELDS)
+        try:
+            with self._transaction():
+                cursor = self._conn.execute(
+                    f"UPDATE articles SET {assignments} WHERE id = ?", [*(values[n] for n in LABEL_FIELDS), article.id]
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot label article {article.id}: {exc}") from None
+        if cursor.rowcount == 0:
+            raise StoreError(f"{self.path}: no article {article.id} to label")
+
+    def iter_articles(self, label_source: str | None = None, batch_size: int = 500) -> Iterator[Article]:
+        where, params = ("AND label_source = ?", [label_source]) if label_source else ("", [])
+        last = ""
+        while True:
+            rows = self._query(
+                f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE id > ? {where} ORDER BY id LIMIT ?",
+                (last, *params, batch_size),
+            )
+            if not rows:
+                return
+            yield from (_article(r) for r in rows)
+            last = rows[-1]["id"]
 
     def record_run(self, run: CrawlRun) -> None:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -103,6 +103,14 @@ class Store(ABC):
         for article in articles:
             counts[self.upsert(article)] += 1
         return counts
+
+    @abstractmethod
+    def set_labels(self, article: Article) -> None:
+        """Replace the stored labels (relevant ... model_version) of `article.id` with the given ones."""
+
+    @abstractmethod
+    def iter_articles(self, label_source: str | None = None, batch_size: int = 500) -> Iterator[Article]:
+        """Every stored article (only those labeled by `label_source` when given), oldest id first."""
 
     @abstractmethod
     def exists(self, article_id: str) -> bool: ...

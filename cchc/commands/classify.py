@@ -1,0 +1,240 @@
+"""`cchc classify`, `cchc train`, `cchc evaluate`, `cchc reclassify`: the content-area classifier."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from cchc import SHARED_DATA_DIR
+from cchc.options import echo_json, json_option, store_option
+from classifier import DEFAULT_MODEL_DIR, LoadedModel, load
+from classifier.dataset import DataError, Example, data_hash, training_examples
+from classifier.evaluation import Report
+from classifier.evaluation import evaluate as evaluate_model
+from classifier.model import RELEVANCE
+from classifier.modelfile import save
+from classifier.text import document
+from classifier.training import train as train_model
+from config import load_taxonomy
+from crawler.labeling import classify_articles
+from search import open_store
+
+logger = logging.getLogger(__name__)
+
+BATCH = 256
+model_option = click.option(
+    "--model", "model_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_MODEL_DIR,
+    show_default=True, help="Model directory (model.joblib + metadata.json). Load only models you trust.",
+)  # fmt: skip
+
+
+def _load_model(model_dir: Path) -> LoadedModel:
+    return load(model_dir, load_taxonomy())
+
+
+def read_jsonl(handle: IO[str], name: str, required: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """Records of a JSONL stream; a bad line is a DataError naming the file and line."""
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{name}:{number}: not JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise DataError(f"{name}:{number}: expected a JSON object")
+        missing = [key for key in required if key not in record]
+        if missing:
+            raise DataError(f"{name}:{number}: missing {', '.join(missing)}")
+        bad = [key for key in ("title", "text", "lead") if key in record and not isinstance(record[key], str)]
+        if bad:
+            raise DataError(f"{name}:{number}: {', '.join(bad)} must be text")
+        yield record
+
+
+def _batches(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@click.command()
+@click.option(
+    "--input", "input_file", type=click.File("r", encoding="utf-8"), required=True, help="JSONL, or - for stdin."
+)
+@click.option("--output", "output_file", type=click.File("w", encoding="utf-8", atomic=True), default="-",
+              help="JSONL to write (default: stdout).")  # fmt: skip
+@click.option("--explain", is_flag=True, help="Add the terms behind each label given.")
+@model_option
+def classify(input_file: IO[str], output_file: IO[str], explain: bool, model_dir: Path) -> None:
+    """Tag articles with relevance, areas and topics; one JSON object in, one out, per line.
+
+    Input lines need id, title, text (lead optional). Output lines: id, relevant, relevance, areas, topics, scores.
+
+    \b
+    Example:
+      cchc classify --input articles.jsonl --output tagged.jsonl
+      echo '{"id": "1", "title": "Cải cách thủ tục hành chính", "text": "..."}' | cchc classify --input - --explain
+    """
+    loaded = _load_model(model_dir)
+    records = read_jsonl(input_file, input_file.name, ("id", "title", "text"))
+    counts: Counter[str] = Counter()
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Đang phân loại", total=None)
+        for batch in _batches(records):
+            docs = [document(r["title"], r.get("lead", ""), r["text"]) for r in batch]
+            for record, doc, p in zip(batch, docs, loaded.model.predict(docs), strict=True):
+                out: dict[str, Any] = {
+                    "id": record["id"], "relevant": p.relevant, "relevance": p.relevance,
+                    "areas": list(p.areas), "topics": list(p.topics), "scores": p.scores,
+                }  # fmt: skip
+                if explain:
+                    given = [RELEVANCE] if p.relevant else []
+                    out["explain"] = {
+                        label: loaded.model.explain(doc, label) for label in [*given, *p.areas, *p.topics]
+                    }
+                output_file.write(json.dumps(out, ensure_ascii=False) + "\n")
+                counts["relevant" if p.relevant else "not"] += 1
+            progress.advance(task, len(batch))
+    click.echo(f"Đã phân loại {sum(counts.values())} bài: {counts['relevant']} về CCHC.", err=True)
+
+
+def _human_examples(store_url: str | None) -> list[Example]:
+    if not store_url:
+        return []
+    with open_store(store_url) as store:
+        return [
+            Example(f"human:{a.id}", a.title, a.lead, a.text, bool(a.relevant),
+                    frozenset(a.areas) | frozenset(a.topics), "human")
+            for a in store.iter_articles(label_source="human")
+        ]  # fmt: skip
+
+
+def _print_report(title: str, report: Report) -> None:
+    click.echo(f"\n{title} ({report.examples} bài)")
+    click.echo(f"  {'nhãn':<16} {'P':>6} {'R':>6} {'F1':>6} {'số bài':>7}")
+    for s in (report.relevance, *report.areas, *report.topics):
+        click.echo(f"  {s.label:<16} {s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f} {s.support:>7}")
+    click.echo(f"  macro F1 lĩnh vực: {report.macro_f1_areas:.3f} · chủ đề: {report.macro_f1_topics:.3f}")
+
+
+@click.command()
+@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_MODEL_DIR,
+              show_default=True, help="Model directory to write.")  # fmt: skip
+@click.option(
+    "--shared-data", type=click.Path(file_okay=False, path_type=Path), default=SHARED_DATA_DIR, show_default=True,
+    envvar="CCHC_SHARED_DATA", help="../shared/data (real articles; optional).",
+)  # fmt: skip
+@click.option("--human-from", "store_url", default=None, help="Store URL whose human corrections join the data.")
+@click.option("--seed", type=int, default=47, show_default=True)
+def train(output_dir: Path, shared_data: Path, store_url: str | None, seed: int) -> None:
+    """Train the classifier on the labeled data and write a model directory.
+
+    \b
+    Example:
+      cchc train                                   # rebuilds the default model (make model)
+      cchc train --output /tmp/model --human-from sqlite:///data/cchc.db
+    """
+    taxonomy = load_taxonomy()
+    examples = training_examples(taxonomy, shared_data, _human_examples(store_url))
+    origins = Counter(e.origin for e in examples)
+    click.echo("Dữ liệu: " + ", ".join(f"{n} {o}" for o, n in sorted(origins.items())), err=True)
+    result = train_model(
+        examples, [a.id for a in taxonomy.areas], [t.id for t in taxonomy.topics], seed=seed,
+        progress=lambda step: click.echo(f"… {step}", err=True),
+    )  # fmt: skip
+    meta = save(
+        result.model, output_dir, taxonomy,
+        {"training_data_hash": data_hash(examples), "examples": dict(origins), "split": result.split_sizes,
+         "seed": seed, "metrics": {"validation": result.validation.to_json(), "test": result.test.to_json()},
+         "shared_data_used": bool(origins.get("real"))},
+    )  # fmt: skip
+    _print_report("Kiểm tra trên tập thử (test)", result.test)
+    click.echo(f"\nĐã lưu mô hình {meta['version']} vào {output_dir}")
+
+
+@click.command()
+@click.option("--gold", "gold_file", type=click.File("r", encoding="utf-8"), required=True,
+              help="JSONL with id, title, text, relevant, areas (topics optional).")  # fmt: skip
+@model_option
+@json_option
+def evaluate(gold_file: IO[str], model_dir: Path, as_json: bool) -> None:
+    """Per-label precision, recall and F1, and macro F1, of a model on gold JSONL.
+
+    \b
+    Example:
+      cchc evaluate --gold gold.jsonl --json
+    """
+    loaded = _load_model(model_dir)
+    taxonomy = load_taxonomy()
+    known = {a.id for a in taxonomy.areas} | {t.id for t in taxonomy.topics}
+    gold = []
+    for r in read_jsonl(gold_file, gold_file.name, ("id", "title", "text", "relevant", "areas")):
+        labels = frozenset(r["areas"]) | frozenset(r.get("topics") or ())
+        if labels - known:
+            raise DataError(f"{gold_file.name}: {r['id']}: unknown label ids {sorted(labels - known)}")
+        gold.append(
+            Example(str(r["id"]), r["title"], r.get("lead", ""), r["text"], bool(r["relevant"]), labels, "gold")
+        )
+    if not gold:
+        raise DataError(f"{gold_file.name}: no gold examples")
+    report = evaluate_model(loaded.model, gold)
+    if as_json:
+        echo_json({"model": loaded.version, **report.to_json()})
+    else:
+        _print_report(f"Mô hình {loaded.version}", report)
+
+
+@click.command()
+@store_option
+@model_option
+@click.option("--include-human", is_flag=True, help="Also overwrite labels people corrected.")
+def reclassify(store_url: str, model_dir: Path, include_human: bool) -> None:
+    """Re-tag every stored article with a (new) model; human corrections are kept.
+
+    \b
+    Example:
+      cchc reclassify --store sqlite:///data/cchc.db --model /tmp/model
+    """
+    loaded = _load_model(model_dir)
+    counts: Counter[str] = Counter()
+    with open_store(store_url) as store, Progress(console=Console(stderr=True)) as progress:
+        task = progress.add_task("Đang phân loại lại", total=store.stats().total)
+        batch = []
+        for article in store.iter_articles():
+            if article.label_source == "human" and not include_human:
+                counts["human"] += 1
+                progress.advance(task)
+                continue
+            batch.append(article)
+            if len(batch) == BATCH:
+                counts.update(_relabel(store, loaded, batch))
+                progress.advance(task, len(batch))
+                batch = []
+        counts.update(_relabel(store, loaded, batch))
+        progress.advance(task, len(batch))
+    click.echo(
+        f"Mô hình {loaded.version}: {counts['relevant']} bài về CCHC, {counts['not']} bài khác,"
+        f" {counts['human']} bài giữ nhãn do người sửa."
+    )
+
+
+def _relabel(store: Any, loaded: LoadedModel, batch: list) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for article in classify_articles(loaded, batch) if batch else []:
+        store.set_labels(article)
+        counts["relevant" if article.relevant else "not"] += 1
+    return counts

@@ -1,0 +1,181 @@
+"""Training examples: the team's written texts, labeled real articles, seed phrases, background negatives.
+
+Real articles' texts are read from ../shared/data at run time and never copied into the repository.
+Articles listed in ../shared/data/reserved-for-evaluation.txt never enter any set made here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import lzma
+import random
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from classifier.text import document
+from config import Taxonomy
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+WRITTEN_DIR = DATA_DIR / "written"
+REAL_LABELS = DATA_DIR / "real_labels.jsonl"
+PROVINCIAL_SETS = ("trends_provincial_gov", "baomoi_2025", "xaydungchinhsach_gov", "trends_other")
+# An unlabeled article with none of these words is taken as a (weak) negative.
+CCHC_HINT = re.compile(
+    r"cải cách|thủ tục|hành chính công|một cửa|dịch vụ công|chuyển đổi số|công chức|công vụ|biên chế|bộ máy|"
+    r"sắp xếp|sáp nhập|vị trí việc làm|chính quyền|văn bản quy phạm|tự chủ|đề án 06|định danh|chữ ký số|"
+    r"par index|papi|sipas|pci",
+    re.IGNORECASE,
+)
+SEED_WEIGHT = 0.5
+BACKGROUND_WEIGHT = 0.5
+
+
+class DataError(Exception):
+    """Labeled data is missing or malformed; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labeled text. `labels` is None when relevant but areas/topics are unknown (weak labels)."""
+
+    id: str
+    title: str
+    lead: str
+    text: str
+    relevant: bool
+    labels: frozenset[str] | None
+    origin: str
+    weight: float = 1.0
+
+    def document(self) -> str:
+        """The normalized text a model reads."""
+        return document(self.title, self.lead, self.text)
+
+
+def documents(examples: Iterable[Example]) -> list[str]:
+    return [e.document() for e in examples]
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
+    opener = lzma.open if path.suffix == ".xz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DataError(f"{path}:{number}: not JSON: {exc.msg}") from None
+
+
+def _labels(record: dict, taxonomy: Taxonomy, where: str) -> frozenset[str]:
+    known = {a.id for a in taxonomy.areas} | {t.id for t in taxonomy.topics}
+    labels = frozenset(record.get("areas", [])) | frozenset(record.get("topics", []))
+    if unknown := labels - known:
+        raise DataError(f"{where}: unknown label ids {sorted(unknown)}")
+    if labels and not record["relevant"]:
+        raise DataError(f"{where}: a non-relevant example has areas or topics")
+    return labels
+
+
+def reserved_ids(shared_data: Path) -> frozenset[str]:
+    """`<set>:<id>` of every article held out for evaluation."""
+    path = shared_data / "reserved-for-evaluation.txt"
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def written_examples(taxonomy: Taxonomy, folder: Path = WRITTEN_DIR) -> list[Example]:
+    """The team's own labeled texts (in the repository)."""
+    examples = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for number, r in _read_jsonl(path):
+            where = f"{path}:{number}"
+            examples.append(
+                Example(r["id"], r["title"], r.get("lead", ""), r["text"], bool(r["relevant"]),
+                        _labels(r, taxonomy, where), "written")
+            )  # fmt: skip
+    return examples
+
+
+def _articles(shared_data: Path, set_name: str) -> Iterator[dict]:
+    path = shared_data / "vn-provincial-news" / f"{set_name}.jsonl.xz"
+    if path.exists():
+        for _, record in _read_jsonl(path):
+            yield record
+
+
+def real_examples(taxonomy: Taxonomy, shared_data: Path, labels_file: Path = REAL_LABELS) -> list[Example]:
+    """Real articles labeled by the team; texts come from ../shared/data (none when it is absent)."""
+    if not labels_file.exists() or not (shared_data / "vn-provincial-news").is_dir():
+        return []
+    reserved = reserved_ids(shared_data)
+    wanted: dict[str, dict[str, dict]] = {}
+    for number, r in _read_jsonl(labels_file):
+        key = f"{r['set']}:{r['id']}"
+        if key in reserved:
+            raise DataError(f"{labels_file}:{number}: {key} is reserved for evaluation and must not be labeled")
+        _labels(r, taxonomy, f"{labels_file}:{number}")
+        wanted.setdefault(r["set"], {})[r["id"]] = r
+    examples = []
+    for set_name, records in wanted.items():
+        for article in _articles(shared_data, set_name):
+            r = records.get(article["id"])
+            if r is not None:
+                examples.append(
+                    Example(f"{set_name}:{article['id']}", article.get("title", ""), "", article["text"],
+                            bool(r["relevant"]), _labels(r, taxonomy, set_name), "real")
+                )  # fmt: skip
+    return examples
+
+
+def seed_examples(taxonomy: Taxonomy) -> list[Example]:
+    """The plan's seed phrases as weak positives of their own area or topic."""
+    examples = []
+    for entry in (*taxonomy.areas, *taxonomy.topics):
+        text = entry.description + "\n" + "\n".join(entry.seeds)
+        # A topic seed says nothing about areas: its labels stay unknown for the area models.
+        labels = frozenset({entry.id}) if entry in taxonomy.areas else None
+        examples.append(Example(f"seed:{entry.id}", entry.name, "", text, True, labels, "seed", SEED_WEIGHT))
+    return examples
+
+
+def background_examples(shared_data: Path, count: int, exclude: Iterable[str], seed: int = 47) -> list[Example]:
+    """Unlabeled real articles without any CCHC word, as weak negatives (never reserved, never labeled)."""
+    skip = reserved_ids(shared_data) | set(exclude)
+    pool = []
+    for set_name in PROVINCIAL_SETS:
+        for article in _articles(shared_data, set_name):
+            key = f"{set_name}:{article['id']}"
+            body = f"{article.get('title', '')}\n{article['text']}"
+            if key not in skip and len(article["text"]) >= 300 and not CCHC_HINT.search(body):
+                pool.append(Example(key, article.get("title", ""), "", article["text"], False, frozenset(),
+                                    "background", BACKGROUND_WEIGHT))  # fmt: skip
+    random.Random(seed).shuffle(pool)
+    return pool[:count]
+
+
+def data_hash(examples: Iterable[Example]) -> str:
+    """A hash of every example's id, labels, weight and text: what the model saw."""
+    digest = hashlib.sha256()
+    for e in sorted(examples, key=lambda e: e.id):
+        labels = ",".join(sorted(e.labels)) if e.labels is not None else "?"
+        digest.update(f"{e.id}|{e.relevant}|{labels}|{e.weight}|{e.title}|{e.lead}|{e.text}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+BACKGROUND_COUNT = 600
+
+
+def training_examples(taxonomy: Taxonomy, shared_data: Path, extra: Iterable[Example] = ()) -> list[Example]:
+    """Everything the default model learns from; without ../shared/data, the repository's data only."""
+    real = real_examples(taxonomy, shared_data)
+    background = background_examples(shared_data, BACKGROUND_COUNT, exclude=[e.id for e in real])
+    return [*written_examples(taxonomy), *real, *seed_examples(taxonomy), *background, *extra]

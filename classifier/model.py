@@ -1,0 +1,139 @@
+"""The CCHC model: relevance (calibrated), then areas and topics (multi-label), each explainable."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+
+from classifier.features import build_features
+
+logger = logging.getLogger(__name__)
+
+RELEVANCE = "relevant"
+MIN_POSITIVES = 3
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Prediction:
+    relevant: bool
+    relevance: float
+    areas: tuple[str, ...]
+    topics: tuple[str, ...]
+    scores: dict[str, float] = field(hash=False)
+
+
+def _logistic(c: float) -> LogisticRegression:
+    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
+
+
+class CchcModel:
+    """Scikit-learn estimator manners: __init__ stores parameters, fit returns self, learned state ends in _."""
+
+    def __init__(
+        self,
+        area_ids: Sequence[str],
+        topic_ids: Sequence[str],
+        c_relevance: float = 4.0,
+        c_labels: float = 4.0,
+        max_words: int = 40_000,
+        max_chars: int = 40_000,
+    ) -> None:
+        self.area_ids = tuple(area_ids)
+        self.topic_ids = tuple(topic_ids)
+        self.c_relevance = c_relevance
+        self.c_labels = c_labels
+        self.max_words = max_words
+        self.max_chars = max_chars
+
+    @property
+    def label_ids(self) -> tuple[str, ...]:
+        return self.area_ids + self.topic_ids
+
+    def fit(
+        self,
+        docs: Sequence[str],
+        relevant: Sequence[bool],
+        labels: Sequence[frozenset[str] | None],
+        weights: Sequence[float] | None = None,
+    ) -> CchcModel:
+        """Fit on normalized documents; `labels[i]` is None when a relevant doc's areas/topics are unknown."""
+        y = np.asarray(relevant, dtype=int)
+        w = np.asarray(weights if weights is not None else np.ones(len(docs)), dtype=float)
+        self.features_: FeatureUnion = build_features(self.max_words, self.max_chars)
+        X = self.features_.fit_transform(docs)
+        folds = int(min(5, np.bincount(y, minlength=2).min()))
+        if folds < 2:
+            raise ValueError("relevance needs at least 2 relevant and 2 non-relevant examples")
+        self.relevance_ = CalibratedClassifierCV(_logistic(self.c_relevance), method="sigmoid", cv=folds)
+        self.relevance_.fit(X, y, sample_weight=w)
+        self.label_models_: dict[str, LogisticRegression] = {}
+        known = [i for i, lab in enumerate(labels) if y[i] == 1 and lab is not None]
+        for label in self.label_ids:
+            target = np.array([int(label in labels[i]) for i in known])
+            if target.sum() < MIN_POSITIVES or target.sum() == len(target):
+                logger.warning("label %s has %d positive examples: not learned", label, int(target.sum()))
+                continue
+            self.label_models_[label] = _logistic(self.c_labels).fit(X[known], target, sample_weight=w[known])
+        self.thresholds_: dict[str, float] = dict.fromkeys((RELEVANCE, *self.label_ids), DEFAULT_THRESHOLD)
+        return self
+
+    def scores(self, docs: Sequence[str]) -> list[dict[str, float]]:
+        """Probability per label (relevance included) for each normalized document."""
+        X = self.features_.transform(docs)
+        rel = self.relevance_.predict_proba(X)[:, 1]
+        per_label = {label: m.predict_proba(X)[:, 1] for label, m in self.label_models_.items()}
+        return [
+            {RELEVANCE: float(rel[i]), **{label: float(p[i]) for label, p in per_label.items()}}
+            for i in range(len(docs))
+        ]
+
+    def decide(self, scores: dict[str, float]) -> Prediction:
+        """Apply the thresholds: areas and topics only for a relevant article; at least one area."""
+        relevant = scores[RELEVANCE] >= self.thresholds_[RELEVANCE]
+        areas: tuple[str, ...] = ()
+        topics: tuple[str, ...] = ()
+        if relevant:
+            areas = tuple(a for a in self.area_ids if scores.get(a, 0.0) >= self.thresholds_[a])
+            if not areas:
+                best = max(self.area_ids, key=lambda a: scores.get(a, 0.0))
+                areas = (best,) if scores.get(best, 0.0) > 0 else ()
+            topics = tuple(t for t in self.topic_ids if scores.get(t, 0.0) >= self.thresholds_[t])
+        rounded = {k: round(v, 4) for k, v in scores.items()}
+        return Prediction(relevant, rounded[RELEVANCE], areas, topics, rounded)
+
+    def predict(self, docs: Sequence[str]) -> list[Prediction]:
+        return [self.decide(s) for s in self.scores(docs)]
+
+    def _coefficients(self, label: str) -> np.ndarray:
+        if label == RELEVANCE:
+            return np.mean([c.estimator.coef_[0] for c in self.relevance_.calibrated_classifiers_], axis=0)
+        return self.label_models_[label].coef_[0]
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_feature_names", None)  # derived, large: rebuilt on the first explain()
+        return state
+
+    def explain(self, doc: str, label: str, top: int = 8) -> list[tuple[str, float]]:
+        """The terms of `doc` that push hardest towards `label` (feature value x weight), strongest first."""
+        if label != RELEVANCE and label not in self.label_models_:
+            return []
+        row = self.features_.transform([doc]).tocsr()
+        contributions = row.data * self._coefficients(label)[row.indices]
+        if not hasattr(self, "_feature_names"):
+            self._feature_names = self.features_.get_feature_names_out()
+        names = self._feature_names
+        # Word features only: character n-grams weigh in the score but mean nothing to a reader.
+        words = np.char.startswith(names[row.indices].astype(str), "words__")
+        order = [i for i in np.argsort(-contributions) if words[i] and contributions[i] > 0][:top]
+        return [
+            (names[row.indices[i]].split("__", 1)[1].replace("_", " "), round(float(contributions[i]), 4))
+            for i in order
+        ]

@@ -1,0 +1,38 @@
+"""Text normalization: NFC, one tone-mark convention, clean whitespace, no page furniture."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+logger = logging.getLogger(__name__)
+
+# Lines that are page furniture rather than article text, whichever extractor let them through.
+_FURNITURE = re.compile(
+    r"^(?:ảnh|nguồn|tác giả|theo|xem thêm|tin liên quan|bài viết liên quan|chia sẻ|bình luận)\s*[:：]?.{0,60}$",
+    re.IGNORECASE,
+)
+_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+
+
+def _text_normalize(text: str) -> str:
+    from underthesea import text_normalize  # imported on first use: underthesea is slow to import
+
+    return text_normalize(text)
+
+
+def normalize(text: str) -> str:
+    """NFC, underthesea's tone-mark placement ("hoà" -> "hòa"), one space, furniture lines dropped."""
+    text = unicodedata.normalize("NFC", text or "")
+    lines = []
+    for line in text.splitlines():
+        line = _SPACE.sub(" ", line).strip()
+        if line and not _FURNITURE.match(line):
+            lines.append(_text_normalize(line))
+    return "\n".join(lines)
+
+
+def document(title: str, lead: str = "", text: str = "") -> str:
+    """The text a model reads for an article: title, lead and body, normalized."""
+    return normalize("\n".join(part for part in (title, lead, text) if part))

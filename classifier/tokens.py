@@ -1,0 +1,40 @@
+"""Word tokenization: the only place that calls underthesea's word_tokenize, so it can be swapped or cached."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+logger = logging.getLogger(__name__)
+
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
+CACHE_SIZE = 50_000
+
+
+def _segment(text: str) -> list[str]:
+    from underthesea import word_tokenize  # imported on first use: underthesea is slow to import
+
+    return word_tokenize(text)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _tokens_of_line(line: str) -> tuple[str, ...]:
+    words = []
+    for word in _segment(line):
+        if _WORDLIKE.search(word):
+            words.append(_DIGITS.sub("0", word.lower()).replace(" ", "_"))
+    return tuple(words)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercased words, syllables of one word joined by "_" ("hành_chính"), digits as 0, no punctuation.
+
+    Cached per line: training runs see the same texts many times.
+    """
+    words: list[str] = []
+    for line in text.splitlines():
+        if line.strip():
+            words.extend(_tokens_of_line(line))
+    return words
