@@ -11,7 +11,8 @@ from cchc import MIRRORS_DIR
 from search.folding import fold
 from tests.conftest import run_cchc
 
-COMMANDS = ["demo", "crawl", "extract", "search", "stats", "sources", "sources status"]
+COMMANDS = ["demo", "crawl", "extract", "search", "stats", "sources", "sources status", "classify", "train",
+            "evaluate", "reclassify"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +118,20 @@ def test_help_shows_an_example(command: str) -> None:
     result = run_cchc(*command.split(), "--help")
     assert result.returncode == 0
     assert "Example" in result.stdout
+
+
+def test_reclassify_keeps_human_corrections(demo_dir: Path) -> None:
+    import dataclasses
+
+    from search import open_store
+
+    db = demo_dir / "data" / "demo.db"
+    with open_store(f"sqlite:///{db}") as store:
+        first = next(store.iter_articles())
+        store.set_labels(dataclasses.replace(first, relevant=True, areas=("the_che",), label_source="human"))
+    result = run_cchc("reclassify", "--store", "sqlite:///data/demo.db", cwd=demo_dir)
+    assert result.returncode == 0, result.stderr
+    assert "1 bài giữ nhãn do người sửa" in result.stdout
+    with open_store(f"sqlite:///{db}") as store:
+        assert store.get(first.id).areas == ("the_che",)
+        assert all(a.label_source in ("model", "human") for a in store.iter_articles())

@@ -56,6 +56,20 @@ def test_every_article_is_stored_under_its_real_url(first_run) -> None:
             assert article.source == "baonghean" and article.channel == "newspaper"
             assert article.unit == "bao_va_dai_nghe_an"
             assert article.published_at is not None and article.fetched_at is not None
+            assert article.label_source == "model" and article.model_version and article.relevance is not None
+        # Tagged by the committed model: a CCHC article and a crime story.
+        cchc = store.get(
+            article_id(
+                f"{SOURCE.base_url}nghe-an-cong-bo-chi-so-cai-cach-hanh-chinh-nam-2023-cua-cac-so-nganh-va-dia-phuong-10264395.html"
+            )
+        )
+        assert cchc.relevant and cchc.areas
+        crime = store.get(
+            article_id(
+                f"{SOURCE.base_url}cong-an-nghe-an-triet-pha-duong-day-mua-ban-ma-tuy-xuyen-bien-gioi-thu-giu-12-banh-heroin-10278013.html"
+            )
+        )
+        assert crime.relevant is False and crime.areas == ()
 
 
 def test_run_is_recorded_with_stats(first_run) -> None:
@@ -68,6 +82,7 @@ def test_run_is_recorded_with_stats(first_run) -> None:
     assert stats["robotstxt/request_count"] == 1
     assert stats["cchc/extracted/epi/2023"] > 0 and stats["cchc/extracted/epi/2019"] > 0
     assert "cchc/extracted/generic" not in stats
+    assert stats["cchc/classified/relevant"] + stats["cchc/classified/not_relevant"] == len(PAGES)
     assert "log_count/ERROR" not in stats
     assert not any(k.startswith("spider_exceptions") for k in stats)
 

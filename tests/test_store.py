@@ -203,3 +203,31 @@ def test_crawl_runs_newest_first(store: SQLiteStore) -> None:
     assert [r.status for r in runs] == ["shutdown", "finished"]
     assert runs[1].stats == {"cchc/stored/new": 3}
     assert store.runs("hcc") == []
+
+
+def test_labels_are_set_and_iterated(filled: SQLiteStore) -> None:
+    import dataclasses
+
+    tagged = dataclasses.replace(
+        CCHC, relevant=True, relevance=0.93, areas=("thu_tuc",), topics=("ket_qua",), scores={"relevant": 0.93},
+        label_source="model", model_version="m1",
+    )  # fmt: skip
+    filled.set_labels(tagged)
+    assert filled.get(CCHC.id) == tagged
+    assert [a.id for a in filled.iter_articles(label_source="model")] == [CCHC.id]
+    assert {a.id for a in filled.iter_articles(batch_size=1)} == {CCHC.id, UNACCENTED.id, OTHER.id}
+    with pytest.raises(StoreError, match="no article"):
+        filled.set_labels(dataclasses.replace(tagged, id="missing"))
+
+
+def test_human_labels_survive_a_content_update(store: SQLiteStore) -> None:
+    import dataclasses
+
+    store.upsert(dataclasses.replace(CCHC, relevant=False, areas=(), label_source="human"))
+    recrawled = dataclasses.replace(
+        CCHC, text=CCHC.text + " Cập nhật.", content_hash="", relevant=True, areas=("cong_vu",), label_source="model"
+    )
+    assert store.upsert(recrawled) is UpsertOutcome.UPDATED
+    kept = store.get(CCHC.id)
+    assert kept.text.endswith("Cập nhật.")
+    assert (kept.relevant, kept.areas, kept.label_source) == (False, (), "human")

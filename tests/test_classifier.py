@@ -1,0 +1,198 @@
+"""The classifier: normalization, tokenization, a small deterministic training run, model files, the CLI."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from classifier import DEFAULT_MODEL_DIR, ModelError, load
+from classifier.dataset import REAL_LABELS, Example, documents, reserved_ids, training_examples, written_examples
+from classifier.model import RELEVANCE, CchcModel
+from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
+from classifier.text import normalize
+from classifier.tokens import tokenize
+from classifier.training import split_examples, train
+from config import load_taxonomy
+from tests.conftest import SHARED_DIR, run_cchc
+
+TAXONOMY = load_taxonomy()
+AREAS = [a.id for a in TAXONOMY.areas]
+TOPICS = [t.id for t in TAXONOMY.topics]
+CCHC_TEXT = {
+    "id": "a1",
+    "title": "Nghệ An rút ngắn thời gian giải quyết thủ tục hành chính tại bộ phận một cửa",
+    "lead": "Trung tâm Phục vụ hành chính công tỉnh tiếp nhận hồ sơ trực tuyến, trả kết quả đúng hạn.",
+    "text": "Tỷ lệ hồ sơ giải quyết đúng hạn đạt 99%, người dân không phải đi lại nhiều lần để làm thủ tục.",
+}
+SPORT_TEXT = {
+    "id": "s1",
+    "title": "Sông Lam Nghệ An thắng đậm trên sân nhà Vinh",
+    "text": "Đội bóng xứ Nghệ giành ba điểm quý giá trong trận đấu tối qua trước hàng vạn cổ động viên.",
+}
+
+
+def test_normalize_composes_and_places_tone_marks() -> None:
+    decomposed = unicodedata.normalize("NFD", "Hoà bình  và\u00a0thuỷ lợi")
+    assert normalize(decomposed) == "Hòa bình và thủy lợi"
+    assert normalize("Tiêu đề\nẢnh: Thành Duy\n  \nNội dung") == "Tiêu đề\nNội dung"
+    assert normalize("") == ""
+
+
+def test_tokenize_joins_words_and_drops_punctuation() -> None:
+    tokens = tokenize("Trung tâm Phục vụ hành chính công tỉnh đạt 91,36 điểm.")
+    assert "trung_tâm" in tokens and "hành_chính" in tokens
+    assert "." not in tokens and all(t == t.lower() for t in tokens)
+    assert any("0" in t and "9" not in t for t in tokens)
+
+
+def test_written_data_is_valid_and_covers_every_label() -> None:
+    examples = written_examples(TAXONOMY)
+    assert len(examples) >= 400
+    assert len({e.id for e in examples}) == len(examples)
+    relevant = [e for e in examples if e.relevant]
+    assert 0.3 < len(relevant) / len(examples) < 0.7
+    for label in AREAS + TOPICS:
+        assert sum(label in e.labels for e in relevant) >= 10, label
+    assert all(not e.labels for e in examples if not e.relevant)
+
+
+def test_real_labels_hold_no_text_and_no_reserved_article() -> None:
+    lines = [json.loads(line) for line in REAL_LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert all(set(r) == {"set", "id", "relevant", "areas", "topics"} for r in lines)
+    reserved = reserved_ids(SHARED_DIR / "data")
+    assert not {f"{r['set']}:{r['id']}" for r in lines} & reserved
+
+
+@pytest.mark.skipif(not (SHARED_DIR / "data" / "vn-provincial-news").is_dir(), reason="../shared/data is absent")
+def test_training_set_never_contains_a_reserved_article() -> None:
+    examples = training_examples(TAXONOMY, SHARED_DIR / "data")
+    assert {e.origin for e in examples} >= {"written", "real", "seed", "background"}
+    assert not {e.id for e in examples} & reserved_ids(SHARED_DIR / "data")
+
+
+def test_training_set_builds_without_shared_data(tmp_path: Path) -> None:
+    examples = training_examples(TAXONOMY, tmp_path)
+    assert {e.origin for e in examples} == {"written", "seed"}
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    """A quick training run on half the written texts, twice with one seed."""
+    examples = written_examples(TAXONOMY)[::2]
+    params = {"max_words": 5000, "max_chars": 5000}
+    return examples, train(examples, AREAS, TOPICS, seed=7, **params), train(examples, AREAS, TOPICS, seed=7, **params)
+
+
+def test_training_is_deterministic(small_run) -> None:
+    examples, first, second = small_run
+    docs = documents(examples[:20])
+    assert first.model.thresholds_ == second.model.thresholds_
+    assert first.model.scores(docs) == second.model.scores(docs)
+    assert first.test == second.test
+
+
+def test_split_keeps_weak_labels_out_of_evaluation() -> None:
+    gold = [Example(f"g{i}", "t", "", "x", i % 2 == 0, frozenset(), "written") for i in range(40)]
+    weak = [Example(f"s{i}", "t", "", "x", True, None, "seed") for i in range(5)]
+    split = split_examples(gold + weak, seed=1)
+    assert all(e.origin == "written" for e in split.validation + split.test)
+    assert len(split.test) == 6 and len(split.validation) == 6
+    assert {e.id for e in split.train} >= {e.id for e in weak}
+
+
+def test_small_model_learns_and_explains(small_run) -> None:
+    _, result, _ = small_run
+    model: CchcModel = result.model
+    assert result.test.relevance.f1 > 0.7
+    (cchc, sport) = model.predict(documents([Example("a", **_fields(CCHC_TEXT)), Example("s", **_fields(SPORT_TEXT))]))
+    assert cchc.relevant and "thu_tuc" in cchc.areas
+    assert not sport.relevant and sport.areas == () and sport.topics == ()
+    terms = [term for term, _ in model.explain(normalize(CCHC_TEXT["title"]), RELEVANCE)]
+    assert terms and all(" " in t or t.isalpha() for t in terms)
+
+
+def _fields(record: dict) -> dict:
+    return {"title": record["title"], "lead": record.get("lead", ""), "text": record["text"], "relevant": True,
+            "labels": frozenset(), "origin": "written"}  # fmt: skip
+
+
+def test_model_files_round_trip_and_refuse_another_taxonomy(small_run, tmp_path: Path) -> None:
+    _, result, _ = small_run
+    meta = save(result.model, tmp_path / "m", TAXONOMY, {"training_data_hash": "x"})
+    assert meta["taxonomy_hash"] == taxonomy_hash(TAXONOMY)
+    assert {"scikit-learn", "underthesea", "numpy"} <= set(meta["libraries"])
+    loaded = load(tmp_path / "m", TAXONOMY)
+    docs = documents(written_examples(TAXONOMY)[:5])
+    assert loaded.model.scores(docs) == result.model.scores(docs)
+    changed = TAXONOMY.model_copy(update={"plan": "another plan"})
+    with pytest.raises(ModelError, match="retrain with `make model`"):
+        load(tmp_path / "m", changed)
+    (tmp_path / "m" / METADATA_FILE).write_text("{broken", encoding="utf-8")
+    with pytest.raises(ModelError, match="unreadable metadata"):
+        load(tmp_path / "m", TAXONOMY)
+    with pytest.raises(ModelError, match="not a model directory"):
+        load(tmp_path, TAXONOMY)
+
+
+def test_default_model_is_committed_small_and_current() -> None:
+    loaded = load(DEFAULT_MODEL_DIR, TAXONOMY)
+    assert (DEFAULT_MODEL_DIR / "model.joblib").stat().st_size < 8 * 1024 * 1024
+    assert loaded.metadata["metrics"]["test"]["relevance"]["f1"] > 0.85
+    assert loaded.metadata["training_data_hash"]
+
+
+def _jsonl(path: Path, records: list) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_cli_classify_formats(tmp_path: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", [CCHC_TEXT, SPORT_TEXT])
+    result = run_cchc("classify", "--input", str(source), "--output", str(tmp_path / "out.jsonl"))
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in out] == ["a1", "s1"]
+    assert set(out[0]) == {"id", "relevant", "relevance", "areas", "topics", "scores"}
+    assert out[0]["relevant"] is True and out[1]["relevant"] is False
+    assert 0 <= out[1]["relevance"] <= 1 and out[1]["areas"] == []
+    assert set(out[0]["scores"]) == {"relevant", *AREAS, *TOPICS}
+    explained = run_cchc("classify", "--input", str(source), "--explain")
+    first = json.loads(explained.stdout.splitlines()[0])
+    assert first["explain"]["relevant"] and set(first["explain"]) == {"relevant", *first["areas"], *first["topics"]}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": 1, "title": "a", "text": "b"}\n{not json\n', "in.jsonl:2: not JSON"),
+        ('{"id": 1, "text": "b"}\n', "in.jsonl:1: missing title"),
+        ('[1, 2]\n', "in.jsonl:1: expected a JSON object"),
+        ('{"id": 1, "title": 5, "text": "b"}\n', "in.jsonl:1: title must be text"),
+    ],
+)  # fmt: skip
+def test_cli_classify_bad_input_is_one_line(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "in.jsonl").write_text(content, encoding="utf-8")
+    result = run_cchc("classify", "--input", "in.jsonl", "--output", "out.jsonl", cwd=tmp_path)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out.jsonl").exists(), "a failed run must not leave a partial output file"
+
+
+def test_cli_evaluate_json(tmp_path: Path) -> None:
+    gold = [
+        {**CCHC_TEXT, "relevant": True, "areas": ["thu_tuc"], "topics": ["nguoi_dan"]},
+        {**SPORT_TEXT, "relevant": False, "areas": []},
+    ]
+    result = run_cchc("evaluate", "--gold", str(_jsonl(tmp_path / "gold.jsonl", gold)), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["relevance"]["f1"] == 1.0
+    assert [s["label"] for s in report["areas"]] == AREAS
+    assert "macro_f1_areas" in report and report["examples"] == 2
+    human = run_cchc("evaluate", "--gold", str(tmp_path / "gold.jsonl"))
+    assert "macro F1" in human.stdout
+    bad = run_cchc("evaluate", "--gold", str(_jsonl(tmp_path / "bad.jsonl", [{**gold[0], "areas": ["nope"]}])))
+    assert bad.returncode == 1 and "unknown label ids ['nope']" in bad.stderr
