@@ -199,6 +199,7 @@ class SQLiteStore(Store):
         size = sum(p.stat().st_size for p in self._files() if p.exists())
         return StoreStats(
             total=self._query_one("SELECT count(*) FROM articles")[0],
+            relevant=self._query_one("SELECT count(*) FROM articles WHERE relevant = 1")[0],
             by_source=counts("SELECT source, count(*) FROM articles GROUP BY source ORDER BY source"),
             by_channel=counts("SELECT channel, count(*) FROM articles GROUP BY channel ORDER BY channel"),
             by_month=counts(

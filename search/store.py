@@ -69,6 +69,7 @@ class SearchResult:
 @dataclass(frozen=True)
 class StoreStats:
     total: int
+    relevant: int
     by_source: dict[str, int]
     by_channel: dict[str, int]
     by_month: dict[str, int]

@@ -148,6 +148,7 @@ def test_bad_requests_are_store_errors() -> None:
 def test_stats(filled: SQLiteStore) -> None:
     stats = filled.stats()
     assert stats.total == 3
+    assert stats.relevant == 0
     assert stats.by_source == {"baonghean": 2, "nghean_gov": 1}
     assert stats.by_channel == {"newspaper": 2, "provincial_portal": 1}
     assert stats.by_month == {"2024-12": 1, "2025-03": 1, "2025-05": 1}

@@ -10,7 +10,7 @@ import click
 from cchc import MIRRORS_DIR
 from cchc.commands.crawl import crawl_with_progress, describe
 from cchc.mirrors import MirrorServer
-from config import load_sources
+from config import load_sources, load_taxonomy
 from search import open_store
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,11 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
         stats = store.stats()
     if stats.total == 0:
         raise click.ClickException("the crawl stored no article: run `cchc -v demo` to see why")
-    click.echo(f"\nKho lưu trữ {db_path}: {stats.total} bài viết.")
+    click.echo(f"\nKho lưu trữ {db_path}: {stats.total} bài viết, trong đó {stats.relevant} bài về cải cách hành chính.")
+    click.echo("Theo lĩnh vực của Kế hoạch 47/KH-UBND:")
+    for area in load_taxonomy().areas:
+        click.echo(f"  {area.name:<60} {stats.by_area.get(area.id, 0):>4} bài")
+    click.echo("Theo chuyên mục:")
     for source in sources:
         click.echo(f"  {source.name} ({source.id}):")
         for section, count in stats.by_section.get(source.id, {}).items():

@@ -28,7 +28,10 @@ def stats(store_url: str, as_json: bool) -> None:
     if as_json:
         echo_json({"store": store_url, **dataclasses.asdict(result)})
         return
-    click.echo(f"Kho {store_url}: {result.total} bài viết, {result.size_bytes / 1_048_576:.1f} MB")
+    click.echo(
+        f"Kho {store_url}: {result.total} bài viết ({result.relevant} bài về CCHC),"
+        f" {result.size_bytes / 1_048_576:.1f} MB"
+    )
     for title, counts in (
         ("Theo nguồn", result.by_source),
         ("Theo loại kênh", result.by_channel),
