@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format clean bench model
+.PHONY: install demo test lint format clean bench bench-classifier model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,7 @@ bench: $(STAMP)
 # Rebuild the committed default model from classifier/data (and ../shared/data when present).
 model: $(STAMP)
 	$(BIN)/cchc train --output classifier/models/default
+
+# Classifier quality, speed and the VNTC benchmark (needs ../shared/data; ~25 minutes on 2 cores).
+bench-classifier: $(STAMP)
+	$(BIN)/python -m bench.bench_classifier

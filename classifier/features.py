@@ -13,10 +13,14 @@ from classifier.tokens import tokenize
 logger = logging.getLogger(__name__)
 
 
+def with_bigrams(words: list[str]) -> list[str]:
+    """Words followed by their bigrams."""
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
 def words_and_bigrams(doc: str) -> list[str]:
     """Word unigrams and bigrams of a normalized document (a module function, so models pickle)."""
-    words = tokenize(doc)
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return with_bigrams(tokenize(doc))
 
 
 def build_features(max_words: int = 40_000, max_chars: int = 40_000, min_df: int = 2) -> FeatureUnion:

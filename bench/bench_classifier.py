@@ -1,0 +1,151 @@
+"""Classifier figures: quality on the held-out split, speed, and the VNTC 10-topic benchmark.
+
+`make bench-classifier` (VNTC needs ../shared/data; tokenizing its 84k documents takes ~10 minutes on 2 cores).
+Prints figures only; nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import os
+import statistics
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.svm import LinearSVC
+
+from cchc import SHARED_DATA_DIR
+from classifier import DEFAULT_MODEL_DIR, load
+from classifier.dataset import training_examples
+from classifier.features import build_features, with_bigrams
+from classifier.text import normalize
+from classifier.tokens import _tokens_of_line, tokenize
+from classifier.training import train
+from config import load_taxonomy
+
+VNTC_DIR = SHARED_DATA_DIR / "vntc10"
+
+
+def quality() -> None:
+    taxonomy = load_taxonomy()
+    examples = training_examples(taxonomy, SHARED_DATA_DIR)
+    started = time.perf_counter()
+    result = train(examples, [a.id for a in taxonomy.areas], [t.id for t in taxonomy.topics])
+    print(f"training: {len(examples)} examples, {time.perf_counter() - started:.0f} s (fit, tune, refit)")
+    print(f"split: {result.split_sizes}")
+    for name, report in (("validation", result.validation), ("test (held out)", result.test)):
+        r = report.relevance
+        print(f"{name}: relevance P {r.precision:.3f} R {r.recall:.3f} F1 {r.f1:.3f} (n={r.support});"
+              f" macro F1 areas {report.macro_f1_areas:.3f}, topics {report.macro_f1_topics:.3f}")  # fmt: skip
+        print("  " + ", ".join(f"{s.label} {s.f1:.2f}" for s in (*report.areas, *report.topics)))
+
+
+def _vntc(split: str, limit: int | None) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    with lzma.open(VNTC_DIR / f"{split}.jsonl.xz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            texts.append(record["text"])
+            labels.append(record["label"])
+    if limit and len(texts) > limit:
+        # The files are grouped by topic: an even stride keeps every topic.
+        stride = len(texts) // limit
+        texts, labels = texts[::stride][:limit], labels[::stride][:limit]
+    return texts, labels
+
+
+def _prepare(text: str) -> tuple[str, list[str]]:
+    doc = normalize(text)
+    return doc, tokenize(doc)
+
+
+def speed(samples: int) -> None:
+    texts, _ = _vntc("test", samples)
+    loaded = load(DEFAULT_MODEL_DIR, load_taxonomy())
+    print(f"speed sample: {len(texts)} VNTC test docs, median {statistics.median(map(len, texts)):.0f} characters")
+    started = time.perf_counter()
+    docs = [normalize(t) for t in texts]
+    normalized = time.perf_counter()
+    _tokens_of_line.cache_clear()
+    for doc in docs:
+        tokenize(doc)
+    tokenized = time.perf_counter()
+    _tokens_of_line.cache_clear()
+    loaded.model.predict(docs)
+    predicted = time.perf_counter()
+    total = (normalized - started) + (predicted - tokenized)
+    print(f"classify: {len(texts) / total:.0f} docs/s end to end (normalize + tokenize + features + models);"
+          f" tokenization {100 * (tokenized - normalized) / total:.0f}% of the time,"
+          f" normalization {100 * (normalized - started) / total:.0f}%")  # fmt: skip
+
+
+def vntc(limit: int | None, max_features: int) -> None:
+    if not VNTC_DIR.is_dir():
+        print("vntc: ../shared/data/vntc10 is absent; skipped")
+        return
+    train_texts, train_labels = _vntc("train", limit)
+    test_texts, test_labels = _vntc("test", limit)
+    started = time.perf_counter()
+    with Pool(os.cpu_count() or 1) as pool:
+        train_prep = pool.map(_prepare, train_texts, chunksize=200)
+        test_prep = pool.map(_prepare, test_texts, chunksize=200)
+    print(f"vntc: {len(train_texts)} train / {len(test_texts)} test docs normalized and tokenized"
+          f" in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    union = build_features(max_features, max_features)
+    words = union.transformer_list[0][1].set_params(analyzer=with_bigrams)
+    chars = union.transformer_list[1][1]
+    started = time.perf_counter()
+    X_train = sp.hstack(
+        [words.fit_transform([t for _, t in train_prep]), chars.fit_transform([d for d, _ in train_prep])]
+    ).tocsr()
+    X_test = sp.hstack([words.transform([t for _, t in test_prep]), chars.transform([d for d, _ in test_prep])]).tocsr()
+    print(f"vntc: features {X_train.shape[1]} in {time.perf_counter() - started:.0f} s")
+
+    def run(name: str, train_rows: np.ndarray, test_rows: np.ndarray) -> None:
+        t0 = time.perf_counter()
+        model = LinearSVC(C=0.5).fit(X_train[train_rows], np.asarray(train_labels)[train_rows])
+        predicted = model.predict(X_test[test_rows])
+        gold = np.asarray(test_labels)[test_rows]
+        print(f"vntc {name}: accuracy {accuracy_score(gold, predicted):.4f}, macro F1"
+              f" {f1_score(gold, predicted, average='macro'):.4f} ({len(train_rows)} train, {len(test_rows)} test,"
+              f" fit {time.perf_counter() - t0:.0f} s)")  # fmt: skip
+
+    run("official split", np.arange(len(train_texts)), np.arange(len(test_texts)))
+    seen: set[str] = set()
+    keep_train = []
+    for i, text in enumerate(train_texts):
+        key = " ".join(text.split())
+        if key not in seen:
+            seen.add(key)
+            keep_train.append(i)
+    keep_test = [i for i, text in enumerate(test_texts) if " ".join(text.split()) not in seen]
+    run(
+        "deduplicated (train duplicates and test docs seen in train removed)", np.array(keep_train), np.array(keep_test)
+    )
+    print("published anchors: 92.8% (TF-IDF + LinearSVC), 92.33% (TF-IDF + logistic regression)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-vntc", action="store_true")
+    parser.add_argument("--vntc-limit", type=int, default=None, help="an even sample of N docs of each split")
+    parser.add_argument("--vntc-features", type=int, default=200_000, help="max features per block for VNTC")
+    parser.add_argument("--speed-docs", type=int, default=500)
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores")
+    speed(args.speed_docs)
+    if not args.skip_quality:
+        quality()
+    if not args.skip_vntc:
+        vntc(args.vntc_limit, args.vntc_features)
+
+
+if __name__ == "__main__":
+    main()
