@@ -13,7 +13,6 @@ import os
 import statistics
 import time
 from multiprocessing import Pool
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp

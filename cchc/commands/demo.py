@@ -60,7 +60,7 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
         stats = store.stats()
     if stats.total == 0:
         raise click.ClickException("the crawl stored no article: run `cchc -v demo` to see why")
-    click.echo(f"\nKho lưu trữ {db_path}: {stats.total} bài viết, trong đó {stats.relevant} bài về cải cách hành chính.")
+    click.echo(f"\nKho lưu trữ {db_path}: {stats.total} bài viết, {stats.relevant} bài về cải cách hành chính.")
     click.echo("Theo lĩnh vực của Kế hoạch 47/KH-UBND:")
     for area in load_taxonomy().areas:
         click.echo(f"  {area.name:<60} {stats.by_area.get(area.id, 0):>4} bài")
