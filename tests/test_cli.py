@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from cchc import MIRRORS_DIR
+from search import open_store
 from search.folding import fold
 from tests.conftest import run_cchc
 
@@ -121,10 +123,6 @@ def test_help_shows_an_example(command: str) -> None:
 
 
 def test_reclassify_keeps_human_corrections(demo_dir: Path) -> None:
-    import dataclasses
-
-    from search import open_store
-
     db = demo_dir / "data" / "demo.db"
     with open_store(f"sqlite:///{db}") as store:
         first = next(store.iter_articles())

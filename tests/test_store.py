@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from datetime import date, datetime
 
@@ -207,8 +208,6 @@ def test_crawl_runs_newest_first(store: SQLiteStore) -> None:
 
 
 def test_labels_are_set_and_iterated(filled: SQLiteStore) -> None:
-    import dataclasses
-
     tagged = dataclasses.replace(
         CCHC, relevant=True, relevance=0.93, areas=("thu_tuc",), topics=("ket_qua",), scores={"relevant": 0.93},
         label_source="model", model_version="m1",
@@ -222,8 +221,6 @@ def test_labels_are_set_and_iterated(filled: SQLiteStore) -> None:
 
 
 def test_human_labels_survive_a_content_update(store: SQLiteStore) -> None:
-    import dataclasses
-
     store.upsert(dataclasses.replace(CCHC, relevant=False, areas=(), label_source="human"))
     recrawled = dataclasses.replace(
         CCHC, text=CCHC.text + " Cập nhật.", content_hash="", relevant=True, areas=("cong_vu",), label_source="model"
