@@ -6,17 +6,22 @@ never behaviour of the crawler, classifier or store.
 
 from __future__ import annotations
 
-from config.loader import CONFIG_DIR, ConfigError, load_sources, load_taxonomy
-from config.models import Area, Source, SourcesFile, Taxonomy, Topic
+from config.loader import CONFIG_DIR, ConfigError, load_places, load_plan, load_sources, load_taxonomy
+from config.models import Area, Gazetteer, Place, Plan, Source, SourcesFile, Taxonomy, Topic
 
 __all__ = [
     "CONFIG_DIR",
     "Area",
     "ConfigError",
+    "Gazetteer",
+    "Place",
+    "Plan",
     "Source",
     "SourcesFile",
     "Taxonomy",
     "Topic",
+    "load_places",
+    "load_plan",
     "load_sources",
     "load_taxonomy",
 ]

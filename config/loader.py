@@ -10,7 +10,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from config.models import SourcesFile, Taxonomy
+from config.models import Gazetteer, Plan, SourcesFile, Taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +62,13 @@ def load_sources(path: Path | None = None) -> SourcesFile:
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """The plan's content areas and topics (config/taxonomy.yaml unless `path` is given)."""
     return load_model(path or CONFIG_DIR / "taxonomy.yaml", Taxonomy)
+
+
+def load_plan(path: Path | None = None) -> Plan:
+    """The plan's coverage targets and unit duties (config/plan.yaml unless `path` is given)."""
+    return load_model(path or CONFIG_DIR / "plan.yaml", Plan)
+
+
+def load_places(path: Path | None = None) -> Gazetteer:
+    """The time-aware gazetteer (config/places.yaml unless `path` is given)."""
+    return load_model(path or CONFIG_DIR / "places.yaml", Gazetteer)

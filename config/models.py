@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -135,4 +136,104 @@ class Taxonomy(Strict):
             raise ValueError(f"areas must be exactly {', '.join(AREA_IDS)} in this order")
         if tuple(t.id for t in self.topics) != TOPIC_IDS:
             raise ValueError(f"topics must be exactly {', '.join(TOPIC_IDS)} in this order")
+        return self
+
+
+Period = Literal["week", "month", "quarter"]
+PlaceKind = Literal["thanh_pho", "thi_xa", "huyen", "phuong", "xa"]
+
+
+class ChannelTarget(Strict):
+    """At least `min` CCHC articles per area, per period, on a channel."""
+
+    channel: Channel
+    per: Period
+    min: int = Field(ge=0)
+    areas: list[str] | None = Field(default=None, description="Only these areas (default: all).")
+
+
+class UnitDuty(Strict):
+    """A unit the plan makes responsible, what it asks of it, and how many CCHC articles a quarter."""
+
+    unit: str = Field(pattern=ID_PATTERN)
+    name: str
+    min_per_quarter: int = Field(ge=0)
+    duties: list[str] = Field(default_factory=list)
+
+
+class QaColumn(Strict):
+    """The provincial portal's "Dân hỏi - Cơ quan chức năng trả lời" column."""
+
+    source: str = Field(pattern=ID_PATTERN)
+    section: str
+    per: Period
+    min: int = Field(ge=0)
+
+
+class Plan(Strict):
+    version: Literal[1]
+    plan: str
+    channel_targets: list[ChannelTarget] = Field(min_length=1)
+    units: list[UnitDuty] = Field(default_factory=list)
+    qa_column: QaColumn | None = None
+
+    @model_validator(mode="after")
+    def _known_ids(self) -> Plan:
+        for i, target in enumerate(self.channel_targets):
+            unknown = set(target.areas or ()) - set(AREA_IDS)
+            if unknown:
+                raise ValueError(f"channel_targets[{i}].areas: unknown area ids {sorted(unknown)}")
+        units = [u.unit for u in self.units]
+        if len(units) != len(set(units)):
+            raise ValueError("a unit is listed twice in units")
+        return self
+
+    def target(self, channel: str, area: str, per: Period) -> int | None:
+        """The minimum for an area on a channel in one period of `per`, or None when the plan sets none."""
+        for target in self.channel_targets:
+            if target.channel == channel and target.per == per and (target.areas is None or area in target.areas):
+                return target.min
+        return None
+
+
+class Place(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    kind: PlaceKind
+    aliases: list[str] = Field(min_length=1)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successors: list[str] = Field(default_factory=list)
+    verified: bool = True
+
+    @model_validator(mode="after")
+    def _period(self) -> Place:
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError("valid_from is after valid_to")
+        return self
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class Province(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    aliases: list[str]
+
+
+class Gazetteer(Strict):
+    version: Literal[1]
+    province: Province
+    places: list[Place] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> Gazetteer:
+        ids = [p.id for p in self.places]
+        if len(ids) != len(set(ids)):
+            raise ValueError("duplicate place id")
+        for place in self.places:
+            missing = set(place.successors) - set(ids)
+            if missing:
+                raise ValueError(f"place {place.id}: unknown successors {sorted(missing)}")
         return self

@@ -1,4 +1,4 @@
-"""Put a classifier's prediction on an article record."""
+"""Put a classifier's prediction and the places an article mentions on its record."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from classifier import LoadedModel, Prediction
+from classifier.places import PlaceMatcher
 from classifier.text import document
 from search import Article
 
@@ -28,3 +29,10 @@ def classify_articles(loaded: LoadedModel, articles: Sequence[Article]) -> list[
     """Label a batch of articles with one model call."""
     docs = [document(a.title, a.lead, a.text) for a in articles]
     return [labeled(a, p, loaded.version) for a, p in zip(articles, loaded.model.predict(docs), strict=True)]
+
+
+def located(article: Article, matcher: PlaceMatcher) -> Article:
+    """The article with the gazetteer places its title, lead and text mention, resolved by its date."""
+    day = article.published_at.date() if article.published_at else None
+    places = matcher.find(f"{article.title}\n{article.lead}\n{article.text}", day)
+    return dataclasses.replace(article, places=places)

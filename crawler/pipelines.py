@@ -1,4 +1,4 @@
-"""Item pipelines: validate -> dedupe -> classify -> store, each counting what it drops in the crawl stats."""
+"""Item pipelines: validate -> dedupe -> classify -> places -> store, counting what each drops in the crawl stats."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from classifier import LoadedModel
 from classifier import load as load_model
-from config import load_taxonomy
+from classifier.places import PlaceMatcher
+from config import load_places, load_taxonomy
 from crawler.items import ArticleItem
-from crawler.labeling import classify_articles
+from crawler.labeling import classify_articles, located
 from search import Article, Store, StoreError, article_id, open_store
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,24 @@ class ClassifyPipeline:
         return result
 
 
+class PlacesPipeline:
+    """Record which gazetteer places (config/places.yaml) each article mentions."""
+
+    def __init__(self, crawler: Crawler, matcher: PlaceMatcher) -> None:
+        self.crawler = crawler
+        self.matcher = matcher
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PlacesPipeline:
+        return cls(crawler, PlaceMatcher(load_places()))
+
+    def process_item(self, article: Article) -> Article:
+        result = located(article, self.matcher)
+        if result.places:
+            self.crawler.stats.inc_value("cchc/places/with_mentions")
+        return result
+
+
 class StorePipeline:
     """Upsert each article into the store named by CCHC_STORE; count new, updated and unchanged."""
 
@@ -141,6 +160,11 @@ class StorePipeline:
             logger.error("%s", exc)
             raise _drop(self.crawler, "store_error", article.canonical_url) from None
         self.crawler.stats.inc_value(f"cchc/stored/{outcome.value}")
+        if article.published_at is not None:
+            # How far back this run read: the coverage report's "known" window starts here.
+            published = article.published_at.isoformat()
+            self.crawler.stats.min_value("cchc/published/oldest", published)
+            self.crawler.stats.max_value("cchc/published/newest", published)
         if article.section:
             self.crawler.stats.inc_value(f"cchc/section/{article.section}/{outcome.value}")
         return article

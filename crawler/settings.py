@@ -42,6 +42,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.DedupePipeline": 200,
     "crawler.pipelines.ClassifyPipeline": 300,
+    "crawler.pipelines.PlacesPipeline": 400,
     "crawler.pipelines.StorePipeline": 900,
 }
 EXTENSIONS = {

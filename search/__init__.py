@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from search.article import VN_TZ, Article, article_id, content_hash
 from search.store import (
+    COUNT_DIMENSIONS,
+    CountQuery,
     CrawlRun,
     SearchHit,
     SearchQuery,
@@ -19,6 +21,8 @@ from search.store import (
 )
 
 __all__ = [
+    "COUNT_DIMENSIONS",
+    "CountQuery",
     "VN_TZ",
     "Article",
     "CrawlRun",

@@ -17,6 +17,8 @@ from search.folding import fold, nfc
 from search.query import ParsedQuery, parse_query
 from search.sqlite_schema import migrate
 from search.store import (
+    COUNT_DIMENSIONS,
+    CountQuery,
     CrawlRun,
     SearchHit,
     SearchQuery,
@@ -34,7 +36,16 @@ SNIPPET_TOKENS = 32
 BM25_WEIGHTS = "0, 0, 0, 10.0, 4.0, 1.0"
 
 _JSON_FIELDS = ("tags", "areas", "topics", "places", "scores")
-LABEL_FIELDS = ("relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version")
+_LIST_DIMENSIONS = {"area": "areas", "topic": "topics", "place": "places"}
+_SCALAR_DIMENSIONS = {
+    "channel": "a.channel",
+    "source": "a.source",
+    "unit": "a.unit",
+    "section": "a.section",
+    "month": "a.published_month",
+    "day": "date(a.published_ts + 7 * 3600, 'unixepoch')",
+}
+LABEL_FIELDS = ("relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places")
 _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
     "tags", "media", "language", "published_at", "fetched_at", "content_hash", "duplicate_of", "relevant",
@@ -218,6 +229,34 @@ class SQLiteStore(Store):
             },
             size_bytes=size,
         )
+
+    def count_by(self, dims: tuple[str, ...], query: CountQuery) -> dict[tuple[str, ...], int]:
+        unknown = set(dims) - set(COUNT_DIMENSIONS)
+        if unknown or not dims:
+            raise StoreError(f"cannot count by {sorted(unknown) or 'nothing'}: use {', '.join(COUNT_DIMENSIONS)}")
+        joins, columns = [], []
+        for dim in dims:
+            if dim in _LIST_DIMENSIONS:
+                alias = f"j_{dim}"
+                joins.append(f"JOIN json_each(a.{_LIST_DIMENSIONS[dim]}) AS {alias}")
+                columns.append(f"{alias}.value")
+            else:
+                columns.append(_SCALAR_DIMENSIONS[dim])
+        clauses, params = self._filters(SearchQuery(sources=query.sources, date_from=query.date_from,
+                                                    date_to=query.date_to))  # fmt: skip
+        if query.relevant_only:
+            clauses.append("a.relevant = 1")
+        if query.exclude_reprints:
+            clauses.append("a.duplicate_of IS NULL")
+        if query.section is not None:
+            clauses.append("a.section = ?")
+            params.append(query.section)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        group = ", ".join(columns)
+        rows = self._query(
+            f"SELECT {group}, count(*) FROM articles a {' '.join(joins)} {where} GROUP BY {group}", params
+        )
+        return {tuple(str(v) if v is not None else "unknown" for v in row[:-1]): row[-1] for row in rows}
 
     def _by_section(self) -> dict[str, dict[str, int]]:
         result: dict[str, dict[str, int]] = {}

@@ -50,6 +50,21 @@ class SearchQuery:
             raise StoreError("the start date is after the end date")
 
 
+COUNT_DIMENSIONS = ("area", "topic", "place", "channel", "source", "unit", "section", "month", "day")
+
+
+@dataclass(frozen=True)
+class CountQuery:
+    """Which articles a count covers: a local date range, relevance, reprints, sources."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    relevant_only: bool = True
+    exclude_reprints: bool = True
+    sources: tuple[str, ...] = ()
+    section: str | None = None
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """One result: the article, its rank score (higher is better) and HTML-escaped highlights."""
@@ -124,6 +139,10 @@ class Store(ABC):
 
     @abstractmethod
     def stats(self) -> StoreStats: ...
+
+    @abstractmethod
+    def count_by(self, dims: tuple[str, ...], query: CountQuery) -> dict[tuple[str, ...], int]:
+        """Article counts grouped by `dims` (see COUNT_DIMENSIONS); list fields count once per value."""
 
     @abstractmethod
     def record_run(self, run: CrawlRun) -> None: ...

@@ -21,10 +21,11 @@ from classifier.evaluation import Report
 from classifier.evaluation import evaluate as evaluate_model
 from classifier.model import RELEVANCE
 from classifier.modelfile import save
+from classifier.places import PlaceMatcher
 from classifier.text import document
 from classifier.training import train as train_model
-from config import load_taxonomy
-from crawler.labeling import classify_articles
+from config import load_places, load_taxonomy
+from crawler.labeling import classify_articles, located
 from search import open_store
 
 logger = logging.getLogger(__name__)
@@ -203,13 +204,14 @@ def evaluate(gold_file: IO[str], model_dir: Path, as_json: bool) -> None:
 @model_option
 @click.option("--include-human", is_flag=True, help="Also overwrite labels people corrected.")
 def reclassify(store_url: str, model_dir: Path, include_human: bool) -> None:
-    """Re-tag every stored article with a (new) model; human corrections are kept.
+    """Re-tag every stored article with a (new) model and the gazetteer; human corrections are kept.
 
     \b
     Example:
       cchc reclassify --store sqlite:///data/cchc.db --model /tmp/model
     """
     loaded = _load_model(model_dir)
+    matcher = PlaceMatcher(load_places())
     counts: Counter[str] = Counter()
     with open_store(store_url) as store, Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("Đang phân loại lại", total=store.stats().total)
@@ -221,10 +223,10 @@ def reclassify(store_url: str, model_dir: Path, include_human: bool) -> None:
                 continue
             batch.append(article)
             if len(batch) == BATCH:
-                counts.update(_relabel(store, loaded, batch))
+                counts.update(_relabel(store, loaded, matcher, batch))
                 progress.advance(task, len(batch))
                 batch = []
-        counts.update(_relabel(store, loaded, batch))
+        counts.update(_relabel(store, loaded, matcher, batch))
         progress.advance(task, len(batch))
     click.echo(
         f"Mô hình {loaded.version}: {counts['relevant']} bài về CCHC, {counts['not']} bài khác,"
@@ -232,9 +234,9 @@ def reclassify(store_url: str, model_dir: Path, include_human: bool) -> None:
     )
 
 
-def _relabel(store: Any, loaded: LoadedModel, batch: list) -> Counter[str]:
+def _relabel(store: Any, loaded: LoadedModel, matcher: PlaceMatcher, batch: list) -> Counter[str]:
     counts: Counter[str] = Counter()
     for article in classify_articles(loaded, batch) if batch else []:
-        store.set_labels(article)
+        store.set_labels(located(article, matcher))
         counts["relevant" if article.relevant else "not"] += 1
     return counts

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from cchc import MIRRORS_DIR
+from cchc.commands.coverage import REPORTS_DIR, build_report, default_range, write_report_files
 from cchc.commands.crawl import crawl_with_progress, describe
 from cchc.mirrors import MirrorServer
 from config import load_sources, load_taxonomy
-from search import open_store
+from search import VN_TZ, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ LOOPBACK_SETTINGS = {
     default=MIRRORS_DIR, show_default=True, help="Folder of local mirrors, one sub-folder per source id.",
 )  # fmt: skip
 def demo(db_path: Path, mirrors_dir: Path) -> None:
-    """Serve the bundled mirrors on loopback, crawl them with the real spider, store into SQLite.
+    """Serve the bundled mirrors on loopback, crawl, classify, store into SQLite, write the coverage report.
 
     Runs offline. A second run adds nothing new and says so.
 
@@ -72,6 +74,11 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
     new = sum(s.count("cchc/stored/new") + s.count("cchc/stored/updated") for s in summaries)
     if new == 0:
         click.echo("\nLần chạy này không có bài mới: mọi bài trên bản sao đã có trong kho.")
+    report, names = build_report(store_url, *default_range(today := datetime.now(VN_TZ).date()), "month", today)
+    html_path, xlsx_path = write_report_files(report, names, REPORTS_DIR / "demo-do-phu")
+    click.echo(f"\nBáo cáo độ phủ 12 tháng gần nhất: {html_path.resolve()}")
+    click.echo(f"  mở bằng trình duyệt: file://{html_path.resolve()}")
+    click.echo(f"  bảng tính: {xlsx_path.resolve()}")
     click.echo(
         "\nTìm kiếm trong kho (không cần gõ dấu):\n"
         f'  cchc search "cai cach hanh chinh" --store {store_url}\n'

@@ -1,0 +1,162 @@
+"""`cchc coverage`: what the plan expects against what the channels published, and where the gaps are."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from cchc.options import DATE, echo_json, store_option
+from cchc.reports import tabular
+from cchc.reports.html import write_html
+from cchc.reports.names import Names
+from cchc.reports.xlsx import write_xlsx
+from config import load_plan, load_sources, load_taxonomy
+from search import VN_TZ, CountQuery, open_store
+from search.coverage import CoverageReport, build_coverage
+from search.periods import month_in, period_of
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("table", "csv", "xlsx", "html", "json")
+PERIODS = ("month", "quarter")
+GROUPS = ("area", "topic", "channel", "source", "unit", "place")
+REPORTS_DIR = Path("data") / "reports"
+
+
+def default_range(today: date) -> tuple[date, date]:
+    """The last twelve months, up to today."""
+    start = period_of("month", date(today.year - 1, today.month, 1)).start
+    return date(start.year, start.month + 1, 1) if start.month < 12 else date(start.year + 1, 1, 1), today
+
+
+def parse_by(value: str) -> tuple[tuple[str, ...], str]:
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    periods = [p for p in parts if p in PERIODS]
+    groups = tuple(p for p in parts if p in GROUPS)
+    unknown = [p for p in parts if p not in PERIODS + GROUPS]
+    if unknown or len(periods) != 1 or not groups:
+        raise click.BadParameter(
+            f"{value!r}: name one or more of {', '.join(GROUPS)} and one of {', '.join(PERIODS)}", param_hint="--by"
+        )
+    return groups, periods[0]
+
+
+def build_report(
+    store_url: str, date_from: date, date_to: date, period: str, today: date
+) -> tuple[CoverageReport, Names]:
+    taxonomy, plan = load_taxonomy(), load_plan()
+    with open_store(store_url) as store:
+        report = build_coverage(store, load_sources().sources, plan, [a.id for a in taxonomy.areas],
+                                date_from, date_to, period, today)  # fmt: skip
+    return report, Names.of(taxonomy, plan)
+
+
+def write_report_files(report: CoverageReport, names: Names, stem: Path) -> list[Path]:
+    """The HTML and XLSX reports side by side; returns their paths."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    html_path, xlsx_path = stem.with_suffix(".html"), stem.with_suffix(".xlsx")
+    write_html(report, names, html_path)
+    write_xlsx(report, names, xlsx_path)
+    return [html_path, xlsx_path]
+
+
+def _grouped_counts(store_url: str, groups: tuple[str, ...], period: str, date_from: date, date_to: date) -> list[dict]:
+    with open_store(store_url) as store:
+        raw = store.count_by((*groups, "month"), CountQuery(date_from=date_from, date_to=date_to))
+    totals: dict[tuple[str, ...], int] = {}
+    for key, n in raw.items():
+        grouped = (*key[:-1], month_in(period, key[-1]))
+        totals[grouped] = totals.get(grouped, 0) + n
+    return [{**dict(zip((*groups, period), key, strict=True)), "count": n} for key, n in sorted(totals.items())]
+
+
+def _csv(header: list[str], rows: list[list[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _table(report: CoverageReport, names: Names) -> None:
+    counts = {s: sum(c.status == s for c in report.cells) for s in ("ok", "gap", "unknown")}
+    click.echo(f"Độ phủ {report.date_from:%d/%m/%Y} – {report.date_to:%d/%m/%Y}: {counts['ok']} ô đạt, "
+               f"{counts['gap']} ô thiếu, {counts['unknown']} ô chưa thu thập.")  # fmt: skip
+    click.echo("\nKhoảng trống lớn nhất:")
+    for row in tabular.gap_rows(report, names)[:15]:
+        rank, kind, subject, channel, start, end, n, target, count, shortfall = row
+        where = f" · {channel}" if channel else ""
+        click.echo(f"  {rank:>2}. {subject}{where}: {start}–{end} ({n} kỳ), {count} bài, chỉ tiêu {target}/kỳ")
+    if not report.gaps:
+        click.echo("  (không có)")
+    click.echo("\nĐơn vị chưa đạt hoặc chưa thu thập trong quý gần nhất:")
+    last = max((u.period for u in report.units), default=None)
+    for u in report.units:
+        if u.period == last and u.status != "ok":
+            click.echo(f"  {u.name}: {u.count}/{u.target} bài ({names.status(u.status)})")
+
+
+@click.command()
+@click.option("--from", "date_from", type=DATE, help="First day (YYYY-MM-DD); default: twelve months ago.")
+@click.option("--to", "date_to", type=DATE, help="Last day (YYYY-MM-DD); default: today.")
+@click.option("--by", "by", default="area,channel,month", show_default=True,
+              help="Groups (area, topic, channel, source, unit, place) and one period (month, quarter).")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (xlsx and html default to data/reports/).")  # fmt: skip
+@store_option
+def coverage(
+    date_from: date | None, date_to: date | None, by: str, fmt: str, output: Path | None, store_url: str
+) -> None:
+    """Coverage of the plan's content areas by channel and period: counts, targets, gaps, unit scorecard.
+
+    A cell is "unknown" when no source of its channel was read for the whole period.
+
+    \b
+    Examples:
+      cchc coverage --store sqlite:///data/demo.db
+      cchc coverage --from 2025-01-01 --to 2025-12-31 --format html --output bao-cao.html
+      cchc coverage --by area,channel,quarter --format json
+      cchc coverage --by unit,quarter --format csv
+    """
+    today = datetime.now(VN_TZ).date()
+    start, end = default_range(today)
+    date_from, date_to = date_from or start, date_to or end
+    if date_from > date_to:
+        raise click.BadParameter("--from is after --to")
+    groups, period = parse_by(by)
+    if set(groups) != {"area", "channel"}:
+        if fmt in ("xlsx", "html"):
+            raise click.BadParameter("xlsx and html reports are by area,channel and a period", param_hint="--format")
+        rows = _grouped_counts(store_url, groups, period, date_from, date_to)
+        if fmt == "json":
+            echo_json(
+                {"by": [*groups, period], "from": date_from.isoformat(), "to": date_to.isoformat(), "counts": rows}
+            )
+        else:
+            header = [*groups, period, "count"]
+            text = _csv(header, [[r[h] for h in header] for r in rows])
+            click.echo(text if fmt == "csv" else text.replace(",", "\t"), nl=False)
+        return
+    report, names = build_report(store_url, date_from, date_to, period, today)
+    if fmt == "json":
+        echo_json(report.to_json())
+    elif fmt == "csv":
+        text = _csv(tabular.CELL_HEADER, tabular.cell_rows(report, names))
+        if output:
+            output.write_text(text, encoding="utf-8")
+            click.echo(f"Đã ghi {output}")
+        else:
+            click.echo(text, nl=False)
+    elif fmt == "table":
+        _table(report, names)
+    else:
+        path = output or REPORTS_DIR / f"do-phu-{date_from}-{date_to}.{fmt}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (write_html if fmt == "html" else write_xlsx)(report, names, path)
+        click.echo(f"Đã ghi báo cáo {path.resolve()}")

@@ -1,0 +1,63 @@
+"""The printable HTML coverage report (Vietnamese), rendered with Jinja2."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from cchc.reports import charts, tabular
+from cchc.reports.names import CHANNEL_NAMES, GAP_KINDS, STATUS_NAMES, Names
+from search.article import CHANNELS
+from search.coverage import CoverageReport
+
+TEMPLATES = Path(__file__).parent / "templates"
+MAX_GAPS = 40
+
+
+def render_html(report: CoverageReport, names: Names) -> str:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    periods = sorted({c.period for c in report.cells})
+    by_key = {(c.channel, c.area, c.period): c for c in report.cells}
+    heatmaps = [
+        {
+            "channel": names.channel(channel),
+            "rows": [
+                {"area": names.areas[area], "cells": [by_key[channel, area, p] for p in periods]}
+                for area in names.areas
+            ],
+        }
+        for channel in CHANNELS
+    ]
+    quarters = sorted({u.period for u in report.units})
+    units = {}
+    for u in report.units:
+        units.setdefault(u.unit, {"name": u.name, "sources": u.sources, "cells": {}})["cells"][u.period] = u
+    attention = report.attention
+    trend = charts.trend_svg(
+        [a.period for a in attention], [a.relevant for a in attention], [a.share for a in attention]
+    )
+    voice = charts.bars_svg([(CHANNEL_NAMES[c], n) for c, n in report.share_of_voice.items()])
+    return env.get_template("coverage.html.j2").render(
+        report=report,
+        summary=Counter(c.status for c in report.cells),
+        total_relevant=sum(a.relevant for a in attention),
+        total_articles=sum(a.total for a in attention),
+        periods=periods,
+        heatmaps=heatmaps,
+        gaps=tabular.gap_rows(report, names)[:MAX_GAPS],
+        gap_count=len(report.gaps),
+        quarters=quarters,
+        units=units,
+        trend=Markup(trend),
+        voice=Markup(voice),
+        status_names=STATUS_NAMES,
+        gap_kinds=GAP_KINDS,
+        windows=report.read_windows,
+    )
+
+
+def write_html(report: CoverageReport, names: Names, path: Path) -> None:
+    path.write_text(render_html(report, names), encoding="utf-8")

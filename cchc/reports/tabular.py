@@ -1,0 +1,43 @@
+"""The report as rows: one list per view, shared by the CSV, XLSX and terminal outputs."""
+
+from __future__ import annotations
+
+from cchc.reports.names import GAP_KINDS, Names
+from search.coverage import CoverageReport
+
+CELL_HEADER = ["Lĩnh vực", "Mã lĩnh vực", "Kênh", "Mã kênh", "Kỳ", "Số bài", "Chỉ tiêu", "Trạng thái"]
+GAP_HEADER = ["Hạng", "Loại", "Đối tượng", "Kênh", "Từ kỳ", "Đến kỳ", "Số kỳ", "Chỉ tiêu mỗi kỳ", "Số bài", "Mức thiếu"]
+UNIT_HEADER = ["Đơn vị", "Mã đơn vị", "Quý", "Số bài CCHC", "Chỉ tiêu", "Trạng thái", "Nguồn theo dõi"]
+ATTENTION_HEADER = ["Kỳ", "Bài về CCHC", "Tổng số bài", "Tỷ lệ CCHC"]
+VOICE_HEADER = ["Kênh", "Mã kênh", "Bài về CCHC"]
+
+
+def cell_rows(report: CoverageReport, names: Names) -> list[list[object]]:
+    return [
+        [names.areas.get(c.area, c.area), c.area, names.channel(c.channel), c.channel, c.period, c.count,
+         c.target if c.target is not None else "", names.status(c.status)]
+        for c in report.cells
+    ]  # fmt: skip
+
+
+def gap_rows(report: CoverageReport, names: Names) -> list[list[object]]:
+    return [
+        [rank, GAP_KINDS.get(g.kind, g.kind), names.subject(g.kind, g.subject), names.channel(g.channel), g.start,
+         g.end, g.periods, g.target, g.count, g.shortfall]
+        for rank, g in enumerate(report.gaps, start=1)
+    ]  # fmt: skip
+
+
+def unit_rows(report: CoverageReport, names: Names) -> list[list[object]]:
+    return [
+        [u.name, u.unit, u.period, u.count, u.target, names.status(u.status), ", ".join(u.sources) or "không có nguồn"]
+        for u in report.units
+    ]
+
+
+def attention_rows(report: CoverageReport) -> list[list[object]]:
+    return [[a.period, a.relevant, a.total, a.share if a.share is not None else ""] for a in report.attention]
+
+
+def voice_rows(report: CoverageReport, names: Names) -> list[list[object]]:
+    return [[names.channel(c), c, n] for c, n in report.share_of_voice.items()]

@@ -1,0 +1,256 @@
+"""Coverage against the plan, for any store: counts per cell, "unknown" where the crawler did not read,
+gaps ranked by how far below target and for how long, the unit scorecard, attention and share of voice.
+
+"We collected nothing" must never look like "they published nothing": a cell is unknown unless a
+successful crawl of one of its sources covered the whole period.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from config import Plan, Source
+from search.article import CHANNELS, VN_TZ
+from search.periods import Period, month_in, periods
+from search.store import CountQuery, CrawlRun, Store
+
+logger = logging.getLogger(__name__)
+
+OK, GAP, UNKNOWN = "ok", "gap", "unknown"
+GOOD_FINISH = ("finished",)
+
+
+@dataclass(frozen=True)
+class ReadWindow:
+    """The days a successful crawl of a source covered: from the oldest article it reached to its end."""
+
+    source: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Cell:
+    area: str
+    channel: str
+    period: str
+    count: int
+    target: int | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An expectation not met over consecutive periods; `shortfall` sums (target - count) / target."""
+
+    kind: str  # area | unit | qa_column
+    subject: str
+    channel: str | None
+    start: str
+    end: str
+    periods: int
+    target: int
+    count: int
+    shortfall: float
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    unit: str
+    name: str
+    period: str
+    count: int
+    target: int
+    status: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Attention:
+    period: str
+    relevant: int
+    total: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    date_from: date
+    date_to: date
+    period_kind: str
+    generated_at: datetime
+    cells: tuple[Cell, ...]
+    gaps: tuple[Gap, ...]
+    units: tuple[UnitScore, ...]
+    attention: tuple[Attention, ...]
+    share_of_voice: dict[str, int] = field(hash=False)
+    read_windows: tuple[ReadWindow, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        for key in ("date_from", "date_to", "generated_at"):
+            data[key] = getattr(self, key).isoformat()
+        data["read_windows"] = [
+            {"source": w.source, "start": w.start.isoformat(), "end": w.end.isoformat()} for w in self.read_windows
+        ]
+        data["summary"] = {s: sum(c.status == s for c in self.cells) for s in (OK, GAP, UNKNOWN)}
+        return data
+
+
+def read_windows(runs: Iterable[CrawlRun]) -> list[ReadWindow]:
+    """One window per successful run; a run that reached no article covers only its own days."""
+    windows = []
+    for run in runs:
+        if run.status not in GOOD_FINISH or run.stats.get("log_count/ERROR"):
+            continue
+        oldest = run.stats.get("cchc/published/oldest")
+        start = datetime.fromisoformat(oldest).astimezone(VN_TZ).date() if oldest else run.started_at.date()
+        windows.append(
+            ReadWindow(run.stats.get("cchc/source", run.source), start, run.finished_at.astimezone(VN_TZ).date())
+        )
+    return windows
+
+
+class _Reading:
+    """Answers "was this source read for this whole period?" from the read windows."""
+
+    def __init__(self, windows: Sequence[ReadWindow], today: date) -> None:
+        self.today = today
+        self.by_source: dict[str, list[ReadWindow]] = defaultdict(list)
+        for w in windows:
+            self.by_source[w.source].append(w)
+
+    def read(self, sources: Iterable[str], period: Period) -> bool:
+        last = min(period.end, self.today)
+        return any(w.start <= period.start and w.end >= last for s in sources for w in self.by_source.get(s, ()))
+
+
+def _status(read: bool, count: int, target: int | None) -> str:
+    if not read:
+        return UNKNOWN
+    return GAP if target is not None and count < target else OK
+
+
+def _group_gaps(kind: str, subject: str, channel: str | None, rows: list[tuple[Period, int, int, str]]) -> list[Gap]:
+    """Consecutive gap periods of one subject as one Gap each."""
+    gaps: list[Gap] = []
+    run: list[tuple[Period, int, int]] = []
+    for period, count, target, status in [*rows, (None, 0, 0, OK)]:
+        if status == GAP:
+            run.append((period, count, target))
+            continue
+        if run:
+            gaps.append(
+                Gap(kind, subject, channel, run[0][0].key, run[-1][0].key, len(run), run[0][2],
+                    sum(c for _, c, _ in run), round(sum((t - c) / t for _, c, t in run), 3))
+            )  # fmt: skip
+            run = []
+    return gaps
+
+
+def build_coverage(
+    store: Store,
+    sources: Sequence[Source],
+    plan: Plan,
+    area_ids: Sequence[str],
+    date_from: date,
+    date_to: date,
+    period_kind: str = "month",
+    today: date | None = None,
+) -> CoverageReport:
+    """The coverage of [date_from, date_to] (local dates, inclusive) against `plan`."""
+    today = today or datetime.now(VN_TZ).date()
+    windows = list(dict.fromkeys(w for s in sources for w in read_windows(store.runs(s.id, limit=10_000))))
+    reading = _Reading(windows, today)
+    window = CountQuery(date_from=date_from, date_to=date_to)
+    by_channel = {c: [s.id for s in sources if s.channel == c and s.enabled] for c in CHANNELS}
+    grid = periods(period_kind, date_from, date_to)
+
+    monthly = store.count_by(("area", "channel", "month"), window)
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for (area, channel, month), n in monthly.items():
+        counts[area, channel, month_in(period_kind, month)] += n
+
+    cells, gaps = [], []
+    for area in area_ids:
+        for channel in CHANNELS:
+            target = plan.target(channel, area, period_kind)
+            rows = []
+            for period in grid:
+                count = counts.get((area, channel, period.key), 0)
+                status = _status(reading.read(by_channel[channel], period), count, target)
+                cells.append(Cell(area, channel, period.key, count, target, status))
+                rows.append((period, count, target or 0, status))
+            gaps += _group_gaps("area", area, channel, rows)
+            gaps += _coarser_gaps(
+                plan, area, channel, monthly, reading, by_channel[channel], date_from, date_to, period_kind
+            )
+
+    units = _unit_scores(store, sources, plan, reading, window, date_from, date_to)
+    for unit in plan.units:
+        rows = [(_p(s.period, date_from, date_to), s.count, s.target, s.status) for s in units if s.unit == unit.unit]
+        gaps += _group_gaps("unit", unit.unit, None, rows)
+    gaps += _qa_gaps(store, plan, reading, date_from, date_to)
+    gaps.sort(key=lambda g: (-g.shortfall, -g.periods, g.kind, g.subject, g.channel or "", g.start))
+
+    all_counts = store.count_by(("month",), CountQuery(date_from=date_from, date_to=date_to, relevant_only=False))
+    relevant_counts = store.count_by(("month",), window)
+    attention = []
+    for period in grid:
+        total = sum(n for (m,), n in all_counts.items() if month_in(period_kind, m) == period.key)
+        relevant = sum(n for (m,), n in relevant_counts.items() if month_in(period_kind, m) == period.key)
+        attention.append(Attention(period.key, relevant, total, round(relevant / total, 4) if total else None))
+    voice = {c: store.count_by(("channel",), window).get((c,), 0) for c in CHANNELS}
+    return CoverageReport(date_from, date_to, period_kind, datetime.now(VN_TZ), tuple(cells), tuple(gaps),
+                          tuple(units), tuple(attention), voice, tuple(windows))  # fmt: skip
+
+
+def _p(key: str, date_from: date, date_to: date) -> Period:
+    return next(p for p in periods("quarter", date_from, date_to) if p.key == key)
+
+
+def _coarser_gaps(plan, area, channel, monthly, reading, channel_sources, date_from, date_to, period_kind) -> list[Gap]:
+    """Gaps against a target set per quarter when the cells are months (unit portals)."""
+    if period_kind != "month" or plan.target(channel, area, "quarter") is None:
+        return []
+    target = plan.target(channel, area, "quarter")
+    rows = []
+    for period in periods("quarter", date_from, date_to):
+        count = sum(
+            n for (a, c, m), n in monthly.items() if a == area and c == channel and month_in("quarter", m) == period.key
+        )
+        status = _status(reading.read(channel_sources, period), count, target)
+        rows.append((period, count, target, status))
+    return _group_gaps("area", area, channel, rows)
+
+
+def _unit_scores(store, sources, plan, reading, window, date_from, date_to) -> list[UnitScore]:
+    per_unit = store.count_by(("unit", "month"), window)
+    scores = []
+    for unit in plan.units:
+        unit_sources = tuple(s.id for s in sources if s.unit == unit.unit and s.enabled)
+        for period in periods("quarter", date_from, date_to):
+            count = sum(n for (u, m), n in per_unit.items() if u == unit.unit and month_in("quarter", m) == period.key)
+            status = _status(reading.read(unit_sources, period), count, unit.min_per_quarter)
+            scores.append(
+                UnitScore(unit.unit, unit.name, period.key, count, unit.min_per_quarter, status, unit_sources)
+            )
+    return scores
+
+
+def _qa_gaps(store, plan, reading, date_from, date_to) -> list[Gap]:
+    qa = plan.qa_column
+    if qa is None:
+        return []
+    days = store.count_by(("day",), CountQuery(date_from=date_from, date_to=date_to, relevant_only=False,
+                                               sources=(qa.source,), section=qa.section))  # fmt: skip
+    rows = []
+    for period in periods(qa.per, date_from, date_to):
+        count = sum(n for (d,), n in days.items() if period.start.isoformat() <= d <= period.end.isoformat())
+        status = _status(reading.read([qa.source], period), count, qa.min)
+        rows.append((period, count, qa.min, status))
+    return _group_gaps("qa_column", qa.source, "provincial_portal", rows)

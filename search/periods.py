@@ -1,0 +1,61 @@
+"""Calendar periods in Vietnam's time zone: weeks (ISO), months and quarters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+KINDS = ("week", "month", "quarter")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One period: its key ("2025-03", "2025-Q1", "2025-W09") and its first and last day."""
+
+    start: date
+    end: date
+    key: str
+
+
+def _month(year: int, month: int) -> Period:
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return Period(date(year, month, 1), nxt - timedelta(days=1), f"{year}-{month:02d}")
+
+
+def _quarter(year: int, quarter: int) -> Period:
+    first = _month(year, 3 * quarter - 2)
+    last = _month(year, 3 * quarter)
+    return Period(first.start, last.end, f"{year}-Q{quarter}")
+
+
+def _week(day: date) -> Period:
+    monday = day - timedelta(days=day.weekday())
+    year, week, _ = monday.isocalendar()
+    return Period(monday, monday + timedelta(days=6), f"{year}-W{week:02d}")
+
+
+def period_of(kind: str, day: date) -> Period:
+    if kind == "month":
+        return _month(day.year, day.month)
+    if kind == "quarter":
+        return _quarter(day.year, (day.month - 1) // 3 + 1)
+    if kind == "week":
+        return _week(day)
+    raise ValueError(f"unknown period kind {kind!r}: use {', '.join(KINDS)}")
+
+
+def periods(kind: str, first: date, last: date) -> list[Period]:
+    """Every period of `kind` that overlaps [first, last], in order."""
+    found = []
+    day = first
+    while day <= last:
+        period = period_of(kind, day)
+        found.append(period)
+        day = period.end + timedelta(days=1)
+    return found
+
+
+def month_in(kind: str, month_key: str) -> str:
+    """The key of the period of `kind` containing the month "YYYY-MM"."""
+    year, month = (int(part) for part in month_key.split("-"))
+    return period_of(kind, date(year, month, 1)).key

@@ -1,0 +1,248 @@
+"""Coverage on a constructed archive with known counts: every view, reprints, unknown vs zero,
++07:00 month edges, the 1 July 2025 gazetteer switch, gap ranking, and the report files."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cchc.reports import tabular
+from cchc.reports.names import Names
+from cchc.reports.xlsx import write_xlsx
+from classifier.places import PlaceMatcher
+from config import load_places, load_plan, load_sources, load_taxonomy
+from config.models import Plan
+from search import VN_TZ, Article, CountQuery, CrawlRun, article_id
+from search.coverage import build_coverage, read_windows
+from search.sqlite import SQLiteStore
+from tests.conftest import run_cchc
+
+TAXONOMY = load_taxonomy()
+AREAS = [a.id for a in TAXONOMY.areas]
+SOURCES = load_sources().sources
+TODAY = date(2025, 4, 15)
+PLAN = Plan.model_validate(
+    {
+        "version": 1,
+        "plan": "test",
+        "channel_targets": [
+            {"channel": "newspaper", "per": "month", "min": 2},
+            {"channel": "unit_portal", "per": "quarter", "min": 1},
+        ],
+        "units": [
+            {"unit": "so_y_te", "name": "Sở Y tế", "min_per_quarter": 2},
+            {"unit": "so_noi_vu", "name": "Sở Nội vụ", "min_per_quarter": 1},
+        ],
+        "qa_column": {"source": "nghean_gov", "section": "Dân hỏi", "per": "week", "min": 1},
+    }
+)
+_n = 0
+
+
+def article(source: str, when: datetime, areas=("thu_tuc",), relevant=True, duplicate_of=None, section=None) -> Article:
+    global _n
+    _n += 1
+    src = next(s for s in SOURCES if s.id == source)
+    url = f"{src.base_url}bai-{_n}"
+    return Article(
+        id=article_id(url), url=url, canonical_url=url, source=source, channel=src.channel, unit=src.unit,
+        title=f"Bài {_n}", text="Nội dung", published_at=when, relevant=relevant,
+        areas=areas if relevant else (), duplicate_of=duplicate_of, section=section, label_source="model",
+    )  # fmt: skip
+
+
+def run(source: str, oldest: date, finished: date, status: str = "finished") -> CrawlRun:
+    stats = {"cchc/published/oldest": datetime.combine(oldest, datetime.min.time(), VN_TZ).isoformat()}
+    end = datetime.combine(finished, datetime.min.time(), VN_TZ) + timedelta(hours=12)
+    return CrawlRun(source, end - timedelta(minutes=5), end, status, stats)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> SQLiteStore:
+    """baonghean read since 2024-12-01; so_y_te read since 2025-01-01; so_noi_vu's only run failed."""
+    store = SQLiteStore(tmp_path / "cov.db")
+    t = lambda y, m, d, h=9, mi=0: datetime(y, m, d, h, mi, tzinfo=VN_TZ)  # noqa: E731
+    original = article("baonghean", t(2025, 1, 10))
+    items = [
+        original,
+        article("baonghean", t(2025, 1, 31, 23, 30)),  # still January in +07:00
+        article("baonghean", datetime(2025, 1, 31, 17, 30, tzinfo=UTC)),  # 1 Feb 00:30 +07:00
+        article("baonghean", t(2025, 1, 12), areas=("thu_tuc", "chinh_quyen_so")),
+        article("baonghean", t(2025, 1, 15), relevant=False),
+        article("baonghean", t(2025, 1, 20), duplicate_of=original.id),  # a reprint: counted once
+        article("baonghean", t(2025, 3, 3), areas=("cong_vu",)),
+        article("so_y_te", t(2025, 2, 5)),
+        article("so_y_te", t(2025, 2, 6), areas=("cong_vu",)),
+        article("so_noi_vu", t(2025, 3, 1)),
+    ]
+    for a in items:
+        store.upsert(a)
+    store.record_run(run("baonghean", date(2024, 12, 1), TODAY))
+    store.record_run(run("so_y_te", date(2025, 1, 1), TODAY))
+    store.record_run(run("so_noi_vu", date(2024, 1, 1), TODAY, status="shutdown"))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def report(archive: SQLiteStore):
+    return build_coverage(archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), date(2025, 4, 15), "month", TODAY)
+
+
+def cell(report, area: str, channel: str, period: str):
+    return next(c for c in report.cells if (c.area, c.channel, c.period) == (area, channel, period))
+
+
+def test_grid_covers_every_area_channel_month(report) -> None:
+    assert len(report.cells) == len(AREAS) * 5 * 4
+    assert {c.period for c in report.cells} == {"2025-01", "2025-02", "2025-03", "2025-04"}
+
+
+def test_counts_month_edges_and_reprints(report) -> None:
+    january = cell(report, "thu_tuc", "newspaper", "2025-01")
+    assert (january.count, january.target, january.status) == (3, 2, "ok")  # reprint and non-relevant left out
+    february = cell(report, "thu_tuc", "newspaper", "2025-02")
+    assert (february.count, february.status) == (1, "gap")
+    assert cell(report, "chinh_quyen_so", "newspaper", "2025-01").count == 1
+
+
+def test_unknown_is_not_zero(report) -> None:
+    # Nobody read a broadcaster: unknown, never a gap.
+    assert {c.status for c in report.cells if c.channel == "broadcaster"} == {"unknown"}
+    # Unit portals were read (so_y_te since January): zero there is a real zero, with no monthly target.
+    assert cell(report, "the_che", "unit_portal", "2025-02").status == "ok"
+    # The crawl window started 2024-12-01 and the month is fully read.
+    assert cell(report, "the_che", "newspaper", "2025-03").status == "gap"
+
+
+def test_failed_runs_do_not_count_as_reading(archive: SQLiteStore) -> None:
+    assert [w.source for w in read_windows(archive.runs("so_noi_vu"))] == []
+    assert read_windows(archive.runs("baonghean"))[0].start == date(2024, 12, 1)
+
+
+def test_unit_scorecard(report) -> None:
+    scores = {(u.unit, u.period): u for u in report.units}
+    assert (scores["so_y_te", "2025-Q1"].count, scores["so_y_te", "2025-Q1"].status) == (2, "ok")
+    assert scores["so_y_te", "2025-Q2"].status == "gap"
+    # so_noi_vu published, but its only run failed: we cannot say.
+    assert {scores["so_noi_vu", q].status for q in ("2025-Q1", "2025-Q2")} == {"unknown"}
+
+
+def test_gaps_are_ranked_by_shortfall_and_length(report) -> None:
+    shortfalls = [g.shortfall for g in report.gaps]
+    assert shortfalls == sorted(shortfalls, reverse=True)
+    top = report.gaps[0]
+    assert top.kind == "area" and top.channel == "newspaper" and top.periods == 4 and top.count == 0
+    thu_tuc = [g for g in report.gaps if g.subject == "thu_tuc" and g.channel == "newspaper"]
+    assert [(g.start, g.end, g.count) for g in thu_tuc] == [("2025-02", "2025-04", 1)]
+    assert not any(g.channel == "broadcaster" for g in report.gaps)
+    assert any(g.kind == "unit" and g.subject == "so_y_te" and g.start == "2025-Q2" for g in report.gaps)
+
+
+def test_quarterly_targets_are_checked_on_quarters(report) -> None:
+    unit_gaps = [g for g in report.gaps if g.channel == "unit_portal"]
+    assert {(g.subject, g.start) for g in unit_gaps} >= {("the_che", "2025-Q1"), ("thu_tuc", "2025-Q2")}
+    assert not any(g.subject in ("thu_tuc", "cong_vu") and g.start == "2025-Q1" for g in unit_gaps)
+
+
+def test_qa_column_is_unknown_when_the_portal_was_never_read(report) -> None:
+    assert not any(g.kind == "qa_column" for g in report.gaps)
+
+
+def test_attention_and_share_of_voice(report) -> None:
+    january = next(a for a in report.attention if a.period == "2025-01")
+    # Reprints are left out of both counts: 3 CCHC articles among 4 collected in January (+07:00).
+    assert (january.relevant, january.total) == (3, 4)
+    assert report.share_of_voice == {"newspaper": 5, "broadcaster": 0, "provincial_portal": 0, "unit_portal": 3,
+                                     "aggregator": 0}  # fmt: skip
+
+
+def test_gazetteer_switch_on_1_july_2025() -> None:
+    matcher = PlaceMatcher(load_places())
+    text = "Lãnh đạo huyện Diễn Châu làm việc tại Diễn Châu."
+    assert matcher.find(text, date(2025, 6, 30)) == ("dien_chau_huyen",)
+    assert matcher.find("Người dân Diễn Châu làm thủ tục", date(2025, 7, 1)) == ("dien_chau_xa",)
+    assert matcher.find("thị xã Cửa Lò", date(2024, 11, 30)) == ("cua_lo_tx",)
+    assert matcher.find("phường Cửa Lò", date(2024, 11, 30)) == ()
+    assert matcher.find("phường Cửa Lò đón khách", date(2025, 7, 2)) == ("cua_lo_phuong",)
+    assert matcher.find("Thái Hoà", date(2024, 1, 1)) == ("thai_hoa_tx",)  # old tone-mark placement
+
+
+def test_places_are_counted(archive: SQLiteStore) -> None:
+    archive.upsert(dataclasses.replace(article("baonghean", datetime(2025, 1, 6, tzinfo=VN_TZ)), places=("vinh_tp",)))
+    assert archive.count_by(("place",), CountQuery()) == {("vinh_tp",): 1}
+
+
+def test_csv_and_xlsx_read_back(report, tmp_path: Path) -> None:
+    names = Names.of(TAXONOMY, PLAN)
+    path = tmp_path / "r.xlsx"
+    write_xlsx(report, names, path)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Bản đồ nhiệt", "Khoảng trống", "Đơn vị", "Ô độ phủ", "Mức quan tâm", "Tỷ trọng kênh"]
+    cells = wb["Ô độ phủ"]
+    assert cells.freeze_panes == "A2"
+
+    def as_stored(rows: list[list[object]]) -> list[list[object]]:
+        return [[None if v == "" else v for v in row] for row in rows]  # a spreadsheet keeps no empty strings
+
+    assert [list(r) for r in cells.iter_rows(min_row=2, values_only=True)] == as_stored(
+        tabular.cell_rows(report, names)
+    )
+    gaps = [list(r) for r in wb["Khoảng trống"].iter_rows(min_row=2, values_only=True)]
+    assert gaps == as_stored(tabular.gap_rows(report, names))
+    heat = wb["Bản đồ nhiệt"]
+    assert heat.freeze_panes == "C2" and heat.max_row == 1 + 5 * len(AREAS)
+
+
+def test_cli_formats(tmp_path: Path) -> None:
+    """`cchc coverage` on a small archive in every format."""
+    db = tmp_path / "a.db"
+    with SQLiteStore(db) as store:
+        store.upsert(article("baonghean", datetime(2025, 1, 10, tzinfo=VN_TZ)))
+        store.record_run(run("baonghean", date(2024, 12, 1), date(2025, 2, 28)))
+    common = ["coverage", "--store", f"sqlite:///{db}", "--from", "2025-01-01", "--to", "2025-02-28"]
+    as_json = json.loads(run_cchc(*common, "--format", "json").stdout)
+    assert len(as_json["cells"]) == len(AREAS) * 5 * 2
+    assert set(as_json["cells"][0]) == {"area", "channel", "period", "count", "target", "status"}
+    assert {c["status"] for c in as_json["cells"]} <= {"ok", "gap", "unknown"}
+    assert isinstance(as_json["gaps"], list) and as_json["gaps"][0]["shortfall"] >= as_json["gaps"][-1]["shortfall"]
+    as_csv = list(csv.reader(io.StringIO(run_cchc(*common, "--format", "csv").stdout)))
+    assert as_csv[0] == tabular.CELL_HEADER and len(as_csv) == 1 + len(AREAS) * 5 * 2
+    table = run_cchc(*common).stdout
+    assert "ô thiếu" in table and "Khoảng trống lớn nhất" in table
+    for fmt in ("xlsx", "html"):
+        result = run_cchc(*common, "--format", fmt, "--output", str(tmp_path / f"r.{fmt}"))
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / f"r.{fmt}").stat().st_size > 1000
+    quarters = json.loads(run_cchc(*common, "--by", "area,channel,quarter", "--format", "json").stdout)
+    assert {c["period"] for c in quarters["cells"]} == {"2025-Q1"}
+    grouped = json.loads(run_cchc(*common, "--by", "source,month", "--format", "json").stdout)
+    assert grouped["counts"] == [{"source": "baonghean", "month": "2025-01", "count": 1}]
+    bad = run_cchc(*common, "--by", "area,weekday")
+    assert bad.returncode == 2 and "--by" in bad.stderr
+
+
+def test_plan_file_is_valid() -> None:
+    plan = load_plan()
+    assert {u.unit for u in plan.units} >= {"so_noi_vu", "so_tttt"}
+    assert plan.qa_column is not None and plan.qa_column.per == "week"
+
+
+def test_html_report_renders_in_chromium(report, tmp_path: Path) -> None:
+    from cchc.reports.html import write_html
+    from tests.browser import ink, screenshot
+
+    page = tmp_path / "report.html"
+    write_html(report, Names.of(TAXONOMY, PLAN), page)
+    html = page.read_text(encoding="utf-8")
+    assert "Báo cáo độ phủ tuyên truyền cải cách hành chính" in html and "<svg" in html
+    share, colours = ink(screenshot(page.as_uri(), "coverage-report"))
+    assert share > 0.05, "the report rendered blank"
+    assert colours > 20, "the heatmap's colours are missing"
