@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from cchc.commands import classify, coverage, crawl, demo, extract, search, sources, stats
+from cchc.commands import classify, coverage, crawl, demo, extract, search, serve, sources, stats
 from cchc.errors import user_errors
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def cli(verbose: int) -> None:
 for command in (
     demo.demo, crawl.crawl, extract.extract, search.search, stats.stats, sources.sources,
     classify.classify, classify.train, classify.evaluate, classify.reclassify, coverage.coverage,
+    serve.serve, serve.users,
 ):  # fmt: skip
     cli.add_command(command)
 

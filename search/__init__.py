@@ -8,6 +8,7 @@ from __future__ import annotations
 from search.article import VN_TZ, Article, article_id, content_hash
 from search.store import (
     COUNT_DIMENSIONS,
+    FACET_DIMENSIONS,
     CountQuery,
     CrawlRun,
     SearchHit,
@@ -22,6 +23,7 @@ from search.store import (
 
 __all__ = [
     "COUNT_DIMENSIONS",
+    "FACET_DIMENSIONS",
     "CountQuery",
     "VN_TZ",
     "Article",

@@ -16,7 +16,7 @@ CHANNELS = ("newspaper", "broadcaster", "provincial_portal", "unit_portal", "agg
 MEDIA = ("text", "video", "audio")
 LABEL_SOURCES = ("model", "rule", "human")
 
-_DATETIME_FIELDS = ("published_at", "fetched_at")
+_DATETIME_FIELDS = ("published_at", "fetched_at", "labeled_at")
 _TUPLE_FIELDS = ("tags", "areas", "topics", "places")
 
 
@@ -62,6 +62,8 @@ class Article:
     model_version: str | None = None
     places: tuple[str, ...] = ()
     stance: str | None = None
+    labeled_by: str | None = None
+    labeled_at: datetime | None = None
 
     def __post_init__(self) -> None:
         for name in _DATETIME_FIELDS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -59,3 +60,19 @@ def month_in(kind: str, month_key: str) -> str:
     """The key of the period of `kind` containing the month "YYYY-MM"."""
     year, month = (int(part) for part in month_key.split("-"))
     return period_of(kind, date(year, month, 1)).key
+
+
+_KEY = re.compile(r"^(\d{4})-(?:(\d{2})|Q([1-4])|W(\d{2}))$")
+
+
+def period_by_key(key: str) -> Period:
+    """The period a key names ("2025-03", "2025-Q1", "2025-W09"); ValueError when it names none."""
+    match = _KEY.match(key)
+    if not match:
+        raise ValueError(f"{key!r} is not a period key")
+    year = int(match[1])
+    if match[2]:
+        return _month(year, int(match[2]))
+    if match[3]:
+        return _quarter(year, int(match[3]))
+    return _week(date.fromisocalendar(year, int(match[4]), 1))

@@ -7,6 +7,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from search.query import ParsedQuery, parse_query
 from search.sqlite_schema import migrate
 from search.store import (
     COUNT_DIMENSIONS,
+    FACET_DIMENSIONS,
     CountQuery,
     CrawlRun,
     SearchHit,
@@ -45,11 +47,15 @@ _SCALAR_DIMENSIONS = {
     "month": "a.published_month",
     "day": "date(a.published_ts + 7 * 3600, 'unixepoch')",
 }
-LABEL_FIELDS = ("relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places")
+LABEL_FIELDS = (
+    "relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "labeled_by",
+    "labeled_at",
+)  # fmt: skip
 _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
     "tags", "media", "language", "published_at", "fetched_at", "content_hash", "duplicate_of", "relevant",
-    "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance",
+    "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance", "labeled_by",
+    "labeled_at",
 )  # fmt: skip
 
 
@@ -92,7 +98,8 @@ class SQLiteStore(Store):
         self.url = url or f"sqlite:///{self.path}"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            # One connection per store object; the web app opens one per request, possibly on a worker thread.
+            self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             self._conn.row_factory = sqlite3.Row
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -266,41 +273,96 @@ class SQLiteStore(Store):
         return result
 
     def search(self, query: SearchQuery) -> SearchResult:
+        scope = self._scope(query)
+        if scope is None:
+            return SearchResult(total=0, hits=())
+        if scope.parsed.empty:
+            return self._browse(query, scope)
+        return self._full_text(query, scope)
+
+    def facets(self, query: SearchQuery, dims: tuple[str, ...], limit: int = 50) -> dict[str, dict[str, int]]:
+        unknown = set(dims) - set(FACET_DIMENSIONS)
+        if unknown:
+            raise StoreError(f"cannot facet by {sorted(unknown)}: use {', '.join(FACET_DIMENSIONS)}")
+        scope = self._scope(query)
+        result: dict[str, dict[str, int]] = {}
+        for dim in dims:
+            if scope is None:
+                result[dim] = {}
+                continue
+            if dim in _LIST_DIMENSIONS:
+                column, join = "f.value", f"JOIN json_each(a.{_LIST_DIMENSIONS[dim]}) AS f"
+            else:
+                column, join = _SCALAR_DIMENSIONS[dim], ""
+            rows = self._run(
+                f"SELECT {column} AS value, count(*) AS n {scope.source} {join} WHERE {scope.where}"
+                f" GROUP BY value ORDER BY n DESC, value LIMIT ?",
+                [*scope.params, limit],
+            )
+            result[dim] = {str(r["value"]): r["n"] for r in rows if r["value"] is not None}
+        return result
+
+    def reprints(self, article_ids: tuple[str, ...]) -> dict[str, list[Article]]:
+        if not article_ids:
+            return {}
+        rows = self._query(
+            f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE duplicate_of IN ({', '.join('?' * len(article_ids))})"
+            " ORDER BY published_ts",
+            article_ids,
+        )
+        found: dict[str, list[Article]] = {}
+        for row in rows:
+            found.setdefault(row["duplicate_of"], []).append(_article(row))
+        return found
+
+    def _scope(self, query: SearchQuery) -> _Scope | None:
+        """FROM and WHERE of the articles a query selects; None when its text can match nothing."""
         parsed = parse_query(query.text)
-        filters, params = self._filters(query)
+        if parsed.empty and query.text.strip():
+            return None
+        clauses, params = self._filters(query)
         if parsed.empty:
-            if query.text.strip():
-                return SearchResult(total=0, hits=())
-            return self._browse(query, filters, params)
-        return self._full_text(query, parsed, filters, params)
+            return _Scope("FROM articles a", " AND ".join(clauses) or "1", params, parsed)
+        match = "{title_f lead_f text_f} : (" + parsed.to_fts(folded=True) + ")"
+        return _Scope(
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid",
+            " AND ".join(["articles_fts MATCH ?", *clauses]),
+            [match, *params],
+            parsed,
+        )
 
     def _filters(self, query: SearchQuery) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
-        for column, values in (("a.source", query.sources), ("a.channel", query.channels)):
+        for column, values in (("a.source", query.sources), ("a.channel", query.channels), ("a.unit", query.units)):
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
-        if query.areas:
-            clauses.append(
-                f"EXISTS (SELECT 1 FROM json_each(a.areas) WHERE value IN ({', '.join('?' * len(query.areas))}))"
-            )
-            params.extend(query.areas)
+        for column, values in (("areas", query.areas), ("topics", query.topics), ("places", query.places)):
+            if values:
+                clauses.append(
+                    f"EXISTS (SELECT 1 FROM json_each(a.{column}) WHERE value IN ({', '.join('?' * len(values))}))"
+                )
+                params.extend(values)
         if query.date_from:
             clauses.append("a.published_ts >= ?")
             params.append(_local_day_start(query.date_from))
         if query.date_to:
             clauses.append("a.published_ts < ?")
             params.append(_local_day_start(query.date_to + timedelta(days=1)))
+        if query.relevant is not None:
+            clauses.append("a.relevant = ?")
+            params.append(int(query.relevant))
+        if query.fold_reprints:
+            clauses.append("a.duplicate_of IS NULL")
         return clauses, params
 
-    def _browse(self, query: SearchQuery, filters: list[str], params: list[Any]) -> SearchResult:
-        where = f"WHERE {' AND '.join(filters)}" if filters else ""
-        total = self._query_one(f"SELECT count(*) FROM articles a {where}", params)[0]
+    def _browse(self, query: SearchQuery, scope: _Scope) -> SearchResult:
+        total = self._query_one(f"SELECT count(*) {scope.source} WHERE {scope.where}", scope.params)[0]
         rows = self._query(
-            f"SELECT {', '.join('a.' + c for c in _COLUMNS)} FROM articles a {where}"
+            f"SELECT {', '.join('a.' + c for c in _COLUMNS)} {scope.source} WHERE {scope.where}"
             " ORDER BY a.published_ts DESC NULLS LAST, a.rowid DESC LIMIT ? OFFSET ?",
-            (*params, query.limit, query.offset),
+            (*scope.params, query.limit, query.offset),
         )
         hits = []
         for row in rows:
@@ -309,15 +371,10 @@ class SQLiteStore(Store):
             hits.append(SearchHit(article, 0.0, snippets.html.escape(article.title), snippets.html.escape(preview)))
         return SearchResult(total=total, hits=tuple(hits))
 
-    def _full_text(
-        self, query: SearchQuery, parsed: ParsedQuery, filters: list[str], params: list[Any]
-    ) -> SearchResult:
-        match = "{title_f lead_f text_f} : (" + parsed.to_fts(folded=True) + ")"
-        where = " AND ".join(["articles_fts MATCH ?", *filters])
-        base_params = [match, *params]
+    def _full_text(self, query: SearchQuery, scope: _Scope) -> SearchResult:
         # An accented query ranks the articles that match its exact accents first.
-        if parsed.has_diacritics:
-            exact = "{title lead text} : (" + parsed.to_fts(folded=False) + ")"
+        if scope.parsed.has_diacritics:
+            exact = "{title lead text} : (" + scope.parsed.to_fts(folded=False) + ")"
             accent_rank = "(a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
             rank_params: list[Any] = [exact]
         else:
@@ -334,20 +391,19 @@ class SQLiteStore(Store):
             f" highlight(articles_fts, 3, {marks}) AS title_marked,"
             f" snippet(articles_fts, 4, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS lead_marked,"
             f" snippet(articles_fts, 5, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS text_marked"
-            f" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-            f" WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+            f" {scope.source} WHERE {scope.where} ORDER BY {order} LIMIT ? OFFSET ?"
         )
-        try:
-            total = self._conn.execute(
-                f"SELECT count(*) FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE {where}",
-                base_params,
-            ).fetchone()[0]
-            rows = self._conn.execute(sql, [*rank_params, *base_params, query.limit, query.offset]).fetchall()
-        except sqlite3.OperationalError as exc:
-            # The parser quotes every term, so this means a bug or a damaged index, not bad input.
-            logger.error("full-text query %r failed: %s", match, exc)
-            raise StoreError(f"search failed: {exc}") from None
+        total = self._run(f"SELECT count(*) {scope.source} WHERE {scope.where}", scope.params)[0][0]
+        rows = self._run(sql, [*rank_params, *scope.params, query.limit, query.offset])
         return SearchResult(total=total, hits=tuple(self._hit(row) for row in rows))
+
+    def _run(self, sql: str, params: list[Any]) -> list[sqlite3.Row]:
+        """A full-text read; the parser quotes every term, so a failure means a bug or a damaged index."""
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            logger.error("full-text query failed: %s (%s)", exc, params[:1])
+            raise StoreError(f"search failed: {exc}") from None
 
     @staticmethod
     def _hit(row: sqlite3.Row) -> SearchHit:
@@ -384,6 +440,14 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self._conn.close()
+
+
+@dataclass(frozen=True)
+class _Scope:
+    source: str
+    where: str
+    params: list[Any]
+    parsed: ParsedQuery
 
 
 class _Transaction:

@@ -61,6 +61,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX crawl_runs_source ON crawl_runs(source, started_at)",
     ),
+    (
+        # Who corrected an article's labels, and when (web app, label_source = human).
+        "ALTER TABLE articles ADD COLUMN labeled_by TEXT",
+        "ALTER TABLE articles ADD COLUMN labeled_at TEXT",
+        "CREATE INDEX articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

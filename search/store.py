@@ -33,8 +33,13 @@ class SearchQuery:
     sources: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    relevant: bool | None = None
+    fold_reprints: bool = False
     sort: str = "relevance"
     limit: int = 20
     offset: int = 0
@@ -42,15 +47,17 @@ class SearchQuery:
     def __post_init__(self) -> None:
         if self.sort not in ("relevance", "date"):
             raise StoreError(f"unknown sort {self.sort!r}: use relevance or date")
-        if not 0 < self.limit <= 1000:
-            raise StoreError("limit must be between 1 and 1000")
+        if not 0 < self.limit <= MAX_LIMIT:
+            raise StoreError(f"limit must be between 1 and {MAX_LIMIT}")
         if self.offset < 0:
             raise StoreError("offset must not be negative")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise StoreError("the start date is after the end date")
 
 
+MAX_LIMIT = 5000
 COUNT_DIMENSIONS = ("area", "topic", "place", "channel", "source", "unit", "section", "month", "day")
+FACET_DIMENSIONS = ("area", "topic", "place", "channel", "source", "unit")
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,14 @@ class Store(ABC):
 
     @abstractmethod
     def search(self, query: SearchQuery) -> SearchResult: ...
+
+    @abstractmethod
+    def facets(self, query: SearchQuery, dims: tuple[str, ...], limit: int = 50) -> dict[str, dict[str, int]]:
+        """For each of `dims` (FACET_DIMENSIONS), the counts of the articles `query` selects, largest first."""
+
+    @abstractmethod
+    def reprints(self, article_ids: tuple[str, ...]) -> dict[str, list[Article]]:
+        """The stored reprints (duplicate_of) of each of the given originals."""
 
     @abstractmethod
     def stats(self) -> StoreStats: ...

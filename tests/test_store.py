@@ -229,3 +229,44 @@ def test_human_labels_survive_a_content_update(store: SQLiteStore) -> None:
     kept = store.get(CCHC.id)
     assert kept.text.endswith("Cập nhật.")
     assert (kept.relevant, kept.areas, kept.label_source) == (False, (), "human")
+
+
+def test_migrates_a_version_1_archive(tmp_path) -> None:
+    from search.sqlite_schema import MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO articles (id, url, canonical_url, source, channel, title, text, content_hash)"
+        " VALUES ('x', 'u', 'u', 's', 'newspaper', 't', 'body', 'h')"
+    )
+    conn.commit()
+    conn.close()
+    with SQLiteStore(path) as s:
+        assert s.get("x").labeled_by is None
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_facets_reprints_and_more_filters(filled: SQLiteStore) -> None:
+    reprint = dataclasses.replace(
+        make("https://nghean24h.vn/x-a123456.html", "Bản đăng lại về cải cách hành chính", CCHC.text),
+        duplicate_of=CCHC.id,
+        source="nghean24h",
+        channel="aggregator",
+    )
+    filled.upsert(reprint)
+    query = SearchQuery(text="cai cach")
+    facets = filled.facets(query, ("source", "channel", "area"))
+    assert facets["source"] == {"baonghean": 1, "nghean_gov": 1, "nghean24h": 1}
+    assert facets["area"] == {"thu_tuc": 1}
+    folded = SearchQuery(text="cai cach", fold_reprints=True)
+    assert filled.facets(folded, ("source",))["source"] == {"baonghean": 1, "nghean_gov": 1}
+    assert filled.search(folded).total == 2
+    assert [a.id for a in filled.reprints((CCHC.id, OTHER.id))[CCHC.id]] == [reprint.id]
+    assert filled.facets(SearchQuery(text='"'), ("source",)) == {"source": {}}
+    with pytest.raises(StoreError):
+        filled.facets(query, ("weekday",))
+    assert ids(filled, "", relevant=True) == []

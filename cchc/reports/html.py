@@ -17,8 +17,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 MAX_GAPS = 40
 
 
-def render_html(report: CoverageReport, names: Names) -> str:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+def report_context(report: CoverageReport, names: Names, only_channel: str | None = None) -> dict[str, object]:
+    """What the report templates (and the web app's coverage page) show."""
     periods = sorted({c.period for c in report.cells})
     by_key = {(c.channel, c.area, c.period): c for c in report.cells}
     heatmaps = [
@@ -30,32 +30,39 @@ def render_html(report: CoverageReport, names: Names) -> str:
             ],
         }
         for channel in CHANNELS
+        if only_channel in (None, channel)
     ]
-    quarters = sorted({u.period for u in report.units})
-    units = {}
+    units: dict[str, dict] = {}
     for u in report.units:
         units.setdefault(u.unit, {"name": u.name, "sources": u.sources, "cells": {}})["cells"][u.period] = u
+    return {
+        "report": report,
+        "summary": Counter(c.status for c in report.cells),
+        "total_relevant": sum(a.relevant for a in report.attention),
+        "total_articles": sum(a.total for a in report.attention),
+        "periods": periods,
+        "heatmaps": heatmaps,
+        "gap_count": len(report.gaps),
+        "quarters": sorted({u.period for u in report.units}),
+        "units": units,
+        "status_names": STATUS_NAMES,
+        "gap_kinds": GAP_KINDS,
+        "windows": report.read_windows,
+    }
+
+
+def render_html(report: CoverageReport, names: Names) -> str:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     attention = report.attention
     trend = charts.trend_svg(
         [a.period for a in attention], [a.relevant for a in attention], [a.share for a in attention]
     )
     voice = charts.bars_svg([(CHANNEL_NAMES[c], n) for c, n in report.share_of_voice.items()])
     return env.get_template("coverage.html.j2").render(
-        report=report,
-        summary=Counter(c.status for c in report.cells),
-        total_relevant=sum(a.relevant for a in attention),
-        total_articles=sum(a.total for a in attention),
-        periods=periods,
-        heatmaps=heatmaps,
+        **report_context(report, names),
         gaps=tabular.gap_rows(report, names)[:MAX_GAPS],
-        gap_count=len(report.gaps),
-        quarters=quarters,
-        units=units,
         trend=Markup(trend),
         voice=Markup(voice),
-        status_names=STATUS_NAMES,
-        gap_kinds=GAP_KINDS,
-        windows=report.read_windows,
     )
 
 

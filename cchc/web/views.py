@@ -1,0 +1,200 @@
+"""The four pages (Tìm kiếm, Bài viết, Độ phủ, Nguồn), the search export and the label correction form."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import logging
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from openpyxl import Workbook
+from starlette.exceptions import HTTPException
+
+from cchc.commands.coverage import default_range
+from cchc.reports import charts, tabular
+from cchc.reports.html import report_context
+from cchc.reports.names import Names
+from cchc.web.context import CtxDep, check_csrf, query_url, toggle_url
+from cchc.web.health import source_health
+from cchc.web.params import PAGE_SIZE, BadRequest, SearchParams, search_params
+from classifier.model import RELEVANCE
+from classifier.text import document
+from search import FACET_DIMENSIONS, VN_TZ, open_store
+from search.article import CHANNELS
+from search.coverage import build_coverage
+from search.periods import period_by_key
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter()
+EXPORT_LIMIT = 5000
+EXPORT_HEADER = ["Tiêu đề", "Nguồn", "Kênh", "Ngày đăng", "Lĩnh vực", "Chủ đề", "Về CCHC", "Địa chỉ"]
+Params = Annotated[SearchParams, Depends(search_params)]
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/tim-kiem", status_code=307)
+
+
+@router.get("/tim-kiem", response_class=HTMLResponse)
+def search_page(request: Request, ctx: CtxDep, params: Params) -> HTMLResponse:
+    query = params.query()
+    with open_store(ctx.store_url) as store:
+        result = store.search(query)
+        facets = store.facets(dataclasses.replace(query, limit=1, offset=0), FACET_DIMENSIONS, limit=15)
+        reprints = store.reprints(tuple(h.article.id for h in result.hits))
+    pairs = params.pairs()
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    return ctx.render(request, "search.html.j2", {
+        "params": params, "result": result, "facets": facets, "reprints": reprints,
+        "marked": lambda html: Markup(html),  # snippets and titles are escaped by the store, then marked
+        "toggle": lambda name, value: toggle_url("/tim-kiem", pairs, name, value),
+        "page_url": lambda n: query_url("/tim-kiem", pairs, page=str(n)),
+        "sort_url": lambda s: query_url("/tim-kiem", pairs, sort=s, page=None),
+        "export_url": lambda fmt: query_url(f"/tim-kiem.{fmt}", pairs),
+        "pages": min(pages, 500), "selected": set(pairs),
+    })  # fmt: skip
+
+
+def _export_rows(ctx, params: SearchParams) -> list[list[object]]:
+    with open_store(ctx.store_url) as store:
+        hits = store.search(params.query(limit=EXPORT_LIMIT, offset=0)).hits
+    names = ctx.names
+    return [
+        [h.article.title, names["source"].get(h.article.source, h.article.source),
+         names["channel"].get(h.article.channel, h.article.channel),
+         h.article.published_at.isoformat() if h.article.published_at else "",
+         ", ".join(names["area"].get(a, a) for a in h.article.areas),
+         ", ".join(names["topic"].get(t, t) for t in h.article.topics),
+         {True: "có", False: "không", None: ""}[h.article.relevant], h.article.url]
+        for h in hits
+    ]  # fmt: skip
+
+
+@router.get("/tim-kiem.csv")
+def export_csv(ctx: CtxDep, params: Params) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(_export_rows(ctx, params))
+    headers = {"Content-Disposition": 'attachment; filename="ket-qua-tim-kiem.csv"'}
+    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/tim-kiem.xlsx")
+def export_xlsx(ctx: CtxDep, params: Params) -> Response:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Kết quả"
+    ws.append(EXPORT_HEADER)
+    for row in _export_rows(ctx, params):
+        ws.append(row)
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    headers = {"Content-Disposition": 'attachment; filename="ket-qua-tim-kiem.xlsx"'}
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(out.getvalue(), media_type=media, headers=headers)
+
+
+@router.get("/bai-viet/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, ctx: CtxDep, article_id: str, saved: bool = False) -> HTMLResponse:
+    with open_store(ctx.store_url) as store:
+        article = store.get(article_id[:64])
+        if article is None:
+            raise HTTPException(404)
+        reprints = store.reprints((article.id,)).get(article.id, [])
+        original = store.get(article.duplicate_of) if article.duplicate_of else None
+    labels = [RELEVANCE, *article.areas, *article.topics] if article.relevant else [RELEVANCE]
+    doc = document(article.title, article.lead, article.text)
+    explain = {label: ctx.model.model.explain(doc, label) for label in labels}
+    return ctx.render(request, "article.html.j2", {
+        "article": article, "reprints": reprints, "original": original, "explain": explain,
+        "paragraphs": [p for p in article.text.split("\n") if p.strip()], "saved": saved,
+    })  # fmt: skip
+
+
+@router.post("/bai-viet/{article_id}/nhan")
+def correct_labels(
+    request: Request,
+    ctx: CtxDep,
+    article_id: str,
+    csrf: Annotated[str, Form(max_length=100)],
+    relevant: Annotated[str, Form(max_length=1)] = "",
+    area: Annotated[list[str], Form(max_length=6)] = [],  # noqa: B006
+    topic: Annotated[list[str], Form(max_length=5)] = [],  # noqa: B006
+) -> Response:
+    check_csrf(ctx, request, csrf)
+    session = ctx.session(request)
+    if session is None or session.user is None:
+        raise HTTPException(403, "Cần đăng nhập để sửa nhãn.")
+    known_areas, known_topics = ctx.names["area"], ctx.names["topic"]
+    if set(area) - set(known_areas) or set(topic) - set(known_topics):
+        raise BadRequest("Lĩnh vực hoặc chủ đề không hợp lệ.")
+    is_relevant = relevant == "1"
+    with open_store(ctx.store_url) as store:
+        article = store.get(article_id[:64])
+        if article is None:
+            raise HTTPException(404)
+        store.set_labels(dataclasses.replace(
+            article, relevant=is_relevant, areas=tuple(a for a in known_areas if a in area and is_relevant),
+            topics=tuple(t for t in known_topics if t in topic and is_relevant), label_source="human",
+            labeled_by=session.user, labeled_at=datetime.now(VN_TZ),
+        ))  # fmt: skip
+    return RedirectResponse(f"/bai-viet/{article.id}?saved=1", status_code=303)
+
+
+@router.get("/do-phu", response_class=HTMLResponse)
+def coverage_page(
+    request: Request,
+    ctx: CtxDep,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    period: Literal["month", "quarter"] = "month",
+    channel: Literal["", *CHANNELS] = "",  # type: ignore[valid-type]
+) -> HTMLResponse:
+    today = datetime.now(VN_TZ).date()
+    start, end = default_range(today)
+    date_from, date_to = date_from or start, date_to or end
+    if date_from > date_to:
+        raise BadRequest("Ngày bắt đầu sau ngày kết thúc.")
+    if (date_to - date_from).days > 3 * 366:
+        raise BadRequest("Khoảng thời gian tối đa là 3 năm.")
+    with open_store(ctx.store_url) as store:
+        report = build_coverage(store, ctx.sources.sources, ctx.plan, [a.id for a in ctx.taxonomy.areas],
+                                date_from, date_to, period, today)  # fmt: skip
+    names = Names.of(ctx.taxonomy, ctx.plan)
+
+    def cell_url(area: str, cell_channel: str, key: str) -> str:
+        p = period_by_key(key)
+        pairs = [("area", area), ("channel", cell_channel), ("relevant", "1"),
+                 ("from", max(p.start, date_from).isoformat()), ("to", min(p.end, date_to).isoformat())]  # fmt: skip
+        return query_url("/tim-kiem", pairs)
+
+    attention = report.attention
+    return ctx.render(request, "coverage_page.html.j2", {
+        **report_context(report, names, only_channel=channel or None), "cell_url": cell_url,
+        "trend": Markup(charts.trend_svg([a.period for a in attention], [a.relevant for a in attention],
+                                         [a.share for a in attention])),
+        "form": {"from": date_from.isoformat(), "to": date_to.isoformat(), "period": period, "channel": channel},
+        "gap_rows": tabular.gap_rows(report, names)[:30],
+    })  # fmt: skip
+
+
+@router.get("/nguon", response_class=HTMLResponse)
+def sources_page(request: Request, ctx: CtxDep) -> HTMLResponse:
+    rows = []
+    with open_store(ctx.store_url) as store:
+        stats = store.stats()
+        for source in ctx.sources.sources:
+            runs = store.runs(source.id, limit=3)
+            rows.append({"source": source, "health": source_health(runs), "last": runs[0] if runs else None,
+                         "articles": stats.by_source.get(source.id, 0),
+                         "span": stats.date_range_by_source.get(source.id, (None, None))})  # fmt: skip
+    return ctx.render(request, "sources.html.j2", {"rows": rows})
