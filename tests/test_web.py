@@ -1,0 +1,217 @@
+"""The web app in-process: pages, filters, export, login, CSRF, label corrections, XSS and bad parameters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from cchc.web.accounts import Accounts
+from cchc.web.app import create_app
+from search import Article, article_id, open_store
+from tests.conftest import run_cchc
+
+USER, PASSWORD = "bientap", "mat-khau-dai-1"
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """data/demo.db made by `cchc demo` once per session."""
+    cwd = tmp_path_factory.mktemp("webdemo")
+    result = run_cchc("demo", cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return cwd / "data" / "demo.db"
+
+
+@pytest.fixture
+def site(demo_archive: Path, tmp_path: Path):
+    """A private copy of the demo archive, one account, and the app."""
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_archive, db)
+    Accounts(tmp_path / "users.json").add(USER, PASSWORD)
+    app = create_app(f"sqlite:///{db}", tmp_path / "users.json", tmp_path / "secret.key")
+    return TestClient(app), db
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def login(client: TestClient) -> None:
+    token = csrf_of(client.get("/dang-nhap").text)
+    response = client.post("/dang-nhap", data={"username": USER, "password": PASSWORD, "csrf": token},
+                           follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303
+
+
+def first_article_id(client: TestClient, query: str = "cai cach hanh chinh") -> str:
+    return re.search(r'href="/bai-viet/([0-9a-f]+)"', client.get("/tim-kiem", params={"q": query}).text).group(1)
+
+
+def test_pages_answer_in_vietnamese(site) -> None:
+    client, _ = site
+    for path, phrase in [("/tim-kiem", "kết quả"), ("/do-phu", "Bản đồ nhiệt"), ("/nguon", "Nguồn tin được theo dõi"),
+                         ("/dang-nhap", "Mật khẩu")]:  # fmt: skip
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert phrase in response.text and '<html lang="vi">' in response.text
+    assert client.get("/", follow_redirects=False).headers["location"] == "/tim-kiem"
+
+
+def test_search_without_accents_highlights_and_facets(site) -> None:
+    client, _ = site
+    page = client.get("/tim-kiem", params={"q": "cai cach hanh chinh"}).text
+    total = int(re.search(r'id="total">(\d+) kết quả', page).group(1))
+    assert total >= 5
+    assert "<mark>cải</mark>" in page and 'data-facet="area"' in page
+    narrowed = client.get("/tim-kiem", params={"q": "cai cach hanh chinh", "area": "the_che"}).text
+    assert 0 < int(re.search(r'id="total">(\d+) kết quả', narrowed).group(1)) < total
+    assert 'class="on"' in narrowed
+    phrase = client.get("/tim-kiem", params={"q": '"một cửa"', "sort": "date", "relevant": "1"})
+    assert phrase.status_code == 200
+
+
+def test_export_csv_and_xlsx(site) -> None:
+    client, _ = site
+    params = {"q": "cai cach hanh chinh"}
+    rows = list(csv.reader(io.StringIO(client.get("/tim-kiem.csv", params=params).text.lstrip("\ufeff"))))
+    assert rows[0][0] == "Tiêu đề" and len(rows) > 5
+    xlsx = client.get("/tim-kiem.xlsx", params=params)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == len(rows) and sheet["A1"].value == "Tiêu đề"
+
+
+def test_article_page_shows_labels_and_terms(site) -> None:
+    client, _ = site
+    page = client.get(f"/bai-viet/{first_article_id(client)}").text
+    assert "Những từ quyết định" in page and "Về CCHC" in page
+    assert "Đăng nhập</a> để sửa nhãn" in page
+
+
+def test_label_correction_needs_login_and_csrf(site) -> None:
+    client, db = site
+    article = first_article_id(client)
+    token = csrf_of(client.get("/dang-nhap").text)  # a visitor's session has a token, but no user
+    form = {"csrf": token, "relevant": "1", "area": ["the_che"], "topic": ["ket_qua"]}
+    assert client.post(f"/bai-viet/{article}/nhan", data=form).status_code == 403  # not logged in
+    login(client)
+    page = client.get(f"/bai-viet/{article}").text
+    assert "Lưu nhãn" in page
+    assert client.post(f"/bai-viet/{article}/nhan", data={**form, "csrf": "forged"}).status_code == 403
+    saved = client.post(f"/bai-viet/{article}/nhan", data={**form, "csrf": csrf_of(page)}, follow_redirects=False)
+    assert saved.status_code == 303
+    with open_store(f"sqlite:///{db}") as store:
+        stored = store.get(article)
+    assert (stored.areas, stored.topics, stored.label_source, stored.labeled_by) == (
+        ("the_che",),
+        ("ket_qua",),
+        "human",
+        USER,
+    )
+    assert "Đã lưu nhãn" in client.get(saved.headers["location"]).text
+    bad = client.post(f"/bai-viet/{article}/nhan", data={**form, "csrf": csrf_of(page), "area": ["nope"]})
+    assert bad.status_code == 400
+
+
+def test_login_failures_and_logout(site) -> None:
+    client, _ = site
+    token = csrf_of(client.get("/dang-nhap").text)
+    wrong = client.post("/dang-nhap", data={"username": USER, "password": "sai", "csrf": token})
+    assert wrong.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu" in wrong.text
+    assert client.post("/dang-nhap", data={"username": USER, "password": PASSWORD, "csrf": "x"}).status_code == 403
+    login(client)
+    assert "Đăng xuất" in client.get("/tim-kiem").text
+    assert "httponly" in client.get("/tim-kiem").headers["set-cookie"].lower()
+    out = client.post("/dang-xuat", data={"csrf": csrf_of(client.get("/tim-kiem").text)}, follow_redirects=False)
+    assert out.status_code == 303 and "Đăng nhập" in client.get("/tim-kiem").text
+    form = {
+        "username": USER,
+        "password": PASSWORD,
+        "next": "//evil.example",
+        "csrf": csrf_of(client.get("/dang-nhap").text),
+    }
+    offsite = client.post("/dang-nhap", data=form, follow_redirects=False)
+    assert offsite.headers["location"] == "/tim-kiem"
+
+
+def test_stored_strings_are_escaped(site) -> None:
+    client, db = site
+    url = "https://baonghean.vn/xss-10999999.html"
+    evil = Article(id=article_id(url), url=url, canonical_url=url, source="baonghean", channel="newspaper",
+                   title="<script>alert(1)</script> cải cách", lead="<img src=x onerror=alert(2)>",
+                   text="Nội dung <b>đậm</b> cải cách " * 20, relevant=True, areas=("thu_tuc",),
+                   section="<i>mục</i>")  # fmt: skip
+    with open_store(f"sqlite:///{db}") as store:
+        store.upsert(evil)
+    for page in (client.get("/tim-kiem", params={"q": "cai cach"}).text, client.get(f"/bai-viet/{evil.id}").text):
+        assert "<script>alert(1)</script>" not in page and "<img src=x" not in page and "<i>mục</i>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/tim-kiem?from=2025-13-01", "/tim-kiem?to=yesterday", "/tim-kiem?page=0", "/tim-kiem?page=abc",
+     "/tim-kiem?page=99999", "/tim-kiem?sort=random", "/tim-kiem?area=%3Cscript%3E", "/tim-kiem?relevant=2",
+     "/tim-kiem?from=2025-02-01&to=2025-01-01", "/tim-kiem?q=" + "a" * 600, "/do-phu?period=year",
+     "/do-phu?channel=tv", "/do-phu?from=2020-01-01&to=2025-01-01", "/do-phu?from=2025-05-01&to=2025-01-01",
+     "/tim-kiem.csv?page=-1"],
+)  # fmt: skip
+def test_bad_parameters_are_400_never_500(site, path: str) -> None:
+    client, _ = site
+    response = client.get(path)
+    assert response.status_code == 400, path
+    assert "Lỗi 400" in response.text
+
+
+@pytest.mark.parametrize("query", ['"', "NEAR(", "(((", "-", "OR", "*", "'; DROP TABLE articles;--", "🙂", "%00"])
+def test_odd_queries_answer(site, query: str) -> None:
+    client, _ = site
+    assert client.get("/tim-kiem", params={"q": query}).status_code == 200
+
+
+def test_missing_article_and_unknown_page(site) -> None:
+    client, _ = site
+    assert client.get("/bai-viet/0000").status_code == 404
+    assert client.get("/khong-co").status_code == 404
+
+
+def test_coverage_cells_link_to_their_articles(site) -> None:
+    client, _ = site
+    page = client.get("/do-phu", params={"from": "2024-01-01", "to": "2024-12-31", "channel": "newspaper"}).text
+    links = re.findall(r'<td class="n (?:ok|gap)"[^>]*><a href="([^"]+)"', page)
+    assert links and all("channel=newspaper" in link and "relevant=1" in link for link in links)
+    ok_link = re.search(r'<td class="n ok"[^>]*><a href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    listed = client.get(ok_link).text
+    assert int(re.search(r'id="total">(\d+) kết quả', listed).group(1)) >= 1
+
+
+def test_sources_page_reports_health(site) -> None:
+    client, _ = site
+    page = client.get("/nguon").text
+    assert "hoạt động" in page and "chưa thu thập" in page
+
+
+def test_store_down_is_503(tmp_path: Path) -> None:
+    (tmp_path / "junk.db").write_bytes(b"not a database" * 100)
+    app = create_app(f"sqlite:///{tmp_path / 'junk.db'}", tmp_path / "u.json", tmp_path / "s.key")
+    response = TestClient(app).get("/tim-kiem")
+    assert response.status_code == 503 and "Kho lưu trữ tạm thời không đọc được" in response.text
+
+
+def test_cli_users(tmp_path: Path) -> None:
+    accounts = str(tmp_path / "users.json")
+    added = run_cchc("users", "add", "nguyenvana", "--password", "mat-khau-rat-dai", "--accounts", accounts)
+    assert added.returncode == 0, added.stderr
+    assert "nguyenvana" in run_cchc("users", "list", "--accounts", accounts).stdout
+    short = run_cchc("users", "add", "x y", "--password", "ngan", "--accounts", accounts)
+    assert short.returncode == 1 and "Error:" in short.stderr
+    stored = (tmp_path / "users.json").read_text()
+    assert "mat-khau-rat-dai" not in stored and "pbkdf2" not in stored and '"hash"' in stored
+    assert Accounts(tmp_path / "users.json").verify("nguyenvana", "mat-khau-rat-dai")
+    assert not Accounts(tmp_path / "users.json").verify("nguyenvana", "sai")
