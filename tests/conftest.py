@@ -43,3 +43,12 @@ def run_cchc(*args: str, cwd: Path | None = None, env: dict[str, str] | None = N
         text=True,
         timeout=timeout,
     )
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """data/demo.db made by `cchc demo` once per session."""
+    cwd = tmp_path_factory.mktemp("webdemo")
+    result = run_cchc("demo", cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return cwd / "data" / "demo.db"

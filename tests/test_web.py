@@ -20,15 +20,6 @@ from tests.conftest import run_cchc
 USER, PASSWORD = "bientap", "mat-khau-dai-1"
 
 
-@pytest.fixture(scope="session")
-def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """data/demo.db made by `cchc demo` once per session."""
-    cwd = tmp_path_factory.mktemp("webdemo")
-    result = run_cchc("demo", cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    return cwd / "data" / "demo.db"
-
-
 @pytest.fixture
 def site(demo_archive: Path, tmp_path: Path):
     """A private copy of the demo archive, one account, and the app."""

@@ -82,5 +82,8 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
     click.echo(
         "\nTìm kiếm trong kho (không cần gõ dấu):\n"
         f'  cchc search "cai cach hanh chinh" --store {store_url}\n'
-        f"  cchc stats --store {store_url}"
+        f"  cchc stats --store {store_url}\n"
+        "\nỨng dụng web (tìm kiếm, độ phủ, nguồn, sửa nhãn):\n"
+        f"  cchc serve --store {store_url}    rồi mở http://127.0.0.1:8000/\n"
+        "  cchc users add TEN_DANG_NHAP      để tạo tài khoản được sửa nhãn"
     )

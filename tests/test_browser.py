@@ -1,0 +1,130 @@
+"""End to end in real headless Chromium (Debian's package, driven by Playwright): search, facet, article,
+login and label correction, coverage cell to its articles. Each page's screenshot lands in build/artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Page, expect, sync_playwright
+
+from cchc.web.accounts import Accounts
+from cchc.web.app import create_app
+from search import open_store
+from tests.browser import ARTIFACTS, FLAGS, chromium
+
+USER, PASSWORD = "phongvien", "mat-khau-du-dai"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The web app on a loopback port, over a copy of the demo archive."""
+    folder = tmp_path_factory.mktemp("live")
+    db = folder / "demo.db"
+    shutil.copy(demo_archive, db)
+    Accounts(folder / "users.json").add(USER, PASSWORD)
+    port = _free_port()
+    app = create_app(f"sqlite:///{db}", folder / "users.json", folder / "secret.key")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", db
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(live) -> Iterator[Page]:
+    executable = chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="vi-VN")
+        yield context.new_page()
+        browser.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def total(page: Page) -> int:
+    return int(page.locator("#total").inner_text().split()[0])
+
+
+def test_search_facet_article_and_label_correction(live, page: Page) -> None:
+    base, db = live
+    page.goto(f"{base}/tim-kiem")
+    page.fill("input[name=q]", "cai cach hanh chinh")
+    page.click("form.searchbox button")
+    expect(page.locator(".hit").first).to_be_visible()
+    assert "q=cai+cach+hanh+chinh" in page.url
+    before = total(page)
+    assert before >= 5
+    expect(page.locator(".hit mark").first).to_be_visible()
+    shot(page, "tim-kiem")
+
+    page.locator('[data-facet="area"] a').first.click()
+    expect(page.locator('[data-facet="area"] a.on')).to_have_count(1)
+    assert "area=" in page.url and 1 <= total(page) <= before
+
+    page.locator(".hit h2 a").first.click()
+    expect(page.locator("article h1")).to_be_visible()
+    article_url = page.url
+    assert "Những từ quyết định" in page.content()
+    shot(page, "bai-viet")
+
+    page.click("main a[href^='/dang-nhap']")
+    page.fill("input[name=username]", USER)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(article_url)
+    page.check("input[name=area][value=cong_vu]")
+    page.click("form.labels button[type=submit]")
+    expect(page.locator(".notice")).to_contain_text("Đã lưu nhãn")
+    shot(page, "bai-viet-da-sua")
+    article_id = article_url.rsplit("/", 1)[1].split("?")[0]
+    with open_store(f"sqlite:///{db}") as store:
+        stored = store.get(article_id)
+    assert "cong_vu" in stored.areas and stored.label_source == "human" and stored.labeled_by == USER
+
+
+def test_coverage_cell_leads_to_its_articles(live, page: Page) -> None:
+    base, _ = live
+    page.goto(f"{base}/do-phu?from=2024-01-01&to=2024-12-31&period=month&channel=newspaper")
+    expect(page.locator("table.heatmap")).to_have_count(1)
+    shot(page, "do-phu")
+    page.locator("td.n.ok a").first.click()
+    expect(page.locator(".hit").first).to_be_visible()
+    assert "channel=newspaper" in page.url and total(page) >= 1
+
+
+def test_sources_page(live, page: Page) -> None:
+    base, _ = live
+    page.goto(f"{base}/nguon")
+    expect(page.locator("td.health-ok")).to_have_count(1)
+    shot(page, "nguon")
+
+
+def test_works_on_a_phone(live, page: Page) -> None:
+    base, _ = live
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/tim-kiem?q=dich+vu+cong")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, "the search page must not scroll sideways on a phone"
+    shot(page, "tim-kiem-dien-thoai")
