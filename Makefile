@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format clean bench bench-classifier model
+.PHONY: install demo test lint format clean bench bench-classifier bench-web model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ model: $(STAMP)
 # Classifier quality, speed and the VNTC benchmark (needs ../shared/data; ~25 minutes on 2 cores).
 bench-classifier: $(STAMP)
 	$(BIN)/python -m bench.bench_classifier
+
+# Web app latency on a generated 100,000-article archive (p50/p95 per page).
+bench-web: $(STAMP)
+	$(BIN)/python -m bench.bench_web

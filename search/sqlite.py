@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -111,32 +111,52 @@ class SQLiteStore(Store):
     # -- writes -------------------------------------------------------------------------------
 
     def upsert(self, article: Article) -> UpsertOutcome:
-        values = _row_values(article)
         try:
             with self._transaction():
-                row = self._conn.execute(
-                    f"SELECT rowid, content_hash, {', '.join(LABEL_FIELDS)} FROM articles WHERE id = ?", (article.id,)
-                ).fetchone()
-                if row is not None and row["content_hash"] == article.content_hash:
-                    return UpsertOutcome.UNCHANGED
-                if row is not None:
-                    if row["label_source"] == "human":  # a person's correction outlives a new crawl of the page
-                        values.update({name: row[name] for name in LABEL_FIELDS})
-                    self._conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (row["rowid"],))
-                    self._conn.execute("DELETE FROM articles WHERE rowid = ?", (row["rowid"],))
-                names = list(values)
-                cursor = self._conn.execute(
-                    f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                    [values[n] for n in names],
-                )
-                fields = (values["title"], values["lead"], values["text"])
-                self._conn.execute(
-                    "INSERT INTO articles_fts (rowid, title, lead, text, title_f, lead_f, text_f)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (cursor.lastrowid, *fields, *(fold(f) for f in fields)),
-                )
+                return self._write(article)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot store article {article.id}: {exc}") from None
+
+    def upsert_many(self, articles: Iterable[Article], batch_size: int = 500) -> dict[UpsertOutcome, int]:
+        """Like upsert, one transaction per batch: an interrupted run loses at most the open batch."""
+        counts = dict.fromkeys(UpsertOutcome, 0)
+        batch: list[Article] = []
+        for article in [*articles, None]:
+            if article is not None:
+                batch.append(article)
+            if batch and (article is None or len(batch) == batch_size):
+                try:
+                    with self._transaction():
+                        for item in batch:
+                            counts[self._write(item)] += 1
+                except sqlite3.Error as exc:
+                    raise StoreError(f"{self.path}: cannot store a batch from {batch[0].id}: {exc}") from None
+                batch = []
+        return counts
+
+    def _write(self, article: Article) -> UpsertOutcome:
+        """Insert or replace one article inside the caller's transaction."""
+        values = _row_values(article)
+        row = self._conn.execute(
+            f"SELECT rowid, content_hash, {', '.join(LABEL_FIELDS)} FROM articles WHERE id = ?", (article.id,)
+        ).fetchone()
+        if row is not None and row["content_hash"] == article.content_hash:
+            return UpsertOutcome.UNCHANGED
+        if row is not None:
+            if row["label_source"] == "human":  # a person's correction outlives a new crawl of the page
+                values.update({name: row[name] for name in LABEL_FIELDS})
+            self._conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (row["rowid"],))
+            self._conn.execute("DELETE FROM articles WHERE rowid = ?", (row["rowid"],))
+        names = list(values)
+        cursor = self._conn.execute(
+            f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [values[n] for n in names],
+        )
+        fields = (values["title"], values["lead"], values["text"])
+        self._conn.execute(
+            "INSERT INTO articles_fts (rowid, title, lead, text, title_f, lead_f, text_f) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (cursor.lastrowid, *fields, *(fold(f) for f in fields)),
+        )
         return UpsertOutcome.NEW if row is None else UpsertOutcome.UPDATED
 
     def set_labels(self, article: Article) -> None:
