@@ -213,7 +213,17 @@ def _p(key: str, date_from: date, date_to: date) -> Period:
     return next(p for p in periods("quarter", date_from, date_to) if p.key == key)
 
 
-def _coarser_gaps(plan, area, channel, monthly, reading, channel_sources, date_from, date_to, period_kind) -> list[Gap]:
+def _coarser_gaps(
+    plan: Plan,
+    area: str,
+    channel: str,
+    monthly: dict[tuple[str, ...], int],
+    reading: _Reading,
+    channel_sources: list[str],
+    date_from: date,
+    date_to: date,
+    period_kind: str,
+) -> list[Gap]:
     """Gaps against a target set per quarter when the cells are months (unit portals)."""
     if period_kind != "month" or plan.target(channel, area, "quarter") is None:
         return []
@@ -228,7 +238,15 @@ def _coarser_gaps(plan, area, channel, monthly, reading, channel_sources, date_f
     return _group_gaps("area", area, channel, rows)
 
 
-def _unit_scores(store, sources, plan, reading, window, date_from, date_to) -> list[UnitScore]:
+def _unit_scores(
+    store: Store,
+    sources: Sequence[Source],
+    plan: Plan,
+    reading: _Reading,
+    window: CountQuery,
+    date_from: date,
+    date_to: date,
+) -> list[UnitScore]:
     per_unit = store.count_by(("unit", "month"), window)
     scores = []
     for unit in plan.units:
@@ -242,7 +260,7 @@ def _unit_scores(store, sources, plan, reading, window, date_from, date_to) -> l
     return scores
 
 
-def _qa_gaps(store, plan, reading, date_from, date_to) -> list[Gap]:
+def _qa_gaps(store: Store, plan: Plan, reading: _Reading, date_from: date, date_to: date) -> list[Gap]:
     qa = plan.qa_column
     if qa is None:
         return []

@@ -18,7 +18,7 @@ from cchc.reports.xlsx import write_xlsx
 from config import load_plan, load_sources, load_taxonomy
 from search import VN_TZ, CountQuery, open_store
 from search.coverage import CoverageReport, build_coverage
-from search.periods import month_in, period_of
+from search.periods import month_in
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +29,9 @@ REPORTS_DIR = Path("data") / "reports"
 
 
 def default_range(today: date) -> tuple[date, date]:
-    """The last twelve months, up to today."""
-    start = period_of("month", date(today.year - 1, today.month, 1)).start
-    return date(start.year, start.month + 1, 1) if start.month < 12 else date(start.year + 1, 1, 1), today
+    """The last twelve months: from the first day of the month eleven months back, to today."""
+    months = today.year * 12 + today.month - 1 - 11
+    return date(months // 12, months % 12 + 1, 1), today
 
 
 def parse_by(value: str) -> tuple[tuple[str, ...], str]:

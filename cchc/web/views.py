@@ -19,7 +19,7 @@ from cchc.commands.coverage import default_range
 from cchc.reports import charts, tabular
 from cchc.reports.html import report_context
 from cchc.reports.names import Names
-from cchc.web.context import CtxDep, check_csrf, query_url, toggle_url
+from cchc.web.context import CtxDep, WebContext, check_csrf, query_url, toggle_url
 from cchc.web.health import source_health
 from cchc.web.params import PAGE_SIZE, BadRequest, SearchParams, search_params
 from classifier.model import RELEVANCE
@@ -62,7 +62,7 @@ def search_page(request: Request, ctx: CtxDep, params: Params) -> HTMLResponse:
     })  # fmt: skip
 
 
-def _export_rows(ctx, params: SearchParams) -> list[list[object]]:
+def _export_rows(ctx: WebContext, params: SearchParams) -> list[list[object]]:
     with open_store(ctx.store_url) as store:
         hits = store.search(params.query(limit=EXPORT_LIMIT, offset=0)).hits
     names = ctx.names
