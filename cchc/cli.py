@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from cchc.commands import classify, coverage, crawl, demo, extract, search, serve, sources, stats
+from cchc.commands import classify, coverage, crawl, demo, extract, search, serve, sources, stats, store
 from cchc.errors import user_errors
 
 logger = logging.getLogger(__name__)
@@ -39,12 +39,14 @@ def cli(verbose: int) -> None:
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.root.addHandler(handler)
     logging.root.setLevel(logging.DEBUG)
+    # The Elasticsearch transport logs every retry with a traceback; our errors already say it in one line.
+    logging.getLogger("elastic_transport").setLevel(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
 
 
 for command in (
     demo.demo, crawl.crawl, extract.extract, search.search, stats.stats, sources.sources,
     classify.classify, classify.train, classify.evaluate, classify.reclassify, coverage.coverage,
-    serve.serve, serve.users,
+    serve.serve, serve.users, store.store,
 ):  # fmt: skip
     cli.add_command(command)
 

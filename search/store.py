@@ -23,6 +23,7 @@ class UpsertOutcome(StrEnum):
     NEW = "new"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    DEFERRED = "deferred"  # the backend could not take it now: it waits in the dead-letter file
 
 
 @dataclass(frozen=True)
@@ -177,14 +178,20 @@ class Store(ABC):
 
 
 def open_store(url: str) -> Store:
-    """Open the backend a store URL names: `sqlite:///relative.db` or `sqlite:////absolute.db`."""
+    """Open the backend a store URL names: `sqlite:///relative.db`, `sqlite:////absolute.db`,
+    `elasticsearch+http://host:9200` (credentials from CCHC_ES_API_KEY or CCHC_ES_USER/CCHC_ES_PASSWORD)."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         raise StoreError(f"store URL {url!r} has no scheme: use sqlite:///path/to/file.db")
+    if scheme in ("elasticsearch+http", "elasticsearch+https"):
+        from search.elastic.store import ElasticStore
+
+        return ElasticStore(url)
     if scheme == "sqlite":
         from search.sqlite import SQLiteStore
 
         if not rest.startswith("/") or rest == "/":
             raise StoreError(f"store URL {url!r}: write sqlite:///relative/path.db or sqlite:////absolute/path.db")
         return SQLiteStore(rest[1:], url=url)
-    raise StoreError(f"store URL {url!r}: unsupported backend {scheme!r} (supported: sqlite)")
+    supported = "sqlite, elasticsearch+http, elasticsearch+https"
+    raise StoreError(f"store URL {url!r}: unsupported backend {scheme!r} (supported: {supported})")

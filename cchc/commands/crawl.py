@@ -56,10 +56,12 @@ def describe(summary: RunSummary) -> str:
     """One Vietnamese line on what a run did."""
     dropped = sum(v for k, v in summary.stats.items() if k.startswith("cchc/dropped/"))
     errors = sum(v for k, v in summary.stats.items() if k.startswith("downloader/response_status_count/5"))
+    deferred = summary.count("cchc/stored/deferred")
+    waiting = f", {deferred} bài chờ ghi lại (cchc store replay)" if deferred else ""
     return (
         f"{summary.source}: {summary.count('cchc/stored/new')} bài mới, "
         f"{summary.count('cchc/stored/updated')} bài cập nhật, "
-        f"{summary.count('cchc/stored/unchanged')} bài không đổi, {dropped} bị loại, {errors} lỗi máy chủ"
+        f"{summary.count('cchc/stored/unchanged')} bài không đổi, {dropped} bị loại, {errors} lỗi máy chủ{waiting}"
         f" (kết thúc: {summary.finish_reason})"
     )
 

@@ -1,0 +1,135 @@
+"""`cchc store`: set up, migrate, replay deferred writes into, and copy between archives."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from cchc.options import store_option
+from search import Store, StoreError, UpsertOutcome, open_store
+from search.deadletter import DEFAULT_DIR, DeadLetter
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+def _elastic(store: Store):  # noqa: ANN202 - the Elasticsearch client, when the store has one
+    return getattr(store, "client", None)
+
+
+@click.group()
+def store() -> None:
+    """Set up and maintain an archive (SQLite or Elasticsearch).
+
+    \b
+    Examples:
+      cchc store init --store elasticsearch+http://localhost:9200
+      cchc store copy --from sqlite:///data/cchc.db --to elasticsearch+http://localhost:9200
+      cchc store replay --store elasticsearch+http://localhost:9200
+    """
+
+
+@store.command()
+@store_option
+def init(store_url: str) -> None:
+    """Create what the archive needs: index templates, first indices and aliases (repeatable)."""
+    from search.elastic import setup
+
+    with open_store(store_url) as target:
+        client = _elastic(target)
+        if client is None:
+            click.echo(f"{store_url}: SQLite sets itself up when opened; nothing else to do.")
+            return
+        try:
+            lines = setup.init(client)
+        except Exception as exc:  # noqa: BLE001 - a cluster can refuse in many ways; say it in one line
+            raise StoreError(f"{store_url}: setup failed: {type(exc).__name__}: {str(exc)[:200]}") from None
+    for line in lines:
+        click.echo(line)
+
+
+@store.command()
+@store_option
+def migrate(store_url: str) -> None:
+    """Move the archive to the current schema or index template (reindexing Elasticsearch if needed)."""
+    from search.elastic import setup
+
+    with open_store(store_url) as target:
+        client = _elastic(target)
+        if client is None:
+            click.echo(f"{store_url}: SQLite schema migrations ran when the store was opened.")
+            return
+        try:
+            lines = setup.migrate(client)
+        except Exception as exc:  # noqa: BLE001
+            raise StoreError(f"{store_url}: migration failed: {type(exc).__name__}: {str(exc)[:200]}") from None
+    for line in lines:
+        click.echo(line)
+
+
+@store.command()
+@store_option
+@click.option("--dead-letter", "folder", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DIR,
+              show_default=True, help="Folder of deferred articles (env CCHC_DEAD_LETTER_DIR).")  # fmt: skip
+def replay(store_url: str, folder: Path) -> None:
+    """Write the articles a store could not take (the dead-letter files) into STORE."""
+    letters = DeadLetter(folder)
+    totals = dict.fromkeys(UpsertOutcome, 0)
+    with open_store(store_url) as target:
+        for claimed, articles in letters.take():
+            try:
+                counts = target.upsert_many(articles)
+            except StoreError:
+                claimed.replace(claimed.with_suffix(".jsonl"))  # keep it for the next try
+                raise
+            claimed.unlink()  # what was deferred again is already in a new dead-letter file
+            for outcome, n in counts.items():
+                totals[outcome] += n
+    click.echo(
+        f"Đã ghi lại: {totals[UpsertOutcome.NEW]} bài mới, {totals[UpsertOutcome.UPDATED]} cập nhật,"
+        f" {totals[UpsertOutcome.UNCHANGED]} không đổi; còn chờ: {totals[UpsertOutcome.DEFERRED]}."
+    )
+    if totals[UpsertOutcome.DEFERRED]:
+        raise click.ClickException(f"{totals[UpsertOutcome.DEFERRED]} articles are still deferred: try again later")
+
+
+@store.command()
+@click.option("--from", "source_url", required=True, help="Archive to read.")
+@click.option("--to", "target_url", required=True, help="Archive to write (set up first: cchc store init).")
+def copy(source_url: str, target_url: str) -> None:
+    """Copy every article and crawl record from one archive to another, then check the counts."""
+    if source_url == target_url:
+        raise click.BadParameter("--from and --to name the same archive")
+    totals = dict.fromkeys(UpsertOutcome, 0)
+    with open_store(source_url) as source, open_store(target_url) as target:
+        expected = source.stats().total
+        with Progress(console=Console(stderr=True)) as progress:
+            task = progress.add_task("Đang sao chép", total=expected)
+            batch = []
+            for article in [*source.iter_articles(), None]:
+                if article is not None:
+                    batch.append(article)
+                if batch and (article is None or len(batch) == BATCH):
+                    for outcome, n in target.upsert_many(batch).items():
+                        totals[outcome] += n
+                    progress.advance(task, len(batch))
+                    batch = []
+        for run in reversed(source.runs(limit=100_000)):
+            target.record_run(run)
+        if hasattr(target, "refresh"):
+            target.refresh()
+        copied = sum(target.exists(a.id) for a in source.iter_articles())
+    click.echo(
+        f"Đã chép {copied}/{expected} bài ({totals[UpsertOutcome.NEW]} mới, {totals[UpsertOutcome.UPDATED]} cập nhật,"
+        f" {totals[UpsertOutcome.UNCHANGED]} đã có) từ {source_url} sang {target_url}."
+    )
+    if copied != expected:
+        raise click.ClickException(
+            f"count check failed: {copied} of {expected} articles are in {target_url}"
+            f" ({totals[UpsertOutcome.DEFERRED]} deferred: cchc store replay --store {target_url})"
+        )

@@ -1,0 +1,65 @@
+"""Articles as Elasticsearch documents and bulk actions: NFC text, keywords cut to Lucene's term limit."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from search.article import VN_TZ, Article
+from search.store import UpsertOutcome
+
+LUCENE_TERM_BYTES = 32_766
+KEYWORD_FIELDS = ("url", "canonical_url", "author", "section")
+TEXT_FIELDS = ("title", "lead", "text")
+DERIVED = ("published_month", "published_day")
+LABEL_FIELDS = ("relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places",
+                "labeled_by", "labeled_at")  # fmt: skip
+
+
+def cut_to_bytes(value: str, limit: int = LUCENE_TERM_BYTES) -> str:
+    """`value` shortened, on a character boundary, to at most `limit` UTF-8 bytes."""
+    encoded = value.encode("utf-8")
+    return value if len(encoded) <= limit else encoded[:limit].decode("utf-8", errors="ignore")
+
+
+def to_doc(article: Article) -> dict[str, Any]:
+    doc = article.to_dict()
+    for field in TEXT_FIELDS:
+        doc[field] = unicodedata.normalize("NFC", doc[field])
+    for field in KEYWORD_FIELDS:
+        if doc[field]:
+            doc[field] = cut_to_bytes(doc[field])
+    doc["tags"] = [cut_to_bytes(t) for t in doc["tags"]]
+    local = article.published_at.astimezone(VN_TZ) if article.published_at else None
+    doc["published_month"] = f"{local:%Y-%m}" if local else None
+    doc["published_day"] = f"{local:%Y-%m-%d}" if local else None
+    return doc
+
+
+def from_doc(source: Mapping[str, Any]) -> Article:
+    return Article.from_dict({k: v for k, v in source.items() if k not in DERIVED})
+
+
+def plan_writes(
+    articles: Iterable[Article], existing: Mapping[str, Mapping[str, Any]], index: str
+) -> tuple[list[dict[str, Any]], dict[str, UpsertOutcome]]:
+    """Bulk index actions for what changed, and each article's outcome.
+
+    `existing` maps ids already stored to their content_hash and label fields. Unchanged articles are
+    skipped; a person's labels survive a re-crawl, as in the SQLite store.
+    """
+    actions: list[dict[str, Any]] = []
+    outcomes: dict[str, UpsertOutcome] = {}
+    for article in articles:
+        old = existing.get(article.id)
+        if old is not None and old.get("content_hash") == article.content_hash:
+            outcomes[article.id] = UpsertOutcome.UNCHANGED
+            continue
+        doc = to_doc(article)
+        if old is not None and old.get("label_source") == "human":
+            doc.update({field: old.get(field) for field in LABEL_FIELDS})
+        # require_alias: never let a write auto-create an unmapped index when `store init` was not run.
+        actions.append({"_op_type": "index", "_index": index, "_id": article.id, "require_alias": True, "_source": doc})
+        outcomes[article.id] = UpsertOutcome.NEW if old is None else UpsertOutcome.UPDATED
+    return actions, outcomes

@@ -1,0 +1,127 @@
+"""The query DSL the Elasticsearch store sends, built from the same requests the SQLite store answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from search.article import VN_TZ
+from search.query import ParsedQuery, Term, parse_query
+from search.store import CountQuery, SearchQuery
+
+FOLDED = ["title.folded^3", "lead.folded^2", "text.folded"]
+EXACT = ["title^3", "lead^2", "text"]
+FIELDS = {
+    "area": "areas", "topic": "topics", "place": "places", "channel": "channel", "source": "source",
+    "unit": "unit", "section": "section", "month": "published_month", "day": "published_day",
+}  # fmt: skip
+HIGHLIGHT = {
+    "pre_tags": ["<mark>"],
+    "post_tags": ["</mark>"],
+    "encoder": "html",
+    "fields": {
+        "title.folded": {"number_of_fragments": 0},
+        "text.folded": {"fragment_size": 220, "number_of_fragments": 1, "no_match_size": 0},
+        "lead.folded": {"fragment_size": 220, "number_of_fragments": 1, "no_match_size": 0},
+    },
+}
+
+
+def _day_start(day: date) -> str:
+    return datetime.combine(day, time.min, VN_TZ).isoformat()
+
+
+def _term_query(term: Term, fields: list[str]) -> dict[str, Any]:
+    text = " ".join(term.words)
+    if term.prefix:
+        return {"multi_match": {"query": text, "fields": fields, "type": "phrase_prefix"}}
+    if len(term.words) > 1:
+        return {"multi_match": {"query": text, "fields": fields, "type": "phrase"}}
+    return {"multi_match": {"query": text, "fields": fields}}
+
+
+def text_query(parsed: ParsedQuery) -> dict[str, Any]:
+    """All groups must match on the folded fields; matches on the exact (accented) fields score higher."""
+    must = [
+        {"bool": {"should": [_term_query(t, FOLDED) for t in group], "minimum_should_match": 1}}
+        for group in parsed.groups
+    ]
+    should = [_term_query(t, EXACT) for group in parsed.groups for t in group] if parsed.has_diacritics else []
+    return {"bool": {
+        "must": must, "should": should,
+        "must_not": [_term_query(t, FOLDED) for t in parsed.excluded],
+    }}  # fmt: skip
+
+
+def filters(query: SearchQuery | CountQuery) -> list[dict[str, Any]]:
+    clauses: list[dict[str, Any]] = []
+    for field, values in (("source", query.sources), ("channel", getattr(query, "channels", ())),
+                          ("areas", getattr(query, "areas", ())), ("topics", getattr(query, "topics", ())),
+                          ("unit", getattr(query, "units", ())), ("places", getattr(query, "places", ()))):  # fmt: skip
+        if values:
+            clauses.append({"terms": {field: list(values)}})
+    span: dict[str, str] = {}
+    if query.date_from:
+        span["gte"] = _day_start(query.date_from)
+    if query.date_to:
+        span["lt"] = _day_start(query.date_to + timedelta(days=1))
+    if span:
+        clauses.append({"range": {"published_at": span}})
+    return clauses
+
+
+def _scope(query: SearchQuery) -> dict[str, Any] | None:
+    """The bool query selecting what `query` selects; None when its text can match nothing."""
+    parsed = parse_query(query.text)
+    if parsed.empty and query.text.strip():
+        return None
+    bool_query: dict[str, Any] = {"filter": filters(query)}
+    if query.relevant is not None:
+        bool_query["filter"].append({"term": {"relevant": query.relevant}})
+    if query.fold_reprints:
+        bool_query["must_not"] = [{"exists": {"field": "duplicate_of"}}]
+    if not parsed.empty:
+        bool_query["must"] = [text_query(parsed)]
+    return {"bool": bool_query}
+
+
+def search_body(query: SearchQuery) -> dict[str, Any] | None:
+    scope = _scope(query)
+    if scope is None:
+        return None
+    browse = not parse_query(query.text).groups
+    by_date = [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+    return {
+        "query": scope,
+        "sort": by_date if browse or query.sort == "date" else ["_score", *by_date],
+        "from": query.offset,
+        "size": query.limit,
+        "track_total_hits": True,
+        **({} if browse else {"highlight": HIGHLIGHT}),
+    }
+
+
+def facets_body(query: SearchQuery, dims: tuple[str, ...], limit: int) -> dict[str, Any] | None:
+    scope = _scope(query)
+    if scope is None:
+        return None
+    return {"query": scope, "size": 0,
+            "aggs": {dim: {"terms": {"field": FIELDS[dim], "size": limit}} for dim in dims}}  # fmt: skip
+
+
+def count_body(dims: tuple[str, ...], query: CountQuery, after: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A composite aggregation over `dims`; page through it with `after`."""
+    clauses = filters(query)
+    if query.relevant_only:
+        clauses.append({"term": {"relevant": True}})
+    if query.section is not None:
+        clauses.append({"term": {"section": query.section}})
+    must_not = [{"exists": {"field": "duplicate_of"}}] if query.exclude_reprints else []
+    composite: dict[str, Any] = {
+        "size": 1000,
+        "sources": [{dim: {"terms": {"field": FIELDS[dim], "missing_bucket": True}}} for dim in dims],
+    }
+    if after:
+        composite["after"] = after
+    return {"query": {"bool": {"filter": clauses, "must_not": must_not}}, "size": 0,
+            "aggs": {"cells": {"composite": composite}}}  # fmt: skip

@@ -1,0 +1,290 @@
+"""The scale-out backend: the Store contract on Elasticsearch, through aliases, with nothing lost.
+
+When the cluster cannot take a batch (unreachable, rejected), its articles go to the dead-letter
+file and count as deferred; `cchc store replay` writes them later.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+
+from search.article import CHANNELS, VN_TZ, Article
+from search.deadletter import DeadLetter
+from search.elastic import queries
+from search.elastic.documents import LABEL_FIELDS, from_doc, plan_writes, to_doc
+from search.elastic.setup import ARTICLES, RUNS, current_index
+from search.store import (
+    FACET_DIMENSIONS,
+    CountQuery,
+    CrawlRun,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    Store,
+    StoreError,
+    StoreStats,
+    UpsertOutcome,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+TIMEOUT = 30
+# After a failed connection, writes go straight to the dead-letter file for this long: a crawl goes on at speed.
+BACKOFF_SECONDS = 30.0
+ERRORS = (TransportError, ApiError)
+
+
+def client_for(url: str) -> Elasticsearch:
+    """A client for `elasticsearch+http(s)://host:port`; credentials only from the environment."""
+    endpoint = url.removeprefix("elasticsearch+")
+    options: dict[str, Any] = {"request_timeout": TIMEOUT, "retry_on_timeout": True, "max_retries": 2}
+    if api_key := os.environ.get("CCHC_ES_API_KEY"):
+        options["api_key"] = api_key
+    elif user := os.environ.get("CCHC_ES_USER"):
+        options["basic_auth"] = (user, os.environ.get("CCHC_ES_PASSWORD", ""))
+    if ca := os.environ.get("CCHC_ES_CA_CERTS"):
+        options["ca_certs"] = ca
+    return Elasticsearch(endpoint, **options)
+
+
+class ElasticStore(Store):
+    def __init__(self, url: str, dead_letter: DeadLetter | None = None, client: Elasticsearch | None = None) -> None:
+        self.url = url
+        self.client = client or client_for(url)
+        self.dead_letter = dead_letter or DeadLetter()
+        self._down_until = 0.0
+
+    def _fail(self, exc: Exception, doing: str) -> StoreError:
+        return StoreError(f"{self.url}: cannot {doing}: {type(exc).__name__}: {str(exc)[:200]}")
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def upsert(self, article: Article) -> UpsertOutcome:
+        return next(outcome for outcome, n in self.upsert_many([article]).items() if n)
+
+    def upsert_many(self, articles: Iterable[Article], batch_size: int = BATCH) -> dict[UpsertOutcome, int]:
+        counts = dict.fromkeys(UpsertOutcome, 0)
+        batch: list[Article] = []
+        for article in [*articles, None]:
+            if article is not None:
+                batch.append(article)
+            if batch and (article is None or len(batch) == batch_size):
+                for outcome in self._write_batch(batch):
+                    counts[outcome] += 1
+                batch = []
+        return counts
+
+    def _write_batch(self, batch: list[Article]) -> list[UpsertOutcome]:
+        if time.monotonic() < self._down_until:
+            self.dead_letter.append(batch, self.url, "cluster unavailable (recent failure)")
+            return [UpsertOutcome.DEFERRED] * len(batch)
+        try:
+            found = self.client.mget(index=ARTICLES.alias, ids=[a.id for a in batch],
+                                     source_includes=["content_hash", *LABEL_FIELDS])["docs"]  # fmt: skip
+        except ERRORS as exc:
+            if isinstance(exc, TransportError):
+                self._down_until = time.monotonic() + BACKOFF_SECONDS
+            self.dead_letter.append(batch, self.url, f"cluster unavailable: {type(exc).__name__}")
+            return [UpsertOutcome.DEFERRED] * len(batch)
+        existing = {d["_id"]: d["_source"] for d in found if d.get("found")}
+        actions, outcomes = plan_writes(batch, existing, ARTICLES.alias)
+        failed: set[str] = set()
+        try:
+            results = helpers.streaming_bulk(
+                self.client, actions, raise_on_error=False, raise_on_exception=False, max_retries=2, initial_backoff=1
+            )
+            for ok, item in results:
+                if not ok:
+                    failed.add(item["index"]["_id"])
+                    logger.error("bulk rejected %s: %s", item["index"]["_id"], item["index"].get("error"))
+        except ERRORS as exc:
+            failed = {a["_id"] for a in actions}
+            logger.error("bulk write failed: %s", exc)
+        if failed:
+            self.dead_letter.append([a for a in batch if a.id in failed], self.url, "bulk write rejected or failed")
+            outcomes.update(dict.fromkeys(failed, UpsertOutcome.DEFERRED))
+        return [outcomes[a.id] for a in batch]
+
+    def set_labels(self, article: Article) -> None:
+        doc = to_doc(article)
+        try:
+            self.client.update(index=ARTICLES.alias, id=article.id, doc={f: doc[f] for f in LABEL_FIELDS},
+                               refresh="wait_for")  # fmt: skip
+        except NotFoundError:
+            raise StoreError(f"{self.url}: no article {article.id} to label") from None
+        except ERRORS as exc:
+            raise self._fail(exc, f"label article {article.id}") from None
+
+    def record_run(self, run: CrawlRun) -> None:
+        doc = {"source": run.source, "started_at": run.started_at.isoformat(),
+               "finished_at": run.finished_at.isoformat(), "status": run.status, "stats": run.stats}  # fmt: skip
+        try:
+            self.client.index(index=RUNS.alias, document=doc, refresh="wait_for", require_alias=True)
+        except ERRORS as exc:
+            raise self._fail(exc, "record the crawl run") from None
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def _search(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.client.search(index=index, **body).body
+        except ERRORS as exc:
+            raise self._fail(exc, "search") from None
+
+    def exists(self, article_id: str) -> bool:
+        try:
+            return bool(self.client.exists(index=ARTICLES.alias, id=article_id))
+        except ERRORS as exc:
+            raise self._fail(exc, "read") from None
+
+    def get(self, article_id: str) -> Article | None:
+        try:
+            return from_doc(self.client.get(index=ARTICLES.alias, id=article_id)["_source"])
+        except NotFoundError:
+            return None
+        except ERRORS as exc:
+            raise self._fail(exc, "read") from None
+
+    def iter_articles(self, label_source: str | None = None, batch_size: int = 500) -> Iterator[Article]:
+        query = {"term": {"label_source": label_source}} if label_source else {"match_all": {}}
+        after: list[Any] | None = None
+        while True:
+            body: dict[str, Any] = {"query": query, "size": batch_size, "sort": [{"id": "asc"}]}
+            if after:
+                body["search_after"] = after
+            hits = self._search(ARTICLES.alias, body)["hits"]["hits"]
+            if not hits:
+                return
+            yield from (from_doc(h["_source"]) for h in hits)
+            after = hits[-1]["sort"]
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        body = queries.search_body(query)
+        if body is None:
+            return SearchResult(total=0, hits=())
+        found = self._search(ARTICLES.alias, body)["hits"]
+        return SearchResult(total=found["total"]["value"], hits=tuple(_hit(h) for h in found["hits"]))
+
+    def facets(self, query: SearchQuery, dims: tuple[str, ...], limit: int = 50) -> dict[str, dict[str, int]]:
+        if set(dims) - set(FACET_DIMENSIONS):
+            raise StoreError(f"cannot facet by {sorted(set(dims) - set(FACET_DIMENSIONS))}")
+        body = queries.facets_body(query, dims, limit)
+        if body is None:
+            return {dim: {} for dim in dims}
+        aggs = self._search(ARTICLES.alias, body)["aggregations"]
+        return {dim: {str(b["key"]): b["doc_count"] for b in aggs[dim]["buckets"]} for dim in dims}
+
+    def reprints(self, article_ids: tuple[str, ...]) -> dict[str, list[Article]]:
+        if not article_ids:
+            return {}
+        body = {"query": {"terms": {"duplicate_of": list(article_ids)}}, "size": 1000,
+                "sort": [{"published_at": {"order": "asc", "missing": "_last"}}]}  # fmt: skip
+        found: dict[str, list[Article]] = {}
+        for hit in self._search(ARTICLES.alias, body)["hits"]["hits"]:
+            article = from_doc(hit["_source"])
+            found.setdefault(article.duplicate_of or "", []).append(article)
+        return found
+
+    def count_by(self, dims: tuple[str, ...], query: CountQuery) -> dict[tuple[str, ...], int]:
+        unknown = set(dims) - set(queries.FIELDS)
+        if unknown or not dims:
+            raise StoreError(f"cannot count by {sorted(unknown) or 'nothing'}")
+        counts: dict[tuple[str, ...], int] = {}
+        after = None
+        while True:
+            result = self._search(ARTICLES.alias, queries.count_body(dims, query, after))["aggregations"]["cells"]
+            for bucket in result["buckets"]:
+                key = tuple("unknown" if bucket["key"][d] is None else str(bucket["key"][d]) for d in dims)
+                counts[key] = bucket["doc_count"]
+            after = result.get("after_key")
+            if not after or not result["buckets"]:
+                return counts
+
+    def stats(self) -> StoreStats:
+        terms = lambda field, size=1000: {"terms": {"field": field, "size": size}}  # noqa: E731
+        body = {"size": 0, "track_total_hits": True, "aggs": {
+            "source": {**terms("source"), "aggs": {"section": terms("section", 100),
+                       "oldest": {"min": {"field": "published_at"}}, "newest": {"max": {"field": "published_at"}}}},
+            "channel": terms("channel"), "month": terms("published_month", 10_000), "area": terms("areas"),
+            "relevant": {"filter": {"term": {"relevant": True}}},
+        }}  # fmt: skip
+        result = self._search(ARTICLES.alias, body)
+        aggs = result["aggregations"]
+
+        def flat(name: str) -> dict[str, int]:
+            return {b["key"]: b["doc_count"] for b in sorted(aggs[name]["buckets"], key=lambda b: b["key"])}
+
+        try:
+            size = self.client.indices.stats(index=ARTICLES.alias)["_all"]["primaries"]["store"]["size_in_bytes"]
+        except ERRORS:
+            size = 0
+        return StoreStats(
+            total=result["hits"]["total"]["value"],
+            relevant=aggs["relevant"]["doc_count"],
+            by_source=flat("source"),
+            by_channel={c: n for c, n in flat("channel").items() if c in CHANNELS},
+            by_month=flat("month"),
+            by_area=flat("area"),
+            by_section={
+                b["key"]: {s["key"]: s["doc_count"] for s in b["section"]["buckets"]} for b in aggs["source"]["buckets"]
+            },  # fmt: skip
+            date_range_by_source={b["key"]: (_iso(b["oldest"]), _iso(b["newest"])) for b in aggs["source"]["buckets"]},
+            size_bytes=size,
+        )
+
+    def runs(self, source: str | None = None, limit: int = 50) -> list[CrawlRun]:
+        body = {"query": {"term": {"source": source}} if source else {"match_all": {}}, "size": limit,
+                "sort": [{"started_at": "desc"}]}  # fmt: skip
+        try:
+            hits = self.client.search(index=RUNS.alias, **body)["hits"]["hits"]
+        except NotFoundError:
+            return []
+        except ERRORS as exc:
+            raise self._fail(exc, "read crawl runs") from None
+        return [
+            CrawlRun(h["_source"]["source"], datetime.fromisoformat(h["_source"]["started_at"]),
+                     datetime.fromisoformat(h["_source"]["finished_at"]), h["_source"]["status"], h["_source"]["stats"])
+            for h in hits
+        ]  # fmt: skip
+
+    def ready(self) -> bool:
+        """Whether `cchc store init` has made the aliases."""
+        try:
+            return current_index(self.client, ARTICLES) is not None
+        except ERRORS as exc:
+            raise self._fail(exc, "reach the cluster") from None
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=ARTICLES.alias)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _iso(agg: dict[str, Any]) -> str | None:
+    """A min/max date aggregation's value in +07:00, as the SQLite store reports it."""
+    if agg.get("value") is None:
+        return None
+    return datetime.fromtimestamp(agg["value"] / 1000, VN_TZ).isoformat()
+
+
+def _hit(hit: dict[str, Any]) -> SearchHit:
+    article = from_doc(hit["_source"])
+    marks = hit.get("highlight", {})
+    title = marks.get("title.folded", [None])[0]
+    snippet = (marks.get("text.folded") or marks.get("lead.folded") or [None])[0]
+    return SearchHit(
+        article=article,
+        score=float(hit.get("_score") or 0.0),
+        title_html=title or escape(article.title),
+        snippet_html=snippet or escape(article.lead or article.text[:240]),
+    )

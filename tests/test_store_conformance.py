@@ -1,0 +1,143 @@
+"""One contract, every backend: the same store tests on SQLite and on Elasticsearch.
+
+The Elasticsearch run needs a disposable cluster: set CCHC_TEST_ES_URL (e.g. elasticsearch+http://localhost:9200);
+it deletes and recreates the cchc-* indices there. Without it those cases are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from search import VN_TZ, Article, CountQuery, CrawlRun, SearchQuery, Store, UpsertOutcome, article_id
+from search.sqlite import SQLiteStore
+
+ES_URL = os.environ.get("CCHC_TEST_ES_URL")
+
+
+def _sqlite(tmp_path: Path) -> Store:
+    return SQLiteStore(tmp_path / "conformance.db")
+
+
+def _elastic(tmp_path: Path) -> Store:
+    if not ES_URL:
+        pytest.skip("CCHC_TEST_ES_URL is not set: no Elasticsearch server to test against")
+    from search.deadletter import DeadLetter
+    from search.elastic import setup
+    from search.elastic.store import ElasticStore
+
+    store = ElasticStore(ES_URL, dead_letter=DeadLetter(tmp_path / "dead"))
+    store.client.indices.delete(index="cchc-articles-v*,cchc-runs-v*", ignore_unavailable=True, allow_no_indices=True)
+    setup.init(store.client)
+    return store
+
+
+BACKENDS = {"sqlite": _sqlite, "elasticsearch": _elastic}
+
+
+@pytest.fixture(params=list(BACKENDS))
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    store = BACKENDS[request.param](tmp_path)
+    yield store
+    store.close()
+
+
+def settle(store: Store) -> None:
+    """Make writes visible to searches (Elasticsearch refreshes; SQLite needs nothing)."""
+    if hasattr(store, "refresh"):
+        store.refresh()
+
+
+def make(slug: str, title: str, text: str, **fields) -> Article:
+    url = f"https://baonghean.vn/{slug}-10000000.html"
+    defaults = {"source": "baonghean", "channel": "newspaper", "published_at": datetime(2025, 3, 4, 8, tzinfo=VN_TZ)}
+    return Article(id=article_id(url), url=url, canonical_url=url, title=title, text=text, **{**defaults, **fields})
+
+
+CORPUS = [
+    make("a", "Nghệ An đẩy mạnh cải cách hành chính", "Đảng ủy tỉnh chỉ đạo cải cách thủ tục tại bộ phận một cửa.",
+         relevant=True, areas=("thu_tuc",), topics=("chu_truong",), unit="bao_va_dai_nghe_an", places=("vinh_tp",)),
+    make("b", "Hoi nghi cai cach hanh chinh", "Bai viet khong dau ve cai cach hanh chinh va dang uy xa.",
+         source="nghean_gov", channel="provincial_portal", relevant=True, areas=("cong_vu",),
+         published_at=datetime(2024, 12, 31, 23, 30, tzinfo=VN_TZ)),
+    make("c", "Nông dân thu hoạch lúa xuân", "Vụ lúa năng suất cao, cách làm mới giảm chi phí.", relevant=False,
+         published_at=datetime(2025, 5, 1, 6, tzinfo=VN_TZ)),
+]  # fmt: skip
+QUERIES = ["cai cach hanh chinh", "Đảng ủy", '"mot cua"', "lua -hanh", "cai OR lua", "thu*", '"', "NEAR((", "-x"]
+
+
+@pytest.fixture
+def filled(any_store: Store) -> Store:
+    assert any_store.upsert_many(CORPUS)[UpsertOutcome.NEW] == 3
+    settle(any_store)
+    return any_store
+
+
+def hit_ids(store: Store, text: str, **filters) -> set[str]:
+    return {h.article.id for h in store.search(SearchQuery(text=text, **filters)).hits}
+
+
+def test_upsert_get_exists_round_trip(any_store: Store) -> None:
+    assert any_store.upsert(CORPUS[0]) is UpsertOutcome.NEW
+    settle(any_store)
+    assert any_store.upsert(CORPUS[0]) is UpsertOutcome.UNCHANGED
+    assert (
+        any_store.upsert(dataclasses.replace(CORPUS[0], text="Đổi nội dung.", content_hash="")) is UpsertOutcome.UPDATED
+    )
+    settle(any_store)
+    assert any_store.exists(CORPUS[0].id) and not any_store.exists("nope")
+    assert any_store.get(CORPUS[0].id).text == "Đổi nội dung."
+    assert any_store.get("nope") is None
+
+
+def test_accent_insensitive_search_filters_and_highlights(filled: Store) -> None:
+    a, b, c = (x.id for x in CORPUS)
+    assert hit_ids(filled, "cai cach hanh chinh") == {a, b}
+    assert hit_ids(filled, "dang uy") == {a, b}
+    assert hit_ids(filled, "cai cach", sources=("nghean_gov",)) == {b}
+    assert hit_ids(filled, "cai cach", areas=("thu_tuc",)) == {a}
+    assert hit_ids(filled, "", date_to=date(2024, 12, 31)) == {b}
+    assert hit_ids(filled, "", relevant=False) == {c}
+    first = filled.search(SearchQuery(text="Đảng ủy")).hits[0]
+    assert first.article.id == a and "<mark>" in first.snippet_html + first.title_html
+
+
+def test_facets_counts_labels_and_reprints(filled: Store) -> None:
+    a = CORPUS[0]
+    assert filled.facets(SearchQuery(text="cai cach"), ("source", "area"))["area"] == {"thu_tuc": 1, "cong_vu": 1}
+    counts = filled.count_by(("area", "channel", "month"), CountQuery())
+    assert counts == {("thu_tuc", "newspaper", "2025-03"): 1, ("cong_vu", "provincial_portal", "2024-12"): 1}
+    assert filled.count_by(("place",), CountQuery()) == {("vinh_tp",): 1}
+    filled.set_labels(dataclasses.replace(a, areas=("the_che",), label_source="human", labeled_by="bientap"))
+    reprint = make("d", a.title, a.text, source="nghean24h", channel="aggregator", duplicate_of=a.id)
+    filled.upsert(reprint)
+    settle(filled)
+    assert filled.get(a.id).areas == ("the_che",)
+    assert [x.id for x in filled.iter_articles(label_source="human")] == [a.id]
+    assert [x.id for x in filled.reprints((a.id,))[a.id]] == [reprint.id]
+    assert filled.search(SearchQuery(text="cai cach", fold_reprints=True)).total == 2
+    stats = filled.stats()
+    assert (stats.total, stats.relevant) == (4, 2) and stats.by_source["baonghean"] == 2
+
+
+def test_crawl_runs(any_store: Store) -> None:
+    t = datetime(2025, 1, 1, tzinfo=VN_TZ)
+    any_store.record_run(CrawlRun("baonghean", t, t, "finished", {"cchc/stored/new": 3}))
+    any_store.record_run(CrawlRun("baonghean", t.replace(day=2), t.replace(day=2), "shutdown", {}))
+    assert [r.status for r in any_store.runs("baonghean")] == ["shutdown", "finished"]
+    assert any_store.runs("hcc") == []
+
+
+@pytest.mark.skipif(not ES_URL, reason="CCHC_TEST_ES_URL is not set: no Elasticsearch server to compare with")
+def test_same_hits_on_both_backends(tmp_path: Path) -> None:
+    stores = [_sqlite(tmp_path), _elastic(tmp_path)]
+    for store in stores:
+        store.upsert_many(CORPUS)
+        settle(store)
+    for query in QUERIES:
+        assert hit_ids(stores[0], query) == hit_ids(stores[1], query), query
