@@ -204,7 +204,8 @@ def build_coverage(
         total = sum(n for (m,), n in all_counts.items() if month_in(period_kind, m) == period.key)
         relevant = sum(n for (m,), n in relevant_counts.items() if month_in(period_kind, m) == period.key)
         attention.append(Attention(period.key, relevant, total, round(relevant / total, 4) if total else None))
-    voice = {c: store.count_by(("channel",), window).get((c,), 0) for c in CHANNELS}
+    by_channel_count = store.count_by(("channel",), window)
+    voice = {c: by_channel_count.get((c,), 0) for c in CHANNELS}
     return CoverageReport(date_from, date_to, period_kind, datetime.now(VN_TZ), tuple(cells), tuple(gaps),
                           tuple(units), tuple(attention), voice, tuple(windows))  # fmt: skip
 

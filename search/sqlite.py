@@ -304,7 +304,7 @@ class SQLiteStore(Store):
         unknown = set(dims) - set(FACET_DIMENSIONS)
         if unknown:
             raise StoreError(f"cannot facet by {sorted(unknown)}: use {', '.join(FACET_DIMENSIONS)}")
-        scope = self._scope(query)
+        scope = self._scope(query, covering=True)
         result: dict[str, dict[str, int]] = {}
         for dim in dims:
             if scope is None:
@@ -335,17 +335,21 @@ class SQLiteStore(Store):
             found.setdefault(row["duplicate_of"], []).append(_article(row))
         return found
 
-    def _scope(self, query: SearchQuery) -> _Scope | None:
-        """FROM and WHERE of the articles a query selects; None when its text can match nothing."""
+    def _scope(self, query: SearchQuery, covering: bool = False) -> _Scope | None:
+        """FROM and WHERE of the articles a query selects; None when its text can match nothing.
+
+        `covering` reads the narrow facet index instead of the articles (for counting, not for showing).
+        """
         parsed = parse_query(query.text)
         if parsed.empty and query.text.strip():
             return None
         clauses, params = self._filters(query)
+        articles = "articles a INDEXED BY articles_facets" if covering else "articles a"
         if parsed.empty:
-            return _Scope("FROM articles a", " AND ".join(clauses) or "1", params, parsed)
+            return _Scope(f"FROM {articles}", " AND ".join(clauses) or "1", params, parsed)
         match = "{title_f lead_f text_f} : (" + parsed.to_fts(folded=True) + ")"
         return _Scope(
-            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid",
+            f"FROM articles_fts JOIN {articles} ON a.rowid = articles_fts.rowid",
             " AND ".join(["articles_fts MATCH ?", *clauses]),
             [match, *params],
             parsed,

@@ -67,6 +67,40 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE articles ADD COLUMN labeled_at TEXT",
         "CREATE INDEX articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL",
     ),
+    (
+        # Rebuild with the long text columns last: SQLite reads a row's columns through its overflow pages in
+        # order, so facets, counts and filters over labels no longer wade through every article's text.
+        """CREATE TABLE articles_v3 (
+            rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, source TEXT NOT NULL, channel TEXT NOT NULL,
+            unit TEXT, section TEXT, published_ts INTEGER, published_month TEXT, relevant INTEGER, relevance REAL,
+            duplicate_of TEXT, areas TEXT NOT NULL DEFAULT '[]', topics TEXT NOT NULL DEFAULT '[]',
+            places TEXT NOT NULL DEFAULT '[]', label_source TEXT, model_version TEXT, labeled_by TEXT, labeled_at TEXT,
+            content_hash TEXT NOT NULL, media TEXT NOT NULL DEFAULT 'text', language TEXT NOT NULL DEFAULT 'vi',
+            published_at TEXT, fetched_at TEXT, stance TEXT, scores TEXT NOT NULL DEFAULT '{}',
+            tags TEXT NOT NULL DEFAULT '[]', author TEXT, url TEXT NOT NULL, canonical_url TEXT NOT NULL,
+            title TEXT NOT NULL, lead TEXT NOT NULL DEFAULT '', text TEXT NOT NULL
+        )""",
+        """INSERT INTO articles_v3 (rowid, id, source, channel, unit, section, published_ts, published_month, relevant,
+            relevance, duplicate_of, areas, topics, places, label_source, model_version, labeled_by, labeled_at,
+            content_hash, media, language, published_at, fetched_at, stance, scores, tags, author, url, canonical_url,
+            title, lead, text)
+           SELECT rowid, id, source, channel, unit, section, published_ts, published_month, relevant, relevance,
+            duplicate_of, areas, topics, places, label_source, model_version, labeled_by, labeled_at, content_hash,
+            media, language, published_at, fetched_at, stance, scores, tags, author, url, canonical_url, title, lead,
+            text FROM articles""",
+        "DROP TABLE articles",
+        "ALTER TABLE articles_v3 RENAME TO articles",
+        "CREATE INDEX articles_source_ts ON articles(source, published_ts)",
+        "CREATE INDEX articles_channel_ts ON articles(channel, published_ts)",
+        "CREATE INDEX articles_ts ON articles(published_ts)",
+        "CREATE INDEX articles_month ON articles(published_month)",
+        "CREATE INDEX articles_relevant_ts ON articles(relevant, published_ts)",
+        "CREATE INDEX articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL",
+        "CREATE INDEX articles_source_section ON articles(source, section)",
+        # Narrow and covering for facets: counting the matches of a broad query reads this, not the articles.
+        """CREATE INDEX articles_facets ON articles(rowid, duplicate_of, relevant, published_ts, source, channel,
+            unit, section, areas, topics, places)""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
