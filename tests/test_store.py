@@ -275,5 +275,10 @@ def test_facets_reprints_and_more_filters(filled: SQLiteStore) -> None:
 def test_upsert_many_batches_and_counts(store: SQLiteStore) -> None:
     changed = dataclasses.replace(CCHC, text=CCHC.text + " Phụ lục bổ sung.", content_hash="")
     counts = store.upsert_many([CCHC, UNACCENTED, OTHER, CCHC, changed], batch_size=2)
-    assert counts == {UpsertOutcome.NEW: 3, UpsertOutcome.UNCHANGED: 1, UpsertOutcome.UPDATED: 1, UpsertOutcome.DEFERRED: 0}
+    assert counts == {
+        UpsertOutcome.NEW: 3,
+        UpsertOutcome.UNCHANGED: 1,
+        UpsertOutcome.UPDATED: 1,
+        UpsertOutcome.DEFERRED: 0,
+    }
     assert store.stats().total == 3 and ids(store, "phu luc") == [CCHC.id]
