@@ -88,6 +88,10 @@ class MirrorServer(ThreadingHTTPServer):
         self.requested: list[str] = []
         self._thread: threading.Thread | None = None
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up (a crawler's timeout) is routine here, not a traceback."""
+        logger.debug("mirror: client %s went away", client_address)
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"

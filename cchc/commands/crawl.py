@@ -66,6 +66,16 @@ def describe(summary: RunSummary) -> str:
     )
 
 
+def parse_settings(values: tuple[str, ...]) -> dict[str, str]:
+    settings = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.isupper():
+            raise click.BadParameter(f"{value!r}: write NAME=VALUE with a Scrapy setting name", param_hint="--set")
+        settings[name] = setting
+    return settings
+
+
 def parse_mirrors(values: tuple[str, ...]) -> dict[str, str]:
     mirrors = {}
     for value in values:
@@ -82,12 +92,16 @@ def parse_mirrors(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--until", type=DATE, help="Keep articles published on or before this date (YYYY-MM-DD).")
 @store_option
 @click.option("--mirror", "mirror_values", multiple=True, metavar="HOST=URL", help="Fetch HOST's pages from a copy.")
+@click.option(
+    "--set", "setting_values", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting, e.g. DOWNLOAD_TIMEOUT=10."
+)
 def crawl(
     source_ids: tuple[str, ...],
     since: date | None,
     until: date | None,
     store_url: str,
     mirror_values: tuple[str, ...],
+    setting_values: tuple[str, ...],
 ) -> None:
     """Crawl sources (all enabled ones when none is named) into the archive.
 
@@ -107,6 +121,7 @@ def crawl(
     chosen = [config.get(s) for s in source_ids] if source_ids else [s for s in config.sources if s.enabled]
     open_store(store_url).close()  # fail now, in one line, if the archive cannot be opened
     settings = {
+        **parse_settings(setting_values),
         "CCHC_STORE": store_url,
         "CCHC_MIRRORS": parse_mirrors(mirror_values),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import unicodedata
 from dataclasses import dataclass
 
 import lxml.html
@@ -17,10 +18,27 @@ class PageError(Exception):
     """The bytes are not an HTML page we can parse."""
 
 
+# Tried in order when the declared charset does not fit the bytes (a mislabeled legacy page).
+FALLBACK_ENCODINGS = ("utf-8", "cp1258")
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode page bytes by HTTP header, BOM, <meta charset> or detection, in that order."""
+    """Decode page bytes by HTTP header, BOM, <meta charset> or detection, in that order, in NFC.
+
+    When the declared charset leaves undecodable bytes, strict UTF-8 and then windows-1258 are tried:
+    Vietnamese portals still serve windows-1258 pages labeled as UTF-8.
+    """
     _, text = html_to_unicode(content_type, body)
-    return text
+    if "\ufffd" in text and b"\xef\xbf\xbd" not in body:
+        for encoding in FALLBACK_ENCODINGS:
+            try:
+                text = body.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            logger.info("declared charset did not fit; decoded as %s", encoding)
+            break
+    # windows-1258 writes tone marks as combining characters: compose them.
+    return unicodedata.normalize("NFC", text)
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from config import load_sources
 from crawler import discovery
-from crawler.extraction import extract_article
+from crawler.extraction import decode_html, extract_article
 from crawler.extraction.page import PageError
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize
 from search import VN_TZ
 
 logger = logging.getLogger(__name__)
+
+HTML_TYPE = re.compile(r"^\s*(text/html|application/xhtml\+xml|text/plain)\b", re.IGNORECASE)
 
 
 def _day_start(value: str | None) -> datetime | None:
@@ -56,7 +60,12 @@ class NewsSpider(scrapy.Spider):
     def _article_request(self, url: str, via: str) -> scrapy.Request:
         self.crawler.stats.inc_value(f"cchc/discovered/{via}")
         # Tracking variants of one link collapse here, before Scrapy's duplicate filter.
-        return scrapy.Request(canonicalize(url), callback=self.parse_article)
+        return scrapy.Request(canonicalize(url), callback=self.parse_article, errback=self.fetch_failed)
+
+    def fetch_failed(self, failure: Failure) -> None:
+        """An article page that could not be fetched: counted by cause in the run record."""
+        self.crawler.stats.inc_value(f"cchc/errors/fetch/{failure.type.__name__}")
+        logger.info("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         links = discovery.feed_links(response.body)
@@ -89,11 +98,14 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page + 1})
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem]:
-        if not hasattr(response, "text"):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        if not hasattr(response, "text") or not HTML_TYPE.match(content_type or "text/html"):
             self.crawler.stats.inc_value("cchc/errors/not_html")
+            logger.info("%s is not an HTML page (%s)", response.url, content_type)
             return
         try:
-            page = extract_article(response.text, response.url, self.source.cms, self.rules.article)
+            page = extract_article(decode_html(response.body, content_type), response.url, self.source.cms,
+                                   self.rules.article)  # fmt: skip
         except PageError as exc:
             self.crawler.stats.inc_value("cchc/errors/extraction")
             logger.warning("cannot extract %s: %s", response.url, exc)

@@ -1,0 +1,73 @@
+"""Faults and bad input: a misbehaving mirror, a killed crawl, fuzzed queries, broken config."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from cchc import MIRRORS_DIR
+from cchc.mirrors import article_pages
+from config import load_sources
+from search import open_store
+from tests.conftest import run_cchc
+from tests.faults import BROKEN_TITLE, CP1258_TITLE, FaultServer
+
+NORMAL = len(article_pages(MIRRORS_DIR, load_sources().get("baonghean")))
+QUICK = ["--set", "DOWNLOAD_TIMEOUT=2", "--set", "RETRY_TIMES=2", "--set", "REDIRECT_MAX_TIMES=4"]
+
+
+@pytest.fixture(scope="module")
+def faulty() -> Iterator[FaultServer]:
+    with FaultServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def crawled(faulty: FaultServer, tmp_path_factory: pytest.TempPathFactory):
+    db = tmp_path_factory.mktemp("faults") / "faults.db"
+    result = run_cchc("crawl", "baonghean", "--store", f"sqlite:///{db}", "--mirror",
+                      f"baonghean.vn={faulty.base_url}/baonghean", *QUICK)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with open_store(f"sqlite:///{db}") as store:
+        stats = store.runs("baonghean")[0].stats
+        articles = list(store.iter_articles())
+    return result, stats, articles
+
+
+def test_crawl_finishes_and_keeps_every_valid_article(crawled) -> None:
+    _, stats, articles = crawled
+    assert stats["finish_reason"] == "finished"
+    titles = {a.title for a in articles}
+    assert "Sau hai lần lỗi 503, trang cải cách hành chính vẫn được lưu" in titles
+    assert CP1258_TITLE in titles and f"{CP1258_TITLE} (nhãn sai)" in titles
+    assert BROKEN_TITLE in titles
+    assert len(articles) == NORMAL + 4
+    assert not any("\ufffd" in a.title + a.text for a in articles)
+    assert not any(t in titles for t in ("Trang quá chậm", "Trang bị cắt"))
+
+
+def test_every_fault_is_counted_in_the_run_record(crawled, faulty: FaultServer) -> None:
+    _, stats, _ = crawled
+    assert stats["retry/reason_count/503 Service Unavailable"] == 2  # the burst, then success
+    assert stats["downloader/response_status_count/500"] == 3  # first try and two retries
+    failed = {k.removeprefix("cchc/errors/fetch/"): v for k, v in stats.items() if k.startswith("cchc/errors/fetch/")}
+    assert failed["HttpError"] >= 1  # the 500 page (and the mirror's missing /quoc-phong listing is not an article)
+    assert failed["DownloadTimeoutError"] == 1
+    assert failed["DownloadFailedError"] == 1  # connection reset
+    assert failed["ResponseDataLossError"] == 1  # truncated body
+    assert failed["DownloadCancelledError"] == 1  # the 20 MB page, over DOWNLOAD_MAXSIZE
+    assert failed["IgnoreRequest"] == 2  # the redirect loop, and the section robots.txt forbids
+    assert stats["robotstxt/forbidden"] == 1
+    assert stats["cchc/errors/not_html"] == 1  # PNG under an article URL
+    assert faulty.hits["vong-a-10900006.html"] <= 5, "the redirect loop must be cut off"
+
+
+def test_forbidden_section_is_never_requested(crawled, faulty: FaultServer) -> None:
+    assert not any("/cam/" in path for path in faulty.requested)
+
+
+def test_crawl_summary_reports_errors(crawled) -> None:
+    result, _, _ = crawled
+    assert "bài mới" in result.stdout and "lỗi máy chủ" in result.stdout
+    assert "Traceback" not in result.stderr
