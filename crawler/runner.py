@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
@@ -41,12 +42,22 @@ def run_crawl(
     since: str | None = None,
     until: str | None = None,
     on_event: Callable[[str, str], None] | None = None,
+    jobs_dir: Path | None = None,
 ) -> list[RunSummary]:
-    """Crawl `sources` in parallel; blocks until all finish. Can run once per process (Twisted)."""
+    """Crawl `sources` in parallel; blocks until all finish. Can run once per process (Twisted).
+
+    With `jobs_dir`, each source keeps its pending requests in `jobs_dir/<source>` (Scrapy's JOBDIR) and
+    skips pages already stored: a killed run continues where it stopped.
+    """
     process = CrawlerProcess(crawler_settings({"LOG_INSTALL_ROOT_HANDLER": False, **settings}))
     crawlers = []
     for source in sources:
-        crawler = process.create_crawler(NewsSpider)
+        spider_class = NewsSpider
+        if jobs_dir:
+            # Per-source job state: a subclass carries its own JOBDIR (Scrapy reads custom_settings per crawler).
+            job = {"JOBDIR": str(jobs_dir / source.id)}
+            spider_class = type(f"NewsSpider_{source.id}", (NewsSpider,), {"custom_settings": job})
+        crawler = process.create_crawler(spider_class)
         if on_event is not None:
             for signal, name in (
                 (signals.item_scraped, "stored"),
@@ -56,7 +67,7 @@ def run_crawl(
                 crawler.signals.connect(
                     lambda *_, _s=source.id, _n=name, **__: on_event(_s, _n), signal=signal, weak=False
                 )
-        process.crawl(crawler, source=source.id, since=since, until=until)
+        process.crawl(crawler, source=source.id, since=since, until=until, resume=jobs_dir is not None)
         crawlers.append((source, crawler))
     process.start()
     return [

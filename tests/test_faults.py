@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +78,44 @@ def test_crawl_summary_reports_errors(crawled) -> None:
     result, _, _ = crawled
     assert "bài mới" in result.stdout and "lỗi máy chủ" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def _count(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0  # the schema is not there yet
+
+
+def test_killed_crawls_resume_to_every_article_exactly_once(mirror_server, tmp_path: Path) -> None:
+    db = tmp_path / "crash.db"
+    command = [sys.executable, "-m", "cchc", "crawl", "baonghean", "--resume", "--store", f"sqlite:///{db}",
+               "--mirror", f"baonghean.vn={mirror_server.base_url}/baonghean",
+               "--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=0.15"]  # fmt: skip
+    for kill_after in (5, 20):
+        process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while _count(db) < kill_after and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)  # mid-storage: no chance to close anything
+        process.wait()
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert stored == conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+        conn.close()
+        assert kill_after <= stored < NORMAL, "the kill must land mid-crawl"
+    finished = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*), count(DISTINCT canonical_url) FROM articles").fetchone() == (NORMAL, NORMAL)
+    assert conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == NORMAL
+    urls = {row[0] for row in conn.execute("SELECT url FROM articles")}
+    assert urls == {url for url, _ in article_pages(MIRRORS_DIR, load_sources().get("baonghean"))}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -17,9 +18,15 @@ from search import open_store
 
 logger = logging.getLogger(__name__)
 
+JOBS_DIR = Path("data") / "jobs"
+
 
 def crawl_with_progress(
-    sources: list[Source], settings: dict[str, Any], since: date | None = None, until: date | None = None
+    sources: list[Source],
+    settings: dict[str, Any],
+    since: date | None = None,
+    until: date | None = None,
+    jobs_dir: Path | None = None,
 ) -> list[RunSummary]:
     """Run the crawl with one live line per source: pages fetched, articles stored and dropped."""
     console = Console(stderr=True)
@@ -46,6 +53,7 @@ def crawl_with_progress(
             since=since.isoformat() if since else None,
             until=until.isoformat() if until else None,
             on_event=on_event,
+            jobs_dir=jobs_dir,
         )
         for summary in summaries:
             progress.update(tasks[summary.source], total=1, completed=1)
@@ -92,6 +100,7 @@ def parse_mirrors(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--until", type=DATE, help="Keep articles published on or before this date (YYYY-MM-DD).")
 @store_option
 @click.option("--mirror", "mirror_values", multiple=True, metavar="HOST=URL", help="Fetch HOST's pages from a copy.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted crawl (state in data/jobs/); skip stored pages.")
 @click.option(
     "--set", "setting_values", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting, e.g. DOWNLOAD_TIMEOUT=10."
 )
@@ -101,6 +110,7 @@ def crawl(
     until: date | None,
     store_url: str,
     mirror_values: tuple[str, ...],
+    resume: bool,
     setting_values: tuple[str, ...],
 ) -> None:
     """Crawl sources (all enabled ones when none is named) into the archive.
@@ -108,6 +118,7 @@ def crawl(
     \b
     Examples:
       cchc crawl baonghean --since 2025-01-01
+      cchc crawl baonghean --resume                # after Ctrl-C or a crash
       cchc crawl baonghean hcc --store sqlite:///data/cchc.db
       cchc crawl baonghean --mirror baonghean.vn=http://127.0.0.1:8765/baonghean
     """
@@ -125,6 +136,6 @@ def crawl(
         "CCHC_STORE": store_url,
         "CCHC_MIRRORS": parse_mirrors(mirror_values),
     }
-    summaries = crawl_with_progress(chosen, settings, since, until)
+    summaries = crawl_with_progress(chosen, settings, since, until, JOBS_DIR if resume else None)
     for summary in summaries:
         click.echo(describe(summary))

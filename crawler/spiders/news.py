@@ -18,7 +18,7 @@ from crawler.extraction import decode_html, extract_article
 from crawler.extraction.page import PageError
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize
-from search import VN_TZ
+from search import VN_TZ, Store, article_id, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,12 @@ class NewsSpider(scrapy.Spider):
     name = "news"
 
     def __init__(
-        self, source: str | None = None, since: str | None = None, until: str | None = None, **kwargs: Any
+        self,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        resume: bool | str = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         if not source:
@@ -48,19 +53,40 @@ class NewsSpider(scrapy.Spider):
         self.since = _day_start(since)
         # --until is inclusive: everything before the next day's start.
         self.until = _day_start(until) + timedelta(days=1) if until else None
+        # Resuming: pages already in the archive are not fetched again (discovery always runs again).
+        self.resume = resume in (True, "1", "true", "yes")
+        self._archive: Store | None = None
+
+    def _stored(self, url: str) -> bool:
+        if not self.resume:
+            return False
+        if self._archive is None:
+            self._archive = open_store(self.crawler.settings["CCHC_STORE"])
+        return self._archive.exists(article_id(url))
+
+    def closed(self, reason: str) -> None:
+        if self._archive is not None:
+            self._archive.close()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        # Discovery pages are never filtered as duplicates, so a resumed run discovers again what a killed one lost.
         for url in self.source.feeds:
-            yield scrapy.Request(self.source.absolute(url), callback=self.parse_feed)
+            yield scrapy.Request(self.source.absolute(url), callback=self.parse_feed, dont_filter=True)
         for url in self.source.sitemaps:
-            yield scrapy.Request(self.source.absolute(url), callback=self.parse_sitemap)
+            yield scrapy.Request(self.source.absolute(url), callback=self.parse_sitemap, dont_filter=True)
         for url in self.source.listings:
-            yield scrapy.Request(self.source.absolute(url), callback=self.parse_listing, cb_kwargs={"page": 1})
+            yield scrapy.Request(
+                self.source.absolute(url), callback=self.parse_listing, cb_kwargs={"page": 1}, dont_filter=True
+            )
 
-    def _article_request(self, url: str, via: str) -> scrapy.Request:
+    def _article_request(self, url: str, via: str) -> scrapy.Request | None:
         self.crawler.stats.inc_value(f"cchc/discovered/{via}")
         # Tracking variants of one link collapse here, before Scrapy's duplicate filter.
-        return scrapy.Request(canonicalize(url), callback=self.parse_article, errback=self.fetch_failed)
+        url = canonicalize(url)
+        if self._stored(url):
+            self.crawler.stats.inc_value("cchc/skipped/already_stored")
+            return None
+        return scrapy.Request(url, callback=self.parse_article, errback=self.fetch_failed)
 
     def fetch_failed(self, failure: Failure) -> None:
         """An article page that could not be fetched: counted by cause in the run record."""
@@ -73,8 +99,8 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("cchc/errors/empty_feed")
             logger.warning("feed %s has no items", response.url)
         for url in links:
-            if self.rules.is_article(url):
-                yield self._article_request(url, "feed")
+            if self.rules.is_article(url) and (request := self._article_request(url, "feed")):
+                yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         kind, locs = discovery.sitemap_entries(response.body)
@@ -83,9 +109,9 @@ class NewsSpider(scrapy.Spider):
             logger.warning("sitemap %s is not valid XML", response.url)
         for url in locs:
             if kind == "sitemapindex":
-                yield scrapy.Request(url, callback=self.parse_sitemap)
-            elif self.rules.is_article(url):
-                yield self._article_request(url, "sitemap")
+                yield scrapy.Request(url, callback=self.parse_sitemap, dont_filter=True)
+            elif self.rules.is_article(url) and (request := self._article_request(url, "sitemap")):
+                yield request
 
     def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         if not hasattr(response, "css"):
@@ -93,7 +119,8 @@ class NewsSpider(scrapy.Spider):
             return
         for url in discovery.page_links(response.url, response.css("a::attr(href)").getall()):
             if self.rules.is_article(url):
-                yield self._article_request(url, "listing")
+                if request := self._article_request(url, "listing"):
+                    yield request
             elif self.rules.is_next_listing(url) and page < self.source.max_listing_pages:
                 yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page + 1})
 
