@@ -49,10 +49,9 @@ def parse_by(value: str) -> tuple[tuple[str, ...], str]:
 def build_report(
     store_url: str, date_from: date, date_to: date, period: str, today: date
 ) -> tuple[CoverageReport, Names]:
-    taxonomy, plan = load_taxonomy(), load_plan()
+    taxonomy, plan, sources = load_taxonomy(), load_plan(), load_sources().sources  # all valid before any write
     with open_store(store_url) as store:
-        report = build_coverage(store, load_sources().sources, plan, [a.id for a in taxonomy.areas],
-                                date_from, date_to, period, today)  # fmt: skip
+        report = build_coverage(store, sources, plan, [a.id for a in taxonomy.areas], date_from, date_to, period, today)
     return report, Names.of(taxonomy, plan)
 
 

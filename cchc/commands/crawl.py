@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cchc.options import DATE, store_option
-from config import Source, load_sources
+from config import Source, load_places, load_sources, load_taxonomy
 from crawler.runner import RunSummary, run_crawl
 from search import open_store
 
@@ -125,6 +125,7 @@ def crawl(
     if since and until and since > until:
         raise click.BadParameter("--since is after --until")
     config = load_sources()
+    load_taxonomy(), load_places()  # every file the pipelines read is valid before anything is written
     known = {s.id for s in config.sources}
     unknown = [s for s in source_ids if s not in known]
     if unknown:

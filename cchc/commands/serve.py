@@ -42,8 +42,8 @@ def serve(host: str, port: int, store_url: str, accounts_path: Path) -> None:
     from cchc.web.app import create_app
     from search import open_store
 
+    app = create_app(store_url, accounts_path, SECRET_FILE)  # validates the configuration first
     open_store(store_url).close()  # fail now, in one line, if the archive cannot be opened
-    app = create_app(store_url, accounts_path, SECRET_FILE)
     click.echo(f"Ứng dụng web: http://{host}:{port}/ (Ctrl+C để dừng)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
