@@ -30,8 +30,13 @@ format: $(STAMP)
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
 
+# Every benchmark (about an hour on 2 cores); each prints its figures and the core count.
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_foundation
+	$(BIN)/python -m bench.bench_ingest
+	$(BIN)/python -m bench.bench_search
+	$(BIN)/python -m bench.bench_web
+	$(BIN)/python -m bench.bench_classifier
 
 # Rebuild the committed default model from classifier/data (and ../shared/data when present).
 model: $(STAMP)

@@ -1,0 +1,89 @@
+"""Search at scale: a 200,000-article SQLite archive (texts from ../shared/data read at run time), p50/p95 of
+typical queries and of a year's coverage matrix through the store, each beside the raw FTS5 query for the
+same search (the ratio is what the store adds: folding, ranking, highlights, facets). `make bench` runs it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from bench.bench_web import build
+from config import load_plan, load_sources, load_taxonomy
+from search import FACET_DIMENSIONS, SearchQuery
+from search.coverage import build_coverage
+from search.query import parse_query
+from search.sqlite import SQLiteStore
+
+QUERIES = [
+    ("one word", "cach", False),
+    ("quoted phrase", '"dịch vụ công"', False),
+    ("folded words", "cai cach hanh chinh", False),
+    ("words + facets", "dang uy", True),
+]
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=200_000)
+    parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "cchc-bench-search.db")
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores")
+    if not (args.reuse and args.db.exists()):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
+        build(args.db, args.articles)
+    store = SQLiteStore(args.db)
+    raw = sqlite3.connect(args.db)
+    for name, text, with_facets in QUERIES:
+        query = SearchQuery(text=text, fold_reprints=True)
+        match = "{title_f lead_f text_f} : (" + parse_query(text).to_fts(folded=True) + ")"
+
+        def through_store(query: SearchQuery = query, with_facets: bool = with_facets) -> None:
+            store.search(query)
+            if with_facets:
+                store.facets(query, FACET_DIMENSIONS, 15)
+
+        def raw_fts(match: str = match) -> None:
+            raw.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()
+            raw.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 20", (match,)
+            ).fetchall()
+
+        p50, p95 = timed(through_store, args.repeat)
+        r50, _ = timed(raw_fts, args.repeat)
+        print(
+            f"{name:<16} store p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   raw FTS5 p50 {r50:6.1f} ms   ratio {p50 / r50:5.1f}x"
+        )
+    taxonomy, plan, sources = load_taxonomy(), load_plan(), load_sources().sources
+    areas = [a.id for a in taxonomy.areas]
+    p50, p95 = timed(lambda: build_coverage(store, sources, plan, areas, date(2025, 1, 1), date(2025, 12, 31),
+                                            today=date(2026, 11, 28)), max(3, args.repeat // 4))  # fmt: skip
+    raw_sql = ("SELECT j.value, channel, published_month, count(*) FROM articles, json_each(articles.areas) j WHERE"
+               " relevant = 1 AND duplicate_of IS NULL AND published_ts >= ? AND published_ts < ? GROUP BY 1, 2, 3")  # fmt: skip
+    r50, _ = timed(lambda: raw.execute(raw_sql, (1735664400, 1767200400)).fetchall(), max(3, args.repeat // 4))
+    print(
+        f"{'coverage, 1 year':<16} store p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   raw SQL p50 {r50:6.1f} ms   ratio {p50 / r50:5.1f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
