@@ -29,6 +29,18 @@ QUERIES = [
 ]
 
 
+RAW_MATRIX = (
+    "SELECT j.value, channel, published_month, count(*) FROM articles, json_each(articles.areas) j"
+    " WHERE relevant = 1 AND duplicate_of IS NULL AND published_ts >= ? AND published_ts < ? GROUP BY 1, 2, 3"
+)
+
+
+def report(name: str, p50: float, p95: float, raw_name: str, raw50: float) -> None:
+    print(
+        f"{name:<16} store p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   {raw_name} p50 {raw50:6.1f} ms  ratio {p50 / raw50:5.1f}x"
+    )
+
+
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     times = []
     for _ in range(repeat):
@@ -70,19 +82,14 @@ def main() -> None:
 
         p50, p95 = timed(through_store, args.repeat)
         r50, _ = timed(raw_fts, args.repeat)
-        print(
-            f"{name:<16} store p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   raw FTS5 p50 {r50:6.1f} ms   ratio {p50 / r50:5.1f}x"
-        )
+        report(name, p50, p95, "raw FTS5", r50)
     taxonomy, plan, sources = load_taxonomy(), load_plan(), load_sources().sources
     areas = [a.id for a in taxonomy.areas]
-    p50, p95 = timed(lambda: build_coverage(store, sources, plan, areas, date(2025, 1, 1), date(2025, 12, 31),
-                                            today=date(2026, 11, 28)), max(3, args.repeat // 4))  # fmt: skip
-    raw_sql = ("SELECT j.value, channel, published_month, count(*) FROM articles, json_each(articles.areas) j WHERE"
-               " relevant = 1 AND duplicate_of IS NULL AND published_ts >= ? AND published_ts < ? GROUP BY 1, 2, 3")  # fmt: skip
-    r50, _ = timed(lambda: raw.execute(raw_sql, (1735664400, 1767200400)).fetchall(), max(3, args.repeat // 4))
-    print(
-        f"{'coverage, 1 year':<16} store p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   raw SQL p50 {r50:6.1f} ms   ratio {p50 / r50:5.1f}x"
-    )
+    year = (date(2025, 1, 1), date(2025, 12, 31))
+    repeat = max(3, args.repeat // 4)
+    p50, p95 = timed(lambda: build_coverage(store, sources, plan, areas, *year, today=date(2026, 11, 28)), repeat)
+    r50, _ = timed(lambda: raw.execute(RAW_MATRIX, (1735664400, 1767200400)).fetchall(), repeat)
+    report("coverage, 1 year", p50, p95, "raw SQL", r50)
 
 
 if __name__ == "__main__":
