@@ -36,8 +36,9 @@ RAW_MATRIX = (
 
 
 def report(name: str, p50: float, p95: float, raw_name: str, raw50: float) -> None:
+    ratio = p50 / raw50
     print(
-        f"{name:<16} store p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   {raw_name} p50 {raw50:6.1f} ms  ratio {p50 / raw50:5.1f}x"
+        f"{name:<16} store p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   {raw_name} p50 {raw50:6.1f} ms  ratio {ratio:5.1f}x"
     )
 
 
