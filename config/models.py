@@ -45,6 +45,8 @@ class Source(Strict):
     pagination_url: str | None = Field(default=None, description="Regex a listing's next pages match.")
     skip_url: str | None = Field(default=None, description="Regex of URLs never fetched.")
     max_listing_pages: int = Field(default=5, ge=1, le=1000)
+    download_delay: float | None = Field(default=None, ge=0, le=600, description="Seconds between requests.")
+    concurrency: int | None = Field(default=None, ge=1, le=32, description="Parallel requests to the source.")
     enabled: bool = True
     verified: bool = Field(default=True, description="False while URLs are guesses to confirm on the live site.")
     notes: str | None = None

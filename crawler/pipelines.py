@@ -65,6 +65,7 @@ class ValidatePipeline:
             section=page.section,
             tags=page.tags,
             language=page.language or item.language,
+            media=page.media,
             published_at=page.published_at,
             fetched_at=item.fetched_at,
         )

@@ -36,6 +36,21 @@ def crawler_settings(overrides: dict[str, Any] | None = None) -> Settings:
     return settings
 
 
+def spider_for(source: Source, jobs_dir: Path | None) -> type[NewsSpider]:
+    """The news spider with this source's own settings: politeness from its config, its job folder.
+
+    Scrapy reads custom_settings per crawler, at spider priority: command-line settings still win.
+    """
+    own: dict[str, Any] = {}
+    if source.download_delay is not None:
+        own["DOWNLOAD_DELAY"] = source.download_delay
+    if source.concurrency is not None:
+        own["CONCURRENT_REQUESTS_PER_DOMAIN"] = source.concurrency
+    if jobs_dir:
+        own["JOBDIR"] = str(jobs_dir / source.id)
+    return type(f"NewsSpider_{source.id}", (NewsSpider,), {"custom_settings": own}) if own else NewsSpider
+
+
 def run_crawl(
     sources: list[Source],
     settings: dict[str, Any],
@@ -52,12 +67,7 @@ def run_crawl(
     process = CrawlerProcess(crawler_settings({"LOG_INSTALL_ROOT_HANDLER": False, **settings}))
     crawlers = []
     for source in sources:
-        spider_class = NewsSpider
-        if jobs_dir:
-            # Per-source job state: a subclass carries its own JOBDIR (Scrapy reads custom_settings per crawler).
-            job = {"JOBDIR": str(jobs_dir / source.id)}
-            spider_class = type(f"NewsSpider_{source.id}", (NewsSpider,), {"custom_settings": job})
-        crawler = process.create_crawler(spider_class)
+        crawler = process.create_crawler(spider_for(source, jobs_dir))
         if on_event is not None:
             for signal, name in (
                 (signals.item_scraped, "stored"),

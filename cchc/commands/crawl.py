@@ -100,6 +100,7 @@ def parse_mirrors(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--until", type=DATE, help="Keep articles published on or before this date (YYYY-MM-DD).")
 @store_option
 @click.option("--mirror", "mirror_values", multiple=True, metavar="HOST=URL", help="Fetch HOST's pages from a copy.")
+@click.option("--cache", is_flag=True, help="Keep fetched pages in data/httpcache/ (development runs).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted crawl (state in data/jobs/); skip stored pages.")
 @click.option(
     "--set", "setting_values", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting, e.g. DOWNLOAD_TIMEOUT=10."
@@ -110,6 +111,7 @@ def crawl(
     until: date | None,
     store_url: str,
     mirror_values: tuple[str, ...],
+    cache: bool,
     resume: bool,
     setting_values: tuple[str, ...],
 ) -> None:
@@ -136,6 +138,7 @@ def crawl(
         **parse_settings(setting_values),
         "CCHC_STORE": store_url,
         "CCHC_MIRRORS": parse_mirrors(mirror_values),
+        **({"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(Path("data/httpcache").resolve())} if cache else {}),
     }
     summaries = crawl_with_progress(chosen, settings, since, until, JOBS_DIR if resume else None)
     for summary in summaries:

@@ -34,6 +34,7 @@ class Extracted:
     section: str | None
     tags: tuple[str, ...] = ()
     language: str | None = None
+    media: str = "text"
     rule: str = "generic"
     warnings: tuple[str, ...] = field(default=())
 
@@ -69,6 +70,16 @@ def _canonical(url: str, declared: str | None, article_url: Any) -> str:
         if same_site and path not in ("", "/") and (article_url is None or article_url.search(path)):
             return canonicalize(candidate)
     return canonicalize(url)
+
+
+def _media(doc: lxml.html.HtmlElement, rule: LayoutRule | None) -> str:
+    """video or audio when the article is a broadcast report (a player in the article), else text."""
+    scope = doc.cssselect(rule.title)[0].getparent() if rule else doc
+    if scope.cssselect("video, .video-player, iframe[src*='youtube']"):
+        return "video"
+    if scope.cssselect("audio, .audio-player"):
+        return "audio"
+    return "text"
 
 
 def _date(doc: lxml.html.HtmlElement, rule: LayoutRule | None, head: HeadMeta) -> datetime | None:
@@ -136,6 +147,7 @@ def extract_article(html: str, url: str, cms: str | None = None, article_url: An
         section=section,
         tags=tags or head.tags,
         language=(head.language or "").split("-")[0].lower() or None,
+        media=_media(doc, rule),
         rule=f"{rule.cms}/{rule.version}" if rule else "generic",
         warnings=tuple(warnings),
     )

@@ -28,6 +28,48 @@ class LayoutRule:
 COMMON_DROP = ("script", "style", "noscript", "iframe", "form", "figure", "figcaption", "button")
 
 RULES: dict[str, tuple[LayoutRule, ...]] = {
+    "nukeviet": (
+        # hcc.nghean.gov.vn: NukeViet 4.5 news detail template.
+        LayoutRule(
+            cms="nukeviet",
+            version="4.5",
+            title="h1.title",
+            body="#news-bodyhtml",
+            lead="div.hometext",
+            date="span.h5",
+            author="p.h5.text-right",
+            section=".breadcrumbs a:last-child",
+            drop=('p[style*="center"]', "ul.related"),
+        ),
+    ),
+    "vnportal": (
+        # *.nghean.gov.vn: VNPT vnPortal article detail.
+        LayoutRule(
+            cms="vnportal",
+            version="2023",
+            title="h1.ArticleTitle",
+            body=".ArticleContent",
+            lead=".ArticleSummary",
+            date=".PostDate",
+            author='.ArticleContent p[style*="right"]',
+            section=".breadcrumb a:last-child",
+            drop=('p[style*="center"]', 'p[style*="right"]', ".RelatedArticles"),
+        ),
+    ),
+    "thnghean": (
+        # truyenhinhnghean.vn: articles, video and radio reports.
+        LayoutRule(
+            cms="thnghean",
+            version="2022",
+            title="h1.title-detail",
+            body=".content-detail",
+            lead=".sapo-detail",
+            date=".time-detail",
+            author=".author-detail",
+            section=".cate a",
+            drop=(".box-related", ".box-more"),
+        ),
+    ),
     "epi": (
         # baonghean.vn since late 2023 (-10xxxxxx.html), English edition included.
         LayoutRule(
