@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from search.neardup import fingerprint
+
 # Every timestamp the archive shows is in Vietnam's time zone (no daylight saving).
 VN_TZ = timezone(timedelta(hours=7))
 
@@ -64,6 +66,7 @@ class Article:
     stance: str | None = None
     labeled_by: str | None = None
     labeled_at: datetime | None = None
+    simhash: str | None = None
 
     def __post_init__(self) -> None:
         for name in _DATETIME_FIELDS:
@@ -72,6 +75,8 @@ class Article:
                 raise ValueError(f"{name} must be timezone-aware")
         if not self.content_hash:
             object.__setattr__(self, "content_hash", content_hash(self.title, self.lead, self.text))
+        if self.simhash is None:
+            object.__setattr__(self, "simhash", fingerprint(self.title, self.lead, self.text))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: datetimes as ISO 8601 with offset, tuples as lists."""

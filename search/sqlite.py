@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from search import snippets
+from search import neardup, snippets
 from search.article import VN_TZ, Article
 from search.folding import fold, nfc
 from search.query import ParsedQuery, parse_query
@@ -55,7 +55,7 @@ _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
     "tags", "media", "language", "published_at", "fetched_at", "content_hash", "duplicate_of", "relevant",
     "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance", "labeled_by",
-    "labeled_at",
+    "labeled_at", "simhash",
 )  # fmt: skip
 
 
@@ -146,7 +146,16 @@ class SQLiteStore(Store):
             if row["label_source"] == "human":  # a person's correction outlives a new crawl of the page
                 values.update({name: row[name] for name in LABEL_FIELDS})
             self._conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (row["rowid"],))
+            self._conn.execute("DELETE FROM simhash_bands WHERE article = ?", (row["rowid"],))
             self._conn.execute("DELETE FROM articles WHERE rowid = ?", (row["rowid"],))
+        if article.duplicate_of is None and article.simhash:
+            verdict = self._near_duplicates(article)
+            values["duplicate_of"] = verdict.duplicate_of
+            if verdict.new_original_of:
+                self._conn.execute(
+                    "UPDATE articles SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?",
+                    (article.id, verdict.new_original_of, verdict.new_original_of),
+                )
         names = list(values)
         cursor = self._conn.execute(
             f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
@@ -157,7 +166,30 @@ class SQLiteStore(Store):
             "INSERT INTO articles_fts (rowid, title, lead, text, title_f, lead_f, text_f) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (cursor.lastrowid, *fields, *(fold(f) for f in fields)),
         )
+        if article.simhash:
+            self._conn.executemany(
+                "INSERT INTO simhash_bands (band, article) VALUES (?, ?)",
+                [(band, cursor.lastrowid) for band in neardup.bands(article.simhash)],
+            )
         return UpsertOutcome.NEW if row is None else UpsertOutcome.UPDATED
+
+    def _near_duplicates(self, article: Article) -> neardup.Verdict:
+        keys = neardup.bands(article.simhash or "")
+        rows = self._conn.execute(
+            "SELECT DISTINCT a.id, a.simhash, a.published_at, a.duplicate_of FROM simhash_bands b"
+            f" JOIN articles a ON a.rowid = b.article WHERE b.band IN ({', '.join('?' * len(keys))})",
+            keys,
+        ).fetchall()
+        copies = [
+            neardup.Copy(
+                r["id"],
+                r["simhash"],
+                datetime.fromisoformat(r["published_at"]) if r["published_at"] else None,
+                r["duplicate_of"],
+            )  # fmt: skip
+            for r in rows
+        ]
+        return neardup.judge(article.id, article.simhash, article.published_at, copies)
 
     def set_labels(self, article: Article) -> None:
         values = _row_values(article)

@@ -78,7 +78,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             content_hash TEXT NOT NULL, media TEXT NOT NULL DEFAULT 'text', language TEXT NOT NULL DEFAULT 'vi',
             published_at TEXT, fetched_at TEXT, stance TEXT, scores TEXT NOT NULL DEFAULT '{}',
             tags TEXT NOT NULL DEFAULT '[]', author TEXT, url TEXT NOT NULL, canonical_url TEXT NOT NULL,
-            title TEXT NOT NULL, lead TEXT NOT NULL DEFAULT '', text TEXT NOT NULL
+            simhash TEXT, title TEXT NOT NULL, lead TEXT NOT NULL DEFAULT '', text TEXT NOT NULL
         )""",
         """INSERT INTO articles_v3 (rowid, id, source, channel, unit, section, published_ts, published_month, relevant,
             relevance, duplicate_of, areas, topics, places, label_source, model_version, labeled_by, labeled_at,
@@ -97,6 +97,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX articles_relevant_ts ON articles(relevant, published_ts)",
         "CREATE INDEX articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL",
         "CREATE INDEX articles_source_section ON articles(source, section)",
+        # Near-duplicate candidates: every article's simhash bands (search/neardup.py).
+        "CREATE TABLE simhash_bands (band TEXT NOT NULL, article INTEGER NOT NULL)",
+        "CREATE INDEX simhash_bands_band ON simhash_bands(band)",
+        "CREATE INDEX simhash_bands_article ON simhash_bands(article)",
         # Narrow and covering for facets: counting the matches of a broad query reads this, not the articles.
         """CREATE INDEX articles_facets ON articles(rowid, duplicate_of, relevant, published_ts, source, channel,
             unit, section, areas, topics, places)""",

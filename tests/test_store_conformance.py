@@ -141,3 +141,35 @@ def test_same_hits_on_both_backends(tmp_path: Path) -> None:
         settle(store)
     for query in QUERIES:
         assert hit_ids(stores[0], query) == hit_ids(stores[1], query), query
+
+
+STORY = ("Sáng 12/3, Trung tâm Phục vụ hành chính công tỉnh tổ chức hội nghị đánh giá kết quả giải quyết thủ tục hành "
+         "chính quý I. Theo báo cáo, trung tâm đã tiếp nhận hơn 15.000 hồ sơ, trong đó 98% được trả kết quả đúng hạn. "
+         "Nhiều thủ tục về đất đai, đầu tư, xây dựng được rút ngắn thời gian so với quy định. Người dân đánh giá cao "
+         "thái độ phục vụ của cán bộ, công chức tại các quầy tiếp nhận. Lãnh đạo trung tâm yêu cầu tiếp tục đẩy mạnh "
+         "dịch vụ công trực tuyến toàn trình và số hóa hồ sơ, kết quả giải quyết thủ tục hành chính.")  # fmt: skip
+
+
+def test_reprints_link_to_the_earliest_copy(any_store: Store) -> None:
+    original = make("goc", "Trung tâm Phục vụ hành chính công: 98% hồ sơ đúng hạn", STORY, source="hcc",
+                    channel="unit_portal", published_at=datetime(2025, 3, 12, 10, tzinfo=VN_TZ))  # fmt: skip
+    signed = STORY + "\n\nTác giả: Minh Châu\n\nNguồn tin: hcc.nghean.gov.vn"
+    reprint = make("dang-lai", "Nghệ An: 98% hồ sơ hành chính được trả đúng hạn", signed, source="nghean24h",
+                   channel="aggregator", published_at=datetime(2025, 3, 12, 15, tzinfo=VN_TZ))  # fmt: skip
+    other = make("khac", "Nông dân thu hoạch lúa", "Vụ lúa xuân năm nay được mùa được giá. " * 20)
+    # The reprint is crawled first: when the original arrives, it becomes the story's original.
+    any_store.upsert_many([reprint, other])
+    settle(any_store)
+    assert any_store.get(reprint.id).duplicate_of is None
+    any_store.upsert(original)
+    settle(any_store)
+    assert any_store.get(original.id).duplicate_of is None
+    assert any_store.get(reprint.id).duplicate_of == original.id
+    assert any_store.get(other.id).duplicate_of is None
+    late = make("dang-lai-2", "Hồ sơ đúng hạn", STORY, source="dcs", channel="unit_portal",
+                published_at=datetime(2025, 3, 14, tzinfo=VN_TZ))  # fmt: skip
+    any_store.upsert(late)
+    settle(any_store)
+    assert any_store.get(late.id).duplicate_of == original.id
+    counts = any_store.count_by(("source",), CountQuery(relevant_only=False))
+    assert ("nghean24h",) not in counts and ("dcs",) not in counts and counts[("hcc",)] == 1

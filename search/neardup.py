@@ -1,0 +1,88 @@
+"""Near-duplicates: a simhash of each article's words, so reprints across sources count once.
+
+Two articles whose 64-bit fingerprints differ in at most MAX_DISTANCE bits are one story. The
+fingerprint is split into BANDS 16-bit bands: two such fingerprints always share a band, so a store
+finds candidates with an index lookup, then checks the distance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from search.folding import fold, nfc
+
+SHINGLE = 3
+BANDS = 5
+BAND_BITS = 13  # 5 bands of 13 bits (the last has 12): fingerprints MAX_DISTANCE apart share a band
+MAX_DISTANCE = 4
+MIN_WORDS = 40  # shorter texts (video captions, briefs) are too alike by chance
+MIN_LINE_WORDS = 8  # shorter lines are signatures and captions ("Nguồn tin: …"), which reprints change
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fingerprint(title: str, lead: str, text: str) -> str | None:
+    """The simhash of an article's words (folded, lower case) as 16 hex digits, or None when too short."""
+    words = []
+    for line in fold(nfc(f"{lead}\n{text}")).lower().splitlines():
+        line_words = _WORD.findall(line)
+        if len(line_words) >= MIN_LINE_WORDS:
+            words.extend(line_words)
+    if len(words) < MIN_WORDS:
+        return None
+    weights = [0] * 64
+    for i in range(len(words) - SHINGLE + 1):
+        shingle = " ".join(words[i : i + SHINGLE]).encode("utf-8")
+        value = int.from_bytes(hashlib.blake2b(shingle, digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if value >> bit & 1 else -1
+    return f"{sum(1 << bit for bit in range(64) if weights[bit] > 0):016x}"
+
+
+def bands(simhash: str) -> list[str]:
+    """The band keys a store indexes: "0:1a2b", "1:…"."""
+    value = int(simhash, 16)
+    mask = (1 << BAND_BITS) - 1
+    return [f"{i}:{value >> (BAND_BITS * i) & mask:04x}" for i in range(BANDS)]
+
+
+def distance(a: str, b: str) -> int:
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A stored article that shares a band with a new one."""
+
+    id: str
+    simhash: str
+    published_at: datetime | None
+    duplicate_of: str | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    duplicate_of: str | None  # the original the new article reprints
+    new_original_of: str | None  # a stored original the new article predates: repoint its copies to the new one
+
+
+def judge(article_id: str, simhash: str | None, published_at: datetime | None, copies: Iterable[Copy]) -> Verdict:
+    """Which story a new article belongs to: the earliest original among its near-duplicates wins."""
+    if simhash is None:
+        return Verdict(None, None)
+    roots: dict[str, datetime | None] = {}
+    for copy in copies:
+        if copy.id != article_id and distance(copy.simhash, simhash) <= MAX_DISTANCE:
+            root = copy.duplicate_of or copy.id
+            if root == copy.id or root not in roots:
+                roots[root] = copy.published_at if root == copy.id else roots.get(root)
+    if not roots:
+        return Verdict(None, None)
+    earliest = min(roots, key=lambda r: (roots[r] is None, roots[r] or datetime.max, r))
+    first = roots[earliest]
+    if published_at is not None and first is not None and published_at < first:
+        return Verdict(None, earliest)
+    return Verdict(earliest, None)
