@@ -50,8 +50,13 @@ def article_pages(root: Path, source: Source) -> list[tuple[str, Path]]:
     pages = []
     for path in sorted(site.rglob("*")):
         if path.is_file():
-            url = source.absolute(path.relative_to(site).as_posix())
-            if rules.is_article(url):
+            relative = path.relative_to(site).as_posix()
+            # A folder's index.html is the page at the folder's URL, with or without the slash
+            # (`/section/202605/slug-1a2b3c4/`, `/category/slug-672345`): whichever the source's rule names.
+            folder = relative.removesuffix("index.html")
+            forms = [folder, folder.rstrip("/")] if folder != relative else [relative]
+            url = next((u for u in map(source.absolute, forms) if rules.is_article(u)), None)
+            if url is not None:
                 pages.append((url, path))
     return pages
 

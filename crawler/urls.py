@@ -15,9 +15,18 @@ logger = logging.getLogger(__name__)
 TRACKING_PARAM = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|zarsrc|gidzl|pageindex|_ga)$", re.IGNORECASE)
 
 
+def clean(url: str) -> str:
+    """The URL to fetch: fragments and tracking parameters dropped, query sorted; host and path as they are."""
+    parts = urlsplit(canonicalize_url(url.strip(), keep_fragments=False))
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAM.match(k)]
+    )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
 def canonicalize(url: str) -> str:
-    """Drop fragments, tracking parameters, www./m. hosts, default ports and trailing slashes."""
-    url = canonicalize_url(url.strip(), keep_fragments=False)
+    """The article's identity: `clean`, and also without www./m. hosts, default ports and trailing slashes."""
+    url = clean(url)
     parts = urlsplit(url)
     host = strip_host_prefix(parts.hostname or "")
     if parts.port and (parts.scheme, parts.port) not in (("http", 80), ("https", 443)):

@@ -24,7 +24,7 @@ def make(n: int, **changes) -> Article:
     url = f"https://baonghean.vn/bai-{n}-10{n:06d}.html"
     base = Article(
         id=article_id(url), url=url, canonical_url=url, source="baonghean", channel="newspaper",
-        title=f"Cải cách hành chính số {n}", text="Nội dung về thủ tục. " * 20,
+        title=f"Cải cách hành chính số {n}", text=" ".join(f"thủ tục {n * 97 + i} bước {i * n}" for i in range(40)),
         published_at=datetime(2025, 3, n % 28 + 1, 8, tzinfo=VN_TZ), areas=("thu_tuc",), relevant=True,
     )  # fmt: skip
     return dataclasses.replace(base, **changes)
@@ -35,7 +35,11 @@ def test_template_maps_every_article_field_strictly() -> None:
     mappings = body["template"]["mappings"]
     assert mappings["dynamic"] == "strict"
     fields = set(mappings["properties"])
-    assert fields == {f.name for f in dataclasses.fields(Article)} | {"published_month", "published_day"}
+    assert fields == {f.name for f in dataclasses.fields(Article)} | {
+        "published_month",
+        "published_day",
+        "simhash_bands",
+    }
     for keyword in ("id", "source", "channel", "unit", "areas", "topics", "places", "duplicate_of", "published_month"):
         assert mappings["properties"][keyword]["type"] == "keyword", keyword
     for text in ("title", "lead", "text"):

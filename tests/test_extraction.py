@@ -39,7 +39,8 @@ def test_matches_expected_json(case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
 def test_boilerplate_removed_and_fields_clean(case) -> None:
     source, url, page = case
-    article = extract_article(decode_html(page.read_bytes()), url, source.cms)
+    html = decode_html(page.read_bytes())  # one portal page is windows-1258 labeled as UTF-8
+    article = extract_article(html, url, source.cms)
     assert article.rule != "generic", "a mirror page must be read by its CMS rule"
     assert len(article.text) > 500
     for phrase in BOILERPLATE:
@@ -47,7 +48,7 @@ def test_boilerplate_removed_and_fields_clean(case) -> None:
     assert not re.match(r"\(Baonghean", article.lead)
     assert article.author and not re.match(r"(?i)(tác giả|bài|ảnh)\b", article.author)
     assert article.published_at is not None and article.published_at.utcoffset().total_seconds() == 7 * 3600
-    assert article.title and article.title in page.read_text(encoding="utf-8")
+    assert article.title and article.title in html
 
 
 def test_every_url_scheme_is_covered() -> None:

@@ -17,7 +17,7 @@ from crawler import discovery
 from crawler.extraction import decode_html, extract_article
 from crawler.extraction.page import PageError
 from crawler.items import ArticleItem
-from crawler.urls import canonicalize
+from crawler.urls import canonicalize, clean
 from search import VN_TZ, Store, article_id, open_store
 
 logger = logging.getLogger(__name__)
@@ -81,9 +81,9 @@ class NewsSpider(scrapy.Spider):
 
     def _article_request(self, url: str, via: str) -> scrapy.Request | None:
         self.crawler.stats.inc_value(f"cchc/discovered/{via}")
-        # Tracking variants of one link collapse here, before Scrapy's duplicate filter.
-        url = canonicalize(url)
-        if self._stored(url):
+        # Tracking variants of one link collapse here, before Scrapy's duplicate filter; the host stays as linked.
+        url = clean(url)
+        if self._stored(canonicalize(url)):
             self.crawler.stats.inc_value("cchc/skipped/already_stored")
             return None
         return scrapy.Request(url, callback=self.parse_article, errback=self.fetch_failed)

@@ -6,13 +6,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from search import neardup
 from search.article import VN_TZ, Article
 from search.store import UpsertOutcome
 
 LUCENE_TERM_BYTES = 32_766
 KEYWORD_FIELDS = ("url", "canonical_url", "author", "section")
 TEXT_FIELDS = ("title", "lead", "text")
-DERIVED = ("published_month", "published_day")
+DERIVED = ("published_month", "published_day", "simhash_bands")
 LABEL_FIELDS = ("relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places",
                 "labeled_by", "labeled_at")  # fmt: skip
 
@@ -34,6 +35,7 @@ def to_doc(article: Article) -> dict[str, Any]:
     local = article.published_at.astimezone(VN_TZ) if article.published_at else None
     doc["published_month"] = f"{local:%Y-%m}" if local else None
     doc["published_day"] = f"{local:%Y-%m-%d}" if local else None
+    doc["simhash_bands"] = neardup.bands(article.simhash) if article.simhash else []
     return doc
 
 

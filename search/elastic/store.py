@@ -6,6 +6,7 @@ file and count as deferred; `cchc store replay` writes them later.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -16,6 +17,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
+from search import neardup
 from search.article import CHANNELS, VN_TZ, Article
 from search.deadletter import DeadLetter
 from search.elastic import queries
@@ -96,6 +98,11 @@ class ElasticStore(Store):
             self.dead_letter.append(batch, self.url, f"cluster unavailable: {type(exc).__name__}")
             return [UpsertOutcome.DEFERRED] * len(batch)
         existing = {d["_id"]: d["_source"] for d in found if d.get("found")}
+        try:
+            batch, repoint = self._link_reprints(batch)
+        except ERRORS as exc:
+            self.dead_letter.append(batch, self.url, f"cluster unavailable: {type(exc).__name__}")
+            return [UpsertOutcome.DEFERRED] * len(batch)
         actions, outcomes = plan_writes(batch, existing, ARTICLES.alias)
         failed: set[str] = set()
         try:
@@ -112,7 +119,47 @@ class ElasticStore(Store):
         if failed:
             self.dead_letter.append([a for a in batch if a.id in failed], self.url, "bulk write rejected or failed")
             outcomes.update(dict.fromkeys(failed, UpsertOutcome.DEFERRED))
+        for root, new_id in repoint.items():
+            self._repoint(root, new_id)
         return [outcomes[a.id] for a in batch]
+
+    def _link_reprints(self, batch: list[Article]) -> tuple[list[Article], dict[str, str]]:
+        """The batch with duplicate_of set for reprints, and stored originals that a new article predates."""
+        keys = sorted({b for a in batch if a.simhash and a.duplicate_of is None for b in neardup.bands(a.simhash)})
+        if not keys:
+            return batch, {}
+        body = {"query": {"terms": {"simhash_bands": keys}}, "size": 10_000,
+                "_source": ["id", "simhash", "published_at", "duplicate_of"]}  # fmt: skip
+        copies = [
+            neardup.Copy(
+                h["_source"]["id"],
+                h["_source"]["simhash"],
+                datetime.fromisoformat(h["_source"]["published_at"]) if h["_source"].get("published_at") else None,
+                h["_source"].get("duplicate_of"),
+            )  # fmt: skip
+            for h in self.client.search(index=ARTICLES.alias, **body)["hits"]["hits"]
+        ]
+        linked, repoint = [], {}
+        for article in batch:
+            if article.simhash and article.duplicate_of is None:
+                verdict = neardup.judge(article.id, article.simhash, article.published_at, copies)
+                article = dataclasses.replace(article, duplicate_of=verdict.duplicate_of)
+                if verdict.new_original_of:
+                    repoint[verdict.new_original_of] = article.id
+                copies.append(neardup.Copy(article.id, article.simhash, article.published_at, article.duplicate_of))
+            linked.append(article)
+        return linked, repoint
+
+    def _repoint(self, root: str, new_id: str) -> None:
+        """Make `new_id` the original of a story whose copies pointed to `root`."""
+        try:
+            self.client.update_by_query(
+                index=ARTICLES.alias, refresh=True, conflicts="proceed",
+                query={"bool": {"should": [{"term": {"id": root}}, {"term": {"duplicate_of": root}}]}},
+                script={"source": "ctx._source.duplicate_of = params.id", "params": {"id": new_id}},
+            )  # fmt: skip
+        except ERRORS as exc:
+            logger.error("could not relink the copies of %s to %s: %s", root, new_id, exc)
 
     def set_labels(self, article: Article) -> None:
         doc = to_doc(article)
