@@ -46,3 +46,18 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
         if paragraph and not BOILERPLATE_LINE.match(paragraph):
             kept.append(paragraph)
     return kept
+
+
+SIGNATURE = re.compile(r"^(tác giả|nguồn tin|nguồn)\s*:\s*(.+)$", re.IGNORECASE)
+
+
+def split_signature(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Trailing "Tác giả: …" / "Nguồn tin: …" lines off the text: (paragraphs, author, credited source)."""
+    author = credit = None
+    while paragraphs and (match := SIGNATURE.match(paragraphs[-1])):
+        if match[1].lower() == "tác giả":
+            author = author or clean_author(match[2])
+        else:
+            credit = credit or match[2].strip()
+        paragraphs = paragraphs[:-1]
+    return paragraphs, author, credit

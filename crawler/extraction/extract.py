@@ -36,6 +36,7 @@ class Extracted:
     language: str | None = None
     media: str = "text"
     rule: str = "generic"
+    credit: str | None = None  # the source a reprint names ("Nguồn tin: vinh.nghean.gov.vn")
     warnings: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
@@ -117,13 +118,14 @@ def extract_article(html: str, url: str, cms: str | None = None, article_url: An
         if rule:
             warnings.append(f"rule {rule.cms}/{rule.version} found no body text; used trafilatura")
 
+    text_paragraphs, signed_author, credit = cleanup.split_signature(text_paragraphs)
     title = _text_of(doc, rule.title if rule else None) or (generic.title if generic else None) or head.title or ""
     lead = cleanup.clean_lead(_text_of(doc, rule.lead if rule else None) or "")
     if not rule and head.description:
         lead = cleanup.clean_lead(head.description)
     if text_paragraphs and lead and cleanup.clean_lead(text_paragraphs[0]) == lead:
         text_paragraphs = text_paragraphs[1:]
-    author = cleanup.clean_author(_text_of(doc, rule.author if rule else None))
+    author = cleanup.clean_author(_text_of(doc, rule.author if rule else None)) or signed_author
     if rule and rule.byline and not author and (byline := _text_of(doc, rule.byline)):
         author = cleanup.clean_author(byline.split("•")[0])
     if not author and generic is not None:
@@ -148,6 +150,7 @@ def extract_article(html: str, url: str, cms: str | None = None, article_url: An
         tags=tags or head.tags,
         language=(head.language or "").split("-")[0].lower() or None,
         media=_media(doc, rule),
+        credit=credit,
         rule=f"{rule.cms}/{rule.version}" if rule else "generic",
         warnings=tuple(warnings),
     )

@@ -56,6 +56,32 @@ RULES: dict[str, tuple[LayoutRule, ...]] = {
             drop=('p[style*="center"]', 'p[style*="right"]', ".RelatedArticles"),
         ),
     ),
+    "dcs": (
+        # nghean.dcs.vn: the Provincial Party Committee's portal (title in an h2, date without time).
+        LayoutRule(
+            cms="dcs",
+            version="2023",
+            title=".news-detail-content h2.news-title",
+            body=".news-content",
+            lead=".news-summary",
+            date=".news-date",
+            author='.news-content p[style*="right"]',
+            section=".category-name a",
+            drop=('p[style*="right"]', ".other-news"),
+        ),
+    ),
+    "nghean24h": (
+        # nghean24h.vn: an aggregator; "Tác giả: …" and "Nguồn tin: …" close the body.
+        LayoutRule(
+            cms="nghean24h",
+            version="2024",
+            title="h1.post-title",
+            body=".post-content",
+            lead=".post-sapo",
+            date=".post-date",
+            drop=(".related", ".ads"),
+        ),
+    ),
     "thnghean": (
         # truyenhinhnghean.vn: articles, video and radio reports.
         LayoutRule(
