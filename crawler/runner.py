@@ -58,11 +58,12 @@ def run_crawl(
     until: str | None = None,
     on_event: Callable[[str, str], None] | None = None,
     jobs_dir: Path | None = None,
+    refresh: bool = False,
 ) -> list[RunSummary]:
     """Crawl `sources` in parallel; blocks until all finish. Can run once per process (Twisted).
 
-    With `jobs_dir`, each source keeps its pending requests in `jobs_dir/<source>` (Scrapy's JOBDIR) and
-    skips pages already stored: a killed run continues where it stopped.
+    Pages already stored are not fetched again unless `refresh`. With `jobs_dir`, each source keeps its
+    pending requests in `jobs_dir/<source>` (Scrapy's JOBDIR): a killed run continues where it stopped.
     """
     process = CrawlerProcess(crawler_settings({"LOG_INSTALL_ROOT_HANDLER": False, **settings}))
     crawlers = []
@@ -77,7 +78,7 @@ def run_crawl(
                 crawler.signals.connect(
                     lambda *_, _s=source.id, _n=name, **__: on_event(_s, _n), signal=signal, weak=False
                 )
-        process.crawl(crawler, source=source.id, since=since, until=until, resume=jobs_dir is not None)
+        process.crawl(crawler, source=source.id, since=since, until=until, refresh=refresh)
         crawlers.append((source, crawler))
     process.start()
     return [

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cchc import MIRRORS_DIR
 from cchc.mirrors import MirrorServer
 from config import load_sources
 from crawler.extraction import decode_html, extract_article
@@ -97,16 +98,22 @@ def test_polite_and_complete_discovery(first_run) -> None:
     assert len(article_paths) == len(set(article_paths)), "an article page was fetched twice"
 
 
-def test_second_run_adds_nothing(first_run, mirror_server: MirrorServer) -> None:
+def test_second_run_fetches_no_known_article(first_run, mirror_server: MirrorServer) -> None:
     db, _, _ = first_run
+    start = len(mirror_server.requested)
     result = crawl(mirror_server, db)
     stats = last_run_stats(db)
     assert "cchc/stored/new" not in stats
-    assert stats["cchc/stored/unchanged"] == len(PAGES)
+    assert stats["cchc/skipped/already_stored"] >= len(PAGES)
+    assert not any(k.startswith("cchc/extracted/") for k in stats), "no article page may be fetched again"
+    article_paths = {p.split("/baonghean/", 1)[1] for p in mirror_server.requested[start:]}
+    assert not article_paths & {path.relative_to(MIRRORS_DIR / "baonghean").as_posix() for _, path in PAGES}
     assert "0 bài mới" in result.stdout
+    refreshed = crawl(mirror_server, db, "--refresh")
+    assert refreshed.returncode == 0 and last_run_stats(db)["cchc/stored/unchanged"] == len(PAGES)
     with open_store(f"sqlite:///{db}") as store:
         assert store.stats().total == len(PAGES)
-        assert len(store.runs("baonghean")) == 2
+        assert len(store.runs("baonghean")) == 3
 
 
 def test_since_bounds_the_crawl(mirror_server: MirrorServer, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from cchc import MIRRORS_DIR
 from cchc.mirrors import MirrorServer, article_pages
 from config import load_plan, load_sources
+from crawler.urls import canonicalize
 from search import Article, open_store
 from tests.conftest import run_cchc
 
@@ -40,9 +41,9 @@ def archive(mirror_server: MirrorServer, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.mark.parametrize("source", OTHERS, ids=[s.id for s in OTHERS])
 def test_every_article_of_the_mirror_is_stored(archive, source) -> None:
-    expected = {url for url, _ in article_pages(MIRRORS_DIR, source)}
+    expected = {canonicalize(url) for url, _ in article_pages(MIRRORS_DIR, source)}
     stored = archive.get(source.id, [])
-    assert {a.url for a in stored} == expected
+    assert {a.canonical_url for a in stored} == expected
     for article in stored:
         assert (article.channel, article.unit) == (source.channel, source.unit)
         assert article.published_at is not None and article.title and len(article.text) > 200
@@ -88,3 +89,19 @@ def test_since_cuts_older_articles(mirror_server: MirrorServer, tmp_path: Path) 
         dropped = store.runs("hcc")[0].stats.get("cchc/dropped/before_since", 0)
     assert kept and dropped >= 1 and len(kept) + dropped == len(article_pages(MIRRORS_DIR, source))
     assert all(a.published_at.year >= 2025 for a in kept)
+
+
+def test_aggregator_reprints_count_once(archive) -> None:
+    mirrored("nghean24h")
+    originals = {a.id: a for s in ("hcc", "nghean_gov") for a in archive.get(s, [])}
+    reprints = [a for a in archive.get("nghean24h", []) if a.duplicate_of]
+    assert len(reprints) == 6, "the aggregator's six reprints must link to their originals"
+    for reprint in reprints:
+        original = originals[reprint.duplicate_of]
+        assert original.published_at < reprint.published_at and original.lead == reprint.lead
+    own = [a for a in archive.get("nghean24h", []) if not a.duplicate_of]
+    assert len(own) == 4 and all(a.author for a in own)
+
+
+def test_every_configured_source_has_a_mirror() -> None:
+    assert {s.id for s in OTHERS} | {"baonghean"} == {s.id for s in load_sources().sources}

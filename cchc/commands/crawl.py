@@ -27,6 +27,7 @@ def crawl_with_progress(
     since: date | None = None,
     until: date | None = None,
     jobs_dir: Path | None = None,
+    refresh: bool = False,
 ) -> list[RunSummary]:
     """Run the crawl with one live line per source: pages fetched, articles stored and dropped."""
     console = Console(stderr=True)
@@ -54,6 +55,7 @@ def crawl_with_progress(
             until=until.isoformat() if until else None,
             on_event=on_event,
             jobs_dir=jobs_dir,
+            refresh=refresh,
         )
         for summary in summaries:
             progress.update(tasks[summary.source], total=1, completed=1)
@@ -65,11 +67,13 @@ def describe(summary: RunSummary) -> str:
     dropped = sum(v for k, v in summary.stats.items() if k.startswith("cchc/dropped/"))
     errors = sum(v for k, v in summary.stats.items() if k.startswith("downloader/response_status_count/5"))
     deferred = summary.count("cchc/stored/deferred")
+    known = summary.count("cchc/skipped/already_stored")
     waiting = f", {deferred} bài chờ ghi lại (cchc store replay)" if deferred else ""
     return (
         f"{summary.source}: {summary.count('cchc/stored/new')} bài mới, "
         f"{summary.count('cchc/stored/updated')} bài cập nhật, "
-        f"{summary.count('cchc/stored/unchanged')} bài không đổi, {dropped} bị loại, {errors} lỗi máy chủ{waiting}"
+        f"{summary.count('cchc/stored/unchanged')} bài không đổi, {known} bài đã có (không tải lại),"
+        f" {dropped} bị loại, {errors} lỗi máy chủ{waiting}"
         f" (kết thúc: {summary.finish_reason})"
     )
 
@@ -101,7 +105,8 @@ def parse_mirrors(values: tuple[str, ...]) -> dict[str, str]:
 @store_option
 @click.option("--mirror", "mirror_values", multiple=True, metavar="HOST=URL", help="Fetch HOST's pages from a copy.")
 @click.option("--cache", is_flag=True, help="Keep fetched pages in data/httpcache/ (development runs).")
-@click.option("--resume", is_flag=True, help="Continue an interrupted crawl (state in data/jobs/); skip stored pages.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted crawl (its state is kept in data/jobs/).")
+@click.option("--refresh", is_flag=True, help="Fetch again the articles already stored (default: only new ones).")
 @click.option(
     "--set", "setting_values", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting, e.g. DOWNLOAD_TIMEOUT=10."
 )
@@ -113,6 +118,7 @@ def crawl(
     mirror_values: tuple[str, ...],
     cache: bool,
     resume: bool,
+    refresh: bool,
     setting_values: tuple[str, ...],
 ) -> None:
     """Crawl sources (all enabled ones when none is named) into the archive.
@@ -140,6 +146,6 @@ def crawl(
         "CCHC_MIRRORS": parse_mirrors(mirror_values),
         **({"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(Path("data/httpcache").resolve())} if cache else {}),
     }
-    summaries = crawl_with_progress(chosen, settings, since, until, JOBS_DIR if resume else None)
+    summaries = crawl_with_progress(chosen, settings, since, until, JOBS_DIR if resume else None, refresh)
     for summary in summaries:
         click.echo(describe(summary))

@@ -39,7 +39,7 @@ class NewsSpider(scrapy.Spider):
         source: str | None = None,
         since: str | None = None,
         until: str | None = None,
-        resume: bool | str = False,
+        refresh: bool | str = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -53,12 +53,12 @@ class NewsSpider(scrapy.Spider):
         self.since = _day_start(since)
         # --until is inclusive: everything before the next day's start.
         self.until = _day_start(until) + timedelta(days=1) if until else None
-        # Resuming: pages already in the archive are not fetched again (discovery always runs again).
-        self.resume = resume in (True, "1", "true", "yes")
+        # Incremental: pages already in the archive are not fetched again unless refreshing.
+        self.refresh = refresh in (True, "1", "true", "yes")
         self._archive: Store | None = None
 
     def _stored(self, url: str) -> bool:
-        if not self.resume:
+        if self.refresh:
             return False
         if self._archive is None:
             self._archive = open_store(self.crawler.settings["CCHC_STORE"])
