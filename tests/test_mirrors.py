@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -105,3 +107,33 @@ def test_aggregator_reprints_count_once(archive) -> None:
 
 def test_every_configured_source_has_a_mirror() -> None:
     assert {s.id for s in OTHERS} | {"baonghean"} == {s.id for s in load_sources().sources}
+
+
+def test_a_changed_layout_shows_as_broken(tmp_path: Path) -> None:
+    """The mirror's article markup renamed, as when a site redesigns: the source reports broken next day."""
+    site = tmp_path / "sites" / "hcc"
+    shutil.copytree(MIRRORS_DIR / "hcc", site)
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        page.write_text(
+            html.replace("news-bodyhtml", "noi-dung").replace('class="title', 'class="tieu-de'), encoding="utf-8"
+        )
+    db = tmp_path / "changed.db"
+    with MirrorServer(tmp_path / "sites") as server:
+        result = run_cchc("crawl", "hcc", "--store", f"sqlite:///{db}", "--mirror",
+                          f"hcc.nghean.gov.vn={server.base_url}/hcc", *FAST)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    status = json.loads(run_cchc("sources", "status", "--json", "--store", f"sqlite:///{db}").stdout)
+    hcc = next(row for row in status if row["source"] == "hcc")
+    assert hcc["health"] == "broken" and "Bố cục trang có thể đã đổi" in hcc["health_detail"]
+    assert next(row for row in status if row["source"] == "dcs")["health"] == "never"
+
+
+def test_demo_reads_every_source_and_status_reports_each(demo_archive: Path) -> None:
+    store = ["--store", f"sqlite:///{demo_archive}"]
+    stats = json.loads(run_cchc("stats", "--json", *store).stdout)
+    assert set(stats["by_source"]) == {s.id for s in load_sources().sources}
+    status = json.loads(run_cchc("sources", "status", "--json", *store).stdout)
+    assert {row["source"] for row in status} == {s.id for s in load_sources().sources}
+    for row in status:
+        assert row["last_run"] and row["health"] == "ok" and row["articles"] >= 10, row

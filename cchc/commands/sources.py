@@ -6,6 +6,7 @@ import logging
 
 import click
 
+from cchc.health import source_health
 from cchc.options import echo_json, json_option, store_option
 from config import load_sources
 from search import open_store
@@ -52,12 +53,16 @@ def status(store_url: str, as_json: bool) -> None:
         stats = store.stats()
         rows = []
         for s in config.sources:
-            runs = store.runs(source=s.id, limit=1)
+            runs = store.runs(source=s.id, limit=3)
             last = runs[0] if runs else None
             oldest, newest = stats.date_range_by_source.get(s.id, (None, None))
+            health = source_health(runs)
             rows.append(
                 {
                     "source": s.id,
+                    "health": health.status,
+                    "health_label": health.label,
+                    "health_detail": health.detail,
                     "articles": stats.by_source.get(s.id, 0),
                     "last_run": last.finished_at.isoformat() if last else None,
                     "last_status": last.status if last else None,
@@ -79,7 +84,8 @@ def status(store_url: str, as_json: bool) -> None:
             click.echo(f"{r['source']:<18} chưa thu thập lần nào")
             continue
         click.echo(
-            f"{r['source']:<18} lần cuối {r['last_run'][:16]} ({r['last_status']}), {r['last_new']} bài mới,"
+            f"{r['source']:<18} [{r['health_label']}] lần cuối {r['last_run'][:16]} ({r['last_status']}),"
+            f" {r['last_new']} bài mới,"
             f" {r['last_errors']} lỗi; kho có {r['articles']} bài, từ {(r['oldest_published'] or '?')[:10]}"
             f" đến {(r['newest_published'] or '?')[:10]}"
         )

@@ -16,11 +16,11 @@ from openpyxl import Workbook
 from starlette.exceptions import HTTPException
 
 from cchc.commands.coverage import default_range
+from cchc.health import source_health
 from cchc.reports import charts, tabular
 from cchc.reports.html import report_context
 from cchc.reports.names import Names
 from cchc.web.context import CtxDep, WebContext, check_csrf, query_url, toggle_url
-from cchc.web.health import source_health
 from cchc.web.params import PAGE_SIZE, BadRequest, SearchParams, search_params
 from classifier.model import RELEVANCE
 from classifier.text import document
