@@ -115,3 +115,12 @@ def parse_date(text: str | None, reference: datetime | None = None) -> datetime 
         rest = text[: match.start()] + " " + text[match.end() :]
         return _build(reference.astimezone(VN_TZ).year, int(match[2]), int(match[1]), *_time_of_day(rest))
     return None
+
+
+def dates_in(text: str) -> list[datetime]:
+    """Every full date (day/month/year) written in `text`, e.g. the dates of a listing page's items."""
+    found = []
+    for match in _DMY.finditer(text):
+        if (day := _build(int(match[3]), int(match[2]), int(match[1]))) is not None:
+            found.append(day)
+    return found

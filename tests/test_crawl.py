@@ -133,3 +133,11 @@ def test_unknown_source_is_one_line_error() -> None:
     assert result.returncode == 2
     assert "unknown source(s) nosuch" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_listing_walk_stops_past_since(mirror_server: MirrorServer, tmp_path: Path) -> None:
+    start = len(mirror_server.requested)
+    crawl(mirror_server, tmp_path / "recent.db", "--since", "2026-01-01")
+    listings = [p for p in mirror_server.requested[start:] if "/trang-" in p]
+    assert listings and not any(p.endswith("/trang-3.html") for p in listings), "page 3 is older than --since"
+    assert last_run_stats(tmp_path / "recent.db")["cchc/listing/stopped_at_since"] >= 1

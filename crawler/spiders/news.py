@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -14,6 +15,7 @@ from twisted.python.failure import Failure
 
 from config import load_sources
 from crawler import discovery
+from crawler.dates import dates_in
 from crawler.extraction import decode_html, extract_article
 from crawler.extraction.page import PageError
 from crawler.items import ArticleItem
@@ -22,6 +24,7 @@ from search import VN_TZ, Store, article_id, open_store
 
 logger = logging.getLogger(__name__)
 
+PAGE_NUMBER = re.compile(r"\d+")
 HTML_TYPE = re.compile(r"^\s*(text/html|application/xhtml\+xml|text/plain)\b", re.IGNORECASE)
 
 
@@ -117,12 +120,20 @@ class NewsSpider(scrapy.Spider):
         if not hasattr(response, "css"):
             self.crawler.stats.inc_value("cchc/errors/listing_not_html")
             return
+        # Listings run newest first: once a page shows nothing as recent as --since, older pages are not read.
+        dates = dates_in(" ".join(response.css("body *::text").getall())) if self.since else []
+        past_since = bool(dates) and max(dates) < self.since
+        if past_since:
+            self.crawler.stats.inc_value("cchc/listing/stopped_at_since")
         for url in discovery.page_links(response.url, response.css("a::attr(href)").getall()):
             if self.rules.is_article(url):
                 if request := self._article_request(url, "listing"):
                     yield request
-            elif self.rules.is_next_listing(url) and page < self.source.max_listing_pages:
-                yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page + 1})
+            elif self.rules.is_next_listing(url) and page < self.source.max_listing_pages and not past_since:
+                # One page at a time (page N links to N+1), so a --since cut-off stops the walk.
+                number = PAGE_NUMBER.findall(urlsplit(url).path)
+                if not number or int(number[-1]) == page + 1:
+                    yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page + 1})
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
