@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from config import Source
-from crawler.spiders.news import NewsSpider
+from crawler.spiders.news import RUNNING_MARKER, NewsSpider
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,18 @@ def spider_for(source: Source, jobs_dir: Path | None) -> type[NewsSpider]:
     return type(f"NewsSpider_{source.id}", (NewsSpider,), {"custom_settings": own}) if own else NewsSpider
 
 
+def discard_killed_jobs(jobs_dir: Path, sources: list[Source]) -> None:
+    """A job whose crawl was killed (its running marker is still there) may hold a torn queue: drop it.
+
+    Nothing is lost: discovery runs again and pages already stored are skipped.
+    """
+    for source in sources:
+        job = jobs_dir / source.id
+        if (job / RUNNING_MARKER).exists():
+            logger.warning("the last crawl of %s was killed: its queue is discarded, discovery starts again", source.id)
+            shutil.rmtree(job)
+
+
 def run_crawl(
     sources: list[Source],
     settings: dict[str, Any],
@@ -65,6 +78,8 @@ def run_crawl(
     Pages already stored are not fetched again unless `refresh`. With `jobs_dir`, each source keeps its
     pending requests in `jobs_dir/<source>` (Scrapy's JOBDIR): a killed run continues where it stopped.
     """
+    if jobs_dir:
+        discard_killed_jobs(jobs_dir, sources)
     process = CrawlerProcess(crawler_settings({"LOG_INSTALL_ROOT_HANDLER": False, **settings}))
     crawlers = []
     for source in sources:

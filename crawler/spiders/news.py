@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from search import VN_TZ, Store, article_id, open_store
 
 logger = logging.getLogger(__name__)
 
+RUNNING_MARKER = "cchc.running"  # in a JOBDIR while its crawl runs; left behind only by a killed crawl
 PAGE_NUMBER = re.compile(r"\d+")
 HTML_TYPE = re.compile(r"^\s*(text/html|application/xhtml\+xml|text/plain)\b", re.IGNORECASE)
 
@@ -59,6 +61,7 @@ class NewsSpider(scrapy.Spider):
         # Incremental: pages already in the archive are not fetched again unless refreshing.
         self.refresh = refresh in (True, "1", "true", "yes")
         self._archive: Store | None = None
+        self._requested: set[str] = set()
 
     def _stored(self, url: str) -> bool:
         if self.refresh:
@@ -67,11 +70,20 @@ class NewsSpider(scrapy.Spider):
             self._archive = open_store(self.crawler.settings["CCHC_STORE"])
         return self._archive.exists(article_id(url))
 
+    def _job_marker(self) -> Path | None:
+        jobdir = self.crawler.settings.get("JOBDIR")
+        return Path(jobdir) / RUNNING_MARKER if jobdir else None
+
     def closed(self, reason: str) -> None:
         if self._archive is not None:
             self._archive.close()
+        if (marker := self._job_marker()) is not None:
+            marker.unlink(missing_ok=True)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if (marker := self._job_marker()) is not None:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
         # Discovery pages are never filtered as duplicates, so a resumed run discovers again what a killed one lost.
         for url in self.source.feeds:
             yield scrapy.Request(self.source.absolute(url), callback=self.parse_feed, dont_filter=True)
@@ -86,10 +98,16 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"cchc/discovered/{via}")
         # Tracking variants of one link collapse here, before Scrapy's duplicate filter; the host stays as linked.
         url = clean(url)
-        if self._stored(canonicalize(url)):
+        identity = canonicalize(url)
+        if identity in self._requested:
+            return None
+        self._requested.add(identity)
+        if self._stored(identity):
             self.crawler.stats.inc_value("cchc/skipped/already_stored")
             return None
-        return scrapy.Request(url, callback=self.parse_article, errback=self.fetch_failed)
+        # Not left to Scrapy's duplicate filter: a resumed job's filter remembers pages a killed run queued
+        # but never fetched. The archive and this run's own set decide instead.
+        return scrapy.Request(url, callback=self.parse_article, errback=self.fetch_failed, dont_filter=True)
 
     def fetch_failed(self, failure: Failure) -> None:
         """An article page that could not be fetched: counted by cause in the run record."""
@@ -133,7 +151,9 @@ class NewsSpider(scrapy.Spider):
                 # One page at a time (page N links to N+1), so a --since cut-off stops the walk.
                 number = PAGE_NUMBER.findall(urlsplit(url).path)
                 if not number or int(number[-1]) == page + 1:
-                    yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page + 1})
+                    yield scrapy.Request(
+                        url, callback=self.parse_listing, cb_kwargs={"page": page + 1}, dont_filter=True
+                    )
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
