@@ -137,3 +137,6 @@ def test_demo_reads_every_source_and_status_reports_each(demo_archive: Path) -> 
     assert {row["source"] for row in status} == {s.id for s in load_sources().sources}
     for row in status:
         assert row["last_run"] and row["health"] == "ok" and row["articles"] >= 10, row
+        record = row["last_run_record"]
+        assert record["pages_fetched"] > row["articles"] and record["http_status"]["200"] > 0
+        assert record["articles"]["new"] == row["articles"] and all(record["published_reached"])

@@ -9,7 +9,7 @@ import click
 from cchc.health import source_health
 from cchc.options import echo_json, json_option, store_option
 from config import load_sources
-from search import open_store
+from search import CrawlRun, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,23 @@ def sources(ctx: click.Context, as_json: bool) -> None:
         flags = "" if s.verified else "  (URL chưa xác minh)"
         flags += "" if s.enabled else "  (tắt)"
         click.echo(f"{s.id:<18} {s.channel:<18} {s.cms:<10} {s.base_url}  {s.name}{flags}")
+
+
+def _record(run: CrawlRun) -> dict[str, object]:
+    """What a run did, from its stats: pages, HTTP errors by code, articles by outcome, drops and failures."""
+
+    def by(prefix: str) -> dict[str, int]:
+        return {k.removeprefix(prefix): int(v) for k, v in run.stats.items() if k.startswith(prefix)}
+
+    return {
+        "pages_fetched": int(run.stats.get("response_received_count", 0)),
+        "http_status": by("downloader/response_status_count/"),
+        "articles": by("cchc/stored/") | {"skipped_known": int(run.stats.get("cchc/skipped/already_stored", 0))},
+        "dropped": by("cchc/dropped/"),
+        "fetch_failures": by("cchc/errors/fetch/"),
+        "extraction": by("cchc/extracted/"),
+        "published_reached": [run.stats.get("cchc/published/oldest"), run.stats.get("cchc/published/newest")],
+    }
 
 
 @sources.command()
@@ -74,6 +91,7 @@ def status(store_url: str, as_json: bool) -> None:
                     else None,
                     "oldest_published": oldest,
                     "newest_published": newest,
+                    "last_run_record": _record(last) if last else None,
                 }
             )
     if as_json:
