@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from bench.bench_web import build
+from bench.bench_web import prepare_archive
 from config import load_plan, load_sources, load_taxonomy
 from search import FACET_DIMENSIONS, SearchQuery
 from search.coverage import build_coverage
@@ -60,10 +60,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores")
-    if not (args.reuse and args.db.exists()):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
-        build(args.db, args.articles)
+    prepare_archive(args.db, args.articles, args.reuse)
     store = SQLiteStore(args.db)
     raw = sqlite3.connect(args.db)
     for name, text, with_facets in QUERIES:

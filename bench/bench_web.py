@@ -104,6 +104,15 @@ def build(path: Path, count: int) -> None:
     store.close()
 
 
+def prepare_archive(db: Path, count: int, reuse: bool) -> None:
+    """Build the archive at `db`, unless `reuse` and it is there already."""
+    if reuse and db.exists():
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    build(db, count)
+
+
 def time_pages(path: Path, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         client = TestClient(create_app(f"sqlite:///{path}", Path(tmp) / "u.json", Path(tmp) / "s.key"))
@@ -136,10 +145,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores")
-    if not (args.reuse and args.db.exists()):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
-        build(args.db, args.articles)
+    prepare_archive(args.db, args.articles, args.reuse)
     time_pages(args.db, args.repeat)
 
 

@@ -34,42 +34,35 @@ def store() -> None:
     """
 
 
-@store.command()
-@store_option
-def init(store_url: str) -> None:
-    """Create what the archive needs: index templates, first indices and aliases (repeatable)."""
+def _set_up(store_url: str, step: str) -> None:
+    """Run an index setup step (init or migrate) on Elasticsearch; SQLite does both when opened."""
     from search.elastic import setup
 
     with open_store(store_url) as target:
         client = _elastic(target)
         if client is None:
-            click.echo(f"{store_url}: SQLite sets itself up when opened; nothing else to do.")
+            click.echo(f"{store_url}: SQLite creates and migrates its schema when opened; nothing else to do.")
             return
         try:
-            lines = setup.init(client)
+            lines = getattr(setup, step)(client)
         except Exception as exc:  # noqa: BLE001 - a cluster can refuse in many ways; say it in one line
-            raise StoreError(f"{store_url}: setup failed: {type(exc).__name__}: {str(exc)[:200]}") from None
+            raise StoreError(f"{store_url}: {step} failed: {type(exc).__name__}: {str(exc)[:200]}") from None
     for line in lines:
         click.echo(line)
+
+
+@store.command()
+@store_option
+def init(store_url: str) -> None:
+    """Create what the archive needs: index templates, first indices and aliases (repeatable)."""
+    _set_up(store_url, "init")
 
 
 @store.command()
 @store_option
 def migrate(store_url: str) -> None:
     """Move the archive to the current schema or index template (reindexing Elasticsearch if needed)."""
-    from search.elastic import setup
-
-    with open_store(store_url) as target:
-        client = _elastic(target)
-        if client is None:
-            click.echo(f"{store_url}: SQLite schema migrations ran when the store was opened.")
-            return
-        try:
-            lines = setup.migrate(client)
-        except Exception as exc:  # noqa: BLE001
-            raise StoreError(f"{store_url}: migration failed: {type(exc).__name__}: {str(exc)[:200]}") from None
-    for line in lines:
-        click.echo(line)
+    _set_up(store_url, "migrate")
 
 
 @store.command()
