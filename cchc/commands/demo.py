@@ -70,7 +70,8 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
     for source in sources:
         click.echo(f"  {source.name} ({source.id}):")
         for section, count in stats.by_section.get(source.id, {}).items():
-            click.echo(f"    {section:<24} {count:>4} bài")
+            label = "(không có chuyên mục)" if section == "unknown" else section
+            click.echo(f"    {label:<24} {count:>4} bài")
     new = sum(s.count("cchc/stored/new") + s.count("cchc/stored/updated") for s in summaries)
     if new == 0:
         click.echo("\nLần chạy này không có bài mới: mọi bài trên bản sao đã có trong kho.")
