@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from config import Plan, Source
 from search.article import CHANNELS, VN_TZ
@@ -115,6 +115,18 @@ def read_windows(runs: Iterable[CrawlRun]) -> list[ReadWindow]:
     return windows
 
 
+def merge_windows(windows: Iterable[ReadWindow]) -> list[ReadWindow]:
+    """Each source's windows as few as possible: overlapping or back-to-back days joined."""
+    merged: list[ReadWindow] = []
+    for w in sorted(windows, key=lambda w: (w.source, w.start, w.end)):
+        last = merged[-1] if merged else None
+        if last and last.source == w.source and w.start <= last.end + timedelta(days=1):
+            merged[-1] = ReadWindow(w.source, last.start, max(last.end, w.end))
+        else:
+            merged.append(w)
+    return merged
+
+
 class _Reading:
     """Answers "was this source read for this whole period?" from the read windows."""
 
@@ -164,7 +176,7 @@ def build_coverage(
 ) -> CoverageReport:
     """The coverage of [date_from, date_to] (local dates, inclusive) against `plan`."""
     today = today or datetime.now(VN_TZ).date()
-    windows = list(dict.fromkeys(w for s in sources for w in read_windows(store.runs(s.id, limit=10_000))))
+    windows = merge_windows(w for s in sources for w in read_windows(store.runs(s.id, limit=10_000)))
     reading = _Reading(windows, today)
     window = CountQuery(date_from=date_from, date_to=date_to)
     by_channel = {c: [s.id for s in sources if s.channel == c and s.enabled] for c in CHANNELS}

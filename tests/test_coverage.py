@@ -246,3 +246,15 @@ def test_html_report_renders_in_chromium(report, tmp_path: Path) -> None:
     share, colours = ink(screenshot(page.as_uri(), "coverage-report"))
     assert share > 0.05, "the report rendered blank"
     assert colours > 20, "the heatmap's colours are missing"
+
+
+def test_read_windows_merge_per_source() -> None:
+    from search.coverage import ReadWindow, merge_windows
+
+    windows = [ReadWindow("a", date(2025, 1, 1), date(2025, 3, 1)), ReadWindow("a", date(2025, 3, 2), date(2025, 4, 1)),
+               ReadWindow("a", date(2025, 4, 1), date(2025, 4, 1)), ReadWindow("b", date(2025, 2, 1), date(2025, 2, 5)),
+               ReadWindow("a", date(2025, 6, 1), date(2025, 6, 2))]  # fmt: skip
+    assert merge_windows(windows) == [
+        ReadWindow("a", date(2025, 1, 1), date(2025, 4, 1)), ReadWindow("a", date(2025, 6, 1), date(2025, 6, 2)),
+        ReadWindow("b", date(2025, 2, 1), date(2025, 2, 5)),
+    ]  # fmt: skip
