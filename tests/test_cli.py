@@ -69,7 +69,7 @@ def test_search_filters_and_human_output(demo_dir: Path) -> None:
     result = run_cchc("search", '"dich vu cong"', "--from", "2025-01-01", *store, cwd=demo_dir)
     assert result.returncode == 0, result.stderr
     assert 'kết quả cho «"dich vu cong"»' in result.stdout
-    none = run_cchc("search", "cai cach", "--source", "dcs", "--json", *store, cwd=demo_dir)  # no mirror: no articles
+    none = run_cchc("search", "cai cach", "--source", "no_such_source", "--json", *store, cwd=demo_dir)
     assert json.loads(none.stdout)["total"] == 0
 
 

@@ -21,7 +21,7 @@ from crawler.extraction import decode_html, extract_article
 from crawler.extraction.page import PageError
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize, clean
-from search import VN_TZ, Store, article_id, open_store
+from search import VN_TZ, Store, StoreError, article_id, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,21 @@ class NewsSpider(scrapy.Spider):
         self.refresh = refresh in (True, "1", "true", "yes")
         self._archive: Store | None = None
         self._requested: set[str] = set()
+        self._archive_down = False
 
     def _stored(self, url: str) -> bool:
-        if self.refresh:
+        """Whether the archive has the page; when it cannot say (unreachable), fetch: losing nothing comes first."""
+        if self.refresh or self._archive_down:
             return False
-        if self._archive is None:
-            self._archive = open_store(self.crawler.settings["CCHC_STORE"])
-        return self._archive.exists(article_id(url))
+        try:
+            if self._archive is None:
+                self._archive = open_store(self.crawler.settings["CCHC_STORE"])
+            return self._archive.exists(article_id(url))
+        except StoreError as exc:
+            self._archive_down = True  # ask no more in this run
+            self.crawler.stats.inc_value("cchc/errors/archive_unavailable")
+            logger.warning("cannot check the archive, fetching every page: %s", exc)
+            return False
 
     def _job_marker(self) -> Path | None:
         jobdir = self.crawler.settings.get("JOBDIR")
