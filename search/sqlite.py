@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -424,7 +425,7 @@ class SQLiteStore(Store):
         for row in rows:
             article = _article(row)
             preview = article.lead or article.text[:240]
-            hits.append(SearchHit(article, 0.0, snippets.html.escape(article.title), snippets.html.escape(preview)))
+            hits.append(SearchHit(article, 0.0, html.escape(article.title), html.escape(preview)))
         return SearchResult(total=total, hits=tuple(hits))
 
     def _full_text(self, query: SearchQuery, scope: _Scope) -> SearchResult:
@@ -471,7 +472,7 @@ class SQLiteStore(Store):
                 if snippet:
                     break
         if not snippet:
-            snippet = snippets.html.escape(article.lead or article.text[:240])
+            snippet = html.escape(article.lead or article.text[:240])
         title_html = snippets.highlight_full(article.title, row["title_marked"] or "")
         return SearchHit(article=article, score=-float(row["score"]), title_html=title_html, snippet_html=snippet)
 

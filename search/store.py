@@ -122,11 +122,9 @@ class Store(ABC):
     def upsert(self, article: Article) -> UpsertOutcome:
         """Insert or replace the article with the same id; say what happened."""
 
-    def upsert_many(self, articles: Iterable[Article]) -> dict[UpsertOutcome, int]:
-        counts = dict.fromkeys(UpsertOutcome, 0)
-        for article in articles:
-            counts[self.upsert(article)] += 1
-        return counts
+    @abstractmethod
+    def upsert_many(self, articles: Iterable[Article], batch_size: int = 500) -> dict[UpsertOutcome, int]:
+        """Upsert in batches (one write per batch); count the outcomes."""
 
     @abstractmethod
     def set_labels(self, article: Article) -> None:

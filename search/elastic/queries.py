@@ -53,11 +53,10 @@ def text_query(parsed: ParsedQuery) -> dict[str, Any]:
     }}  # fmt: skip
 
 
-def filters(query: SearchQuery | CountQuery) -> list[dict[str, Any]]:
+def filters(query: SearchQuery) -> list[dict[str, Any]]:
     clauses: list[dict[str, Any]] = []
-    for field, values in (("source", query.sources), ("channel", getattr(query, "channels", ())),
-                          ("areas", getattr(query, "areas", ())), ("topics", getattr(query, "topics", ())),
-                          ("unit", getattr(query, "units", ())), ("places", getattr(query, "places", ()))):  # fmt: skip
+    for field, values in (("source", query.sources), ("channel", query.channels), ("areas", query.areas),
+                          ("topics", query.topics), ("unit", query.units), ("places", query.places)):  # fmt: skip
         if values:
             clauses.append({"terms": {field: list(values)}})
     span: dict[str, str] = {}
@@ -111,7 +110,8 @@ def facets_body(query: SearchQuery, dims: tuple[str, ...], limit: int) -> dict[s
 
 def count_body(dims: tuple[str, ...], query: CountQuery, after: dict[str, Any] | None = None) -> dict[str, Any]:
     """A composite aggregation over `dims`; page through it with `after`."""
-    clauses = filters(query)
+    # The same filters as a search over the count's sources and dates, as the SQLite store does.
+    clauses = filters(SearchQuery(sources=query.sources, date_from=query.date_from, date_to=query.date_to))
     if query.relevant_only:
         clauses.append({"term": {"relevant": True}})
     if query.section is not None:
