@@ -1,4 +1,4 @@
-"""Classifier figures: quality on the held-out split, speed, and the VNTC 10-topic benchmark.
+"""Classifier figures: transfer to unseen corpora (leave-one-corpus-out), the usual split, speed, VNTC 10 topics.
 
 `make bench-classifier` (VNTC needs ../shared/data; tokenizing its 84k documents takes ~10 minutes on 2 cores).
 Prints figures only; nothing here asserts.
@@ -12,6 +12,7 @@ import lzma
 import os
 import statistics
 import time
+from collections import Counter
 from multiprocessing import Pool
 
 import numpy as np
@@ -22,27 +23,43 @@ from sklearn.svm import LinearSVC
 from cchc import SHARED_DATA_DIR
 from classifier import DEFAULT_MODEL_DIR, load
 from classifier.dataset import training_examples
+from classifier.evaluation import Report
 from classifier.features import build_features, with_bigrams
 from classifier.text import normalize
-from classifier.tokens import _tokens_of_line, tokenize
-from classifier.training import train
+from classifier.tokens import _tokens_of_line, memoized, tokenize
+from classifier.training import held_out_corpora, leave_one_corpus_out, split_evaluation
 from config import load_taxonomy
 
 VNTC_DIR = SHARED_DATA_DIR / "vntc10"
 
 
+def _row(name: str, report: Report) -> str:
+    r = report.relevance
+    return (f"{name:<22} {report.examples:>6} {r.support:>5} {r.precision:>6.3f} {r.recall:>6.3f} {r.f1:>6.3f}"
+            f" {report.macro_f1_areas:>8.3f} {report.macro_f1_topics:>8.3f}")  # fmt: skip
+
+
 def quality() -> None:
+    """Leave-one-corpus-out figures (the ones to improve), then the usual split of the real labels."""
     taxonomy = load_taxonomy()
+    areas, topics = [a.id for a in taxonomy.areas], [t.id for t in taxonomy.topics]
     examples = training_examples(taxonomy, SHARED_DATA_DIR)
+    origins = Counter(e.origin for e in examples)
+    print("training examples: " + ", ".join(f"{n} {o}" for o, n in sorted(origins.items()))
+          + f"; team-written {100 * origins['written'] / len(examples):.0f}%")  # fmt: skip
+    corpora = held_out_corpora(examples)
     started = time.perf_counter()
-    result = train(examples, [a.id for a in taxonomy.areas], [t.id for t in taxonomy.topics])
-    print(f"training: {len(examples)} examples, {time.perf_counter() - started:.0f} s (fit, tune, refit)")
-    print(f"split: {result.split_sizes}")
-    for name, report in (("validation", result.validation), ("test (held out)", result.test)):
-        r = report.relevance
-        print(f"{name}: relevance P {r.precision:.3f} R {r.recall:.3f} F1 {r.f1:.3f} (n={r.support});"
-              f" macro F1 areas {report.macro_f1_areas:.3f}, topics {report.macro_f1_topics:.3f}")  # fmt: skip
-        print("  " + ", ".join(f"{s.label} {s.f1:.2f}" for s in (*report.areas, *report.topics)))
+    with memoized():
+        reports, _ = leave_one_corpus_out(examples, areas, topics, corpora)
+        print(f"leave-one-corpus-out: {len(corpora)} fits in {time.perf_counter() - started:.0f} s")
+        print(f"{'held-out corpus':<22} {'n':>6} {'rel':>5} {'P':>6} {'R':>6} {'F1':>6} {'areas F1':>8} {'topics F1':>8}")
+        for corpus, report in reports.items():
+            print(_row(corpus, report))
+            print("  " + ", ".join(f"{s.label} {s.f1:.2f} (n={s.support})" for s in report.areas if s.support))
+        _, _, split_reports = split_evaluation(examples, areas, topics)
+    print("usual split of the real labels (written texts train only):")
+    for name, report in split_reports.items():
+        print(_row(name, report))
 
 
 def _vntc(split: str, limit: int | None) -> tuple[list[str], list[str]]:

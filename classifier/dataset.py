@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from classifier import corpora
 from classifier.text import document
 from config import Taxonomy
 
@@ -24,14 +25,14 @@ logger = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WRITTEN_DIR = DATA_DIR / "written"
 REAL_LABELS = DATA_DIR / "real_labels.jsonl"
-PROVINCIAL_SETS = ("trends_provincial_gov", "baomoi_2025", "xaydungchinhsach_gov", "trends_other")
-# An unlabeled article with none of these words is taken as a (weak) negative.
-CCHC_HINT = re.compile(
-    r"cải cách|thủ tục|hành chính công|một cửa|dịch vụ công|chuyển đổi số|công chức|công vụ|biên chế|bộ máy|"
-    r"sắp xếp|sáp nhập|vị trí việc làm|chính quyền|văn bản quy phạm|tự chủ|đề án 06|định danh|chữ ký số|"
-    r"par index|papi|sipas|pci",
-    re.IGNORECASE,
+# The reform's own vocabulary: an unlabeled article with none of these is taken as a (weak) negative, and the
+# model counts them as one group of the plan's phrases.
+CCHC_TERMS = (
+    "cải cách", "thủ tục", "hành chính công", "một cửa", "dịch vụ công", "chuyển đổi số", "công chức", "viên chức",
+    "công vụ", "biên chế", "bộ máy", "sắp xếp", "sáp nhập", "vị trí việc làm", "chính quyền", "chính phủ điện tử",
+    "văn bản quy phạm", "tự chủ", "đề án 06", "định danh", "chữ ký số", "par index", "papi", "sipas", "pci",
 )
+CCHC_HINT = re.compile("|".join(re.escape(t) for t in CCHC_TERMS), re.IGNORECASE)
 SEED_WEIGHT = 0.5
 BACKGROUND_WEIGHT = 0.5
 
@@ -52,6 +53,7 @@ class Example:
     labels: frozenset[str] | None
     origin: str
     weight: float = 1.0
+    stance: str | None = None
 
     def document(self) -> str:
         """The normalized text a model reads."""
@@ -105,34 +107,31 @@ def written_examples(taxonomy: Taxonomy, folder: Path = WRITTEN_DIR) -> list[Exa
     return examples
 
 
-def _articles(shared_data: Path, set_name: str) -> Iterator[dict]:
-    path = shared_data / "vn-provincial-news" / f"{set_name}.jsonl.xz"
-    if path.exists():
-        for _, record in _read_jsonl(path):
-            yield record
-
-
 def real_examples(taxonomy: Taxonomy, shared_data: Path, labels_file: Path = REAL_LABELS) -> list[Example]:
     """Real articles labeled by the team; texts come from ../shared/data (none when it is absent)."""
-    if not labels_file.exists() or not (shared_data / "vn-provincial-news").is_dir():
+    if not labels_file.exists() or not shared_data.is_dir():
         return []
     reserved = reserved_ids(shared_data)
-    wanted: dict[str, dict[str, dict]] = {}
+    wanted: dict[str, dict] = {}
     for number, r in _read_jsonl(labels_file):
         key = f"{r['set']}:{r['id']}"
+        where = f"{labels_file}:{number}"
         if key in reserved:
-            raise DataError(f"{labels_file}:{number}: {key} is reserved for evaluation and must not be labeled")
-        _labels(r, taxonomy, f"{labels_file}:{number}")
-        wanted.setdefault(r["set"], {})[r["id"]] = r
+            raise DataError(f"{where}: {key} is reserved for evaluation and must not be labeled")
+        if r["set"] not in corpora.SETS:
+            raise DataError(f"{where}: unknown set {r['set']!r} (known: {', '.join(corpora.SETS)})")
+        if key in wanted:
+            raise DataError(f"{where}: {key} is labeled twice")
+        _labels(r, taxonomy, where)
+        wanted[key] = r
     examples = []
-    for set_name, records in wanted.items():
-        for article in _articles(shared_data, set_name):
-            r = records.get(article["id"])
-            if r is not None:
-                examples.append(
-                    Example(f"{set_name}:{article['id']}", article.get("title", ""), "", article["text"],
-                            bool(r["relevant"]), _labels(r, taxonomy, set_name), "real")
-                )  # fmt: skip
+    for article in corpora.articles(shared_data, {key.split(":", 1)[0] for key in wanted}):
+        r = wanted.get(article.key)
+        if r is not None:
+            examples.append(
+                Example(article.key, article.title, "", article.text, bool(r["relevant"]),
+                        _labels(r, taxonomy, article.key), "real", stance=r.get("stance"))
+            )  # fmt: skip
     return examples
 
 
@@ -148,18 +147,32 @@ def seed_examples(taxonomy: Taxonomy) -> list[Example]:
 
 
 def background_examples(shared_data: Path, count: int, exclude: Iterable[str], seed: int = 47) -> list[Example]:
-    """Unlabeled real articles without any CCHC word, as weak negatives (never reserved, never labeled)."""
+    """Unlabeled real articles without any CCHC word, as weak negatives (never reserved, never labeled).
+
+    Drawn evenly from every corpus present, so that "not CCHC" is never the style of one newspaper or era.
+    """
     skip = reserved_ids(shared_data) | set(exclude)
-    pool = []
-    for set_name in PROVINCIAL_SETS:
-        for article in _articles(shared_data, set_name):
-            key = f"{set_name}:{article['id']}"
-            body = f"{article.get('title', '')}\n{article['text']}"
-            if key not in skip and len(article["text"]) >= 300 and not CCHC_HINT.search(body):
-                pool.append(Example(key, article.get("title", ""), "", article["text"], False, frozenset(),
-                                    "background", BACKGROUND_WEIGHT))  # fmt: skip
-    random.Random(seed).shuffle(pool)
-    return pool[:count]
+    pools: dict[str, list[Example]] = {}
+    for article in corpora.articles(shared_data):
+        body = f"{article.title}\n{article.text}"
+        if article.key not in skip and len(body) >= 40 and not CCHC_HINT.search(body):
+            pools.setdefault(corpora.corpus_of(article.key), []).append(
+                Example(article.key, article.title, "", article.text, False, frozenset(), "background",
+                        BACKGROUND_WEIGHT)
+            )  # fmt: skip
+    rng = random.Random(seed)
+    chosen: list[Example] = []
+    for name in sorted(pools):
+        pool = pools[name]
+        rng.shuffle(pool)
+        chosen += pool[: count // max(1, len(pools))]
+    return chosen
+
+
+def plan_phrases(taxonomy: Taxonomy) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Phrase groups the model counts: each area's and topic's seeds and name, and the reform's vocabulary."""
+    groups = [(e.id, (e.name, *e.seeds)) for e in (*taxonomy.areas, *taxonomy.topics)]
+    return (*groups, ("cchc", CCHC_TERMS))
 
 
 def data_hash(examples: Iterable[Example]) -> str:

@@ -16,6 +16,7 @@ from classifier.features import build_features
 logger = logging.getLogger(__name__)
 
 RELEVANCE = "relevant"
+STANCES = ("praise", "criticism", "neutral")
 MIN_POSITIVES = 3
 DEFAULT_THRESHOLD = 0.5
 
@@ -27,6 +28,8 @@ class Prediction:
     areas: tuple[str, ...]
     topics: tuple[str, ...]
     scores: dict[str, float] = field(hash=False)
+    stance: str | None = None
+    """For a relevant article: "praise", "criticism" or "neutral" (None when no stance model was learned)."""
 
 
 def _logistic(c: float) -> LogisticRegression:
@@ -44,6 +47,7 @@ class CchcModel:
         c_labels: float = 4.0,
         max_words: int = 40_000,
         max_chars: int = 40_000,
+        phrases: Sequence[tuple[str, Sequence[str]]] = (),
     ) -> None:
         self.area_ids = tuple(area_ids)
         self.topic_ids = tuple(topic_ids)
@@ -51,6 +55,7 @@ class CchcModel:
         self.c_labels = c_labels
         self.max_words = max_words
         self.max_chars = max_chars
+        self.phrases = tuple((group, tuple(items)) for group, items in phrases)
 
     @property
     def label_ids(self) -> tuple[str, ...]:
@@ -62,11 +67,13 @@ class CchcModel:
         relevant: Sequence[bool],
         labels: Sequence[frozenset[str] | None],
         weights: Sequence[float] | None = None,
+        stances: Sequence[str | None] | None = None,
     ) -> CchcModel:
-        """Fit on normalized documents; `labels[i]` is None when a relevant doc's areas/topics are unknown."""
+        """Fit on normalized documents; `labels[i]` is None when a relevant doc's areas/topics are unknown,
+        `stances[i]` None when a relevant doc's stance is unknown."""
         y = np.asarray(relevant, dtype=int)
         w = np.asarray(weights if weights is not None else np.ones(len(docs)), dtype=float)
-        self.features_: FeatureUnion = build_features(self.max_words, self.max_chars)
+        self.features_: FeatureUnion = build_features(self.max_words, self.max_chars, phrases=self.phrases)
         X = self.features_.fit_transform(docs)
         folds = int(min(5, np.bincount(y, minlength=2).min()))
         if folds < 2:
@@ -82,20 +89,32 @@ class CchcModel:
                 continue
             self.label_models_[label] = _logistic(self.c_labels).fit(X[known], target, sample_weight=w[known])
         self.thresholds_: dict[str, float] = dict.fromkeys((RELEVANCE, *self.label_ids), DEFAULT_THRESHOLD)
+        self.stance_ = self._fit_stance(X, y, stances or [None] * len(docs), w)
         return self
+
+    def _fit_stance(self, X, y: np.ndarray, stances: Sequence[str | None], w: np.ndarray) -> LogisticRegression | None:
+        rows = [i for i, s in enumerate(stances) if y[i] == 1 and s in STANCES]
+        counts = np.unique([stances[i] for i in rows], return_counts=True)[1]
+        if len(counts) < 2 or counts.min() < MIN_POSITIVES:
+            logger.warning("stance has too few labeled examples (%s): not learned", counts.tolist())
+            return None
+        model = LogisticRegression(C=self.c_labels, class_weight="balanced", max_iter=3000)
+        return model.fit(X[rows], [stances[i] for i in rows], sample_weight=w[rows])
 
     def scores(self, docs: Sequence[str]) -> list[dict[str, float]]:
         """Probability per label (relevance included) for each normalized document."""
-        X = self.features_.transform(docs)
+        return self._scores(self.features_.transform(docs))
+
+    def _scores(self, X) -> list[dict[str, float]]:
         rel = self.relevance_.predict_proba(X)[:, 1]
         per_label = {label: m.predict_proba(X)[:, 1] for label, m in self.label_models_.items()}
         return [
             {RELEVANCE: float(rel[i]), **{label: float(p[i]) for label, p in per_label.items()}}
-            for i in range(len(docs))
+            for i in range(X.shape[0])
         ]
 
-    def decide(self, scores: dict[str, float]) -> Prediction:
-        """Apply the thresholds: areas and topics only for a relevant article; at least one area."""
+    def decide(self, scores: dict[str, float], stance: str | None = None) -> Prediction:
+        """Apply the thresholds: areas, topics and stance only for a relevant article; at least one area."""
         relevant = scores[RELEVANCE] >= self.thresholds_[RELEVANCE]
         areas: tuple[str, ...] = ()
         topics: tuple[str, ...] = ()
@@ -106,10 +125,13 @@ class CchcModel:
                 areas = (best,) if scores.get(best, 0.0) > 0 else ()
             topics = tuple(t for t in self.topic_ids if scores.get(t, 0.0) >= self.thresholds_[t])
         rounded = {k: round(v, 4) for k, v in scores.items()}
-        return Prediction(relevant, rounded[RELEVANCE], areas, topics, rounded)
+        return Prediction(relevant, rounded[RELEVANCE], areas, topics, rounded, stance if relevant else None)
 
     def predict(self, docs: Sequence[str]) -> list[Prediction]:
-        return [self.decide(s) for s in self.scores(docs)]
+        X = self.features_.transform(docs)
+        stance_model = getattr(self, "stance_", None)
+        stances = stance_model.predict(X) if stance_model is not None and X.shape[0] else [None] * X.shape[0]
+        return [self.decide(s, stance) for s, stance in zip(self._scores(X), stances, strict=True)]
 
     def _coefficients(self, label: str) -> np.ndarray:
         if label == RELEVANCE:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 logger = logging.getLogger(__name__)
@@ -28,13 +30,32 @@ def _tokens_of_line(line: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+_documents: dict[str, list[str]] | None = None
+
+
+@contextmanager
+def memoized() -> Iterator[None]:
+    """Within the block, each whole document is segmented once (training fits the same texts many times)."""
+    global _documents
+    outer = _documents
+    _documents = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _documents = outer
+
+
 def tokenize(text: str) -> list[str]:
     """Lowercased words, syllables of one word joined by "_" ("hành_chính"), digits as 0, no punctuation.
 
-    Cached per line: training runs see the same texts many times.
+    Cached per line (bounded), and per document inside `memoized()`.
     """
+    if _documents is not None and (known := _documents.get(text)) is not None:
+        return known
     words: list[str] = []
     for line in text.splitlines():
         if line.strip():
             words.extend(_tokens_of_line(line))
+    if _documents is not None:
+        _documents[text] = words
     return words

@@ -20,6 +20,7 @@ def labeled(article: Article, prediction: Prediction, model_version: str) -> Art
         areas=prediction.areas,
         topics=prediction.topics,
         scores=prediction.scores,
+        stance=prediction.stance,
         label_source="model",
         model_version=model_version,
     )

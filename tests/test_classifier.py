@@ -61,7 +61,10 @@ def test_written_data_is_valid_and_covers_every_label() -> None:
 
 def test_real_labels_hold_no_text_and_no_reserved_article() -> None:
     lines = [json.loads(line) for line in REAL_LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert all(set(r) == {"set", "id", "relevant", "areas", "topics"} for r in lines)
+    assert all({"set", "id", "relevant", "areas", "topics"} <= set(r) <= {"set", "id", "relevant", "areas", "topics",
+               "stance"} for r in lines)  # fmt: skip
+    assert all(r["stance"] in ("praise", "criticism", "neutral") for r in lines if "stance" in r)
+    assert all("stance" not in r for r in lines if not r["relevant"])
     reserved = reserved_ids(SHARED_DIR / "data")
     assert not {f"{r['set']}:{r['id']}" for r in lines} & reserved
 
@@ -91,22 +94,23 @@ def test_training_is_deterministic(small_run) -> None:
     docs = documents(examples[:20])
     assert first.model.thresholds_ == second.model.thresholds_
     assert first.model.scores(docs) == second.model.scores(docs)
-    assert first.test == second.test
+    assert first.reports == second.reports
 
 
-def test_split_keeps_weak_labels_out_of_evaluation() -> None:
-    gold = [Example(f"g{i}", "t", "", "x", i % 2 == 0, frozenset(), "written") for i in range(40)]
+def test_split_keeps_weak_and_written_labels_out_of_evaluation() -> None:
+    gold = [Example(f"g{i}", "t", "", "x", i % 2 == 0, frozenset(), "real") for i in range(40)]
+    written = [Example(f"w{i}", "t", "", "x", i % 2 == 0, frozenset(), "written") for i in range(20)]
     weak = [Example(f"s{i}", "t", "", "x", True, None, "seed") for i in range(5)]
-    split = split_examples(gold + weak, seed=1)
-    assert all(e.origin == "written" for e in split.validation + split.test)
+    split = split_examples(gold + written + weak, seed=1)
+    assert all(e.origin == "real" for e in split.validation + split.test)
     assert len(split.test) == 6 and len(split.validation) == 6
-    assert {e.id for e in split.train} >= {e.id for e in weak}
+    assert {e.id for e in split.train} >= {e.id for e in weak + written}
 
 
 def test_small_model_learns_and_explains(small_run) -> None:
     _, result, _ = small_run
     model: CchcModel = result.model
-    assert result.test.relevance.f1 > 0.7
+    assert result.reports["test"].relevance.f1 > 0.7
     (cchc, sport) = model.predict(documents([Example("a", **_fields(CCHC_TEXT)), Example("s", **_fields(SPORT_TEXT))]))
     assert cchc.relevant and "thu_tuc" in cchc.areas
     assert not sport.relevant and sport.areas == () and sport.topics == ()
@@ -196,3 +200,52 @@ def test_cli_evaluate_json(tmp_path: Path) -> None:
     assert "macro F1" in human.stdout
     bad = run_cchc("evaluate", "--gold", str(_jsonl(tmp_path / "bad.jsonl", [{**gold[0], "areas": ["nope"]}])))
     assert bad.returncode == 1 and "unknown label ids ['nope']" in bad.stderr
+
+
+def test_leave_one_corpus_out_never_fits_on_the_corpus_it_tests(monkeypatch) -> None:
+    from classifier import training
+
+    written = written_examples(TAXONOMY)[::3]
+    real = [
+        Example(f"{s}:{i}", e.title, e.lead, e.text, e.relevant, e.labels, "real")
+        for s, chunk in (("vntc", written[:40]), ("unc", written[40:80]), ("tc201805", written[80:100]))
+        for i, e in enumerate(chunk)
+    ]
+    real.append(Example("uit_vion:1", "t", "", "x", False, frozenset(), "real"))  # one kind only: not held out
+    seen: list[set[str]] = []
+    original = training._fit
+
+    def spy(model, examples):
+        seen.append({e.id for e in examples})
+        return original(model, examples)
+
+    monkeypatch.setattr(training, "_fit", spy)
+    corpora = training.held_out_corpora(written[100:] + real)
+    assert corpora == ["tc201805-baomoi", "unc-dantri", "vntc10"]
+    reports, thresholds = training.leave_one_corpus_out(written[100:] + real, AREAS, TOPICS, corpora,
+                                                        max_words=3000, max_chars=3000)  # fmt: skip
+    prefixes = {"tc201805-baomoi": "tc201805:", "unc-dantri": "unc:", "vntc10": "vntc:"}
+    for corpus, ids in zip(corpora, seen, strict=True):
+        assert not any(i.startswith(prefixes[corpus]) for i in ids)
+        assert any(i.startswith("w-") for i in ids)
+        assert reports[corpus].examples == sum(e.id.startswith(prefixes[corpus]) for e in real)
+    assert set(thresholds) == {RELEVANCE, *AREAS, *TOPICS}
+
+
+def test_model_learns_a_stance_only_for_relevant_articles() -> None:
+    examples = written_examples(TAXONOMY)[::2]
+    praise = "Mô hình hay, sáng kiến hiệu quả được người dân đánh giá cao, biểu dương, khen thưởng."
+    blame = "Người dân bức xúc vì hồ sơ trễ hẹn, cán bộ nhũng nhiễu, gây phiền hà, bị phê bình, kiểm điểm."
+    stances = ["praise" if i % 3 == 0 else "criticism" if i % 3 == 1 else "neutral" for i in range(len(examples))]
+    docs = [
+        e.document() + "\n" + (praise if s == "praise" else blame if s == "criticism" else "")
+        for e, s in zip(examples, stances, strict=True)
+    ]
+    model = CchcModel(AREAS, TOPICS, max_words=5000, max_chars=5000).fit(
+        docs, [e.relevant for e in examples], [e.labels for e in examples],
+        stances=[s if e.relevant else None for e, s in zip(examples, stances, strict=True)],
+    )  # fmt: skip
+    predictions = model.predict(docs)
+    relevant = [(p, s) for p, e, s in zip(predictions, examples, stances, strict=True) if e.relevant and p.relevant]
+    assert sum(p.stance == s for p, s in relevant) / len(relevant) > 0.8
+    assert all(p.stance is None for p in predictions if not p.relevant)

@@ -100,7 +100,7 @@ def classify(input_file: IO[str], output_file: IO[str], explain: bool, model_dir
             for record, doc, p in zip(batch, docs, loaded.model.predict(docs), strict=True):
                 out: dict[str, Any] = {
                     "id": record["id"], "relevant": p.relevant, "relevance": p.relevance,
-                    "areas": list(p.areas), "topics": list(p.topics), "scores": p.scores,
+                    "areas": list(p.areas), "topics": list(p.topics), "stance": p.stance, "scores": p.scores,
                 }  # fmt: skip
                 if explain:
                     given = [RELEVANCE] if p.relevant else []
@@ -122,6 +122,9 @@ def _human_examples(store_url: str | None) -> list[Example]:
                     frozenset(a.areas) | frozenset(a.topics), "human")
             for a in store.iter_articles(label_source="human")
         ]  # fmt: skip
+
+
+REPORT_TITLES = {"validation": "Kiểm tra trên tập kiểm định (validation)", "test": "Kiểm tra trên tập thử (test)"}
 
 
 def _print_report(title: str, report: Report) -> None:
@@ -159,11 +162,12 @@ def train(output_dir: Path, shared_data: Path, store_url: str | None, seed: int)
     )  # fmt: skip
     meta = save(
         result.model, output_dir, taxonomy,
-        {"training_data_hash": data_hash(examples), "examples": dict(origins), "split": result.split_sizes,
-         "seed": seed, "metrics": {"validation": result.validation.to_json(), "test": result.test.to_json()},
+        {"training_data_hash": data_hash(examples), "examples": dict(origins), "sizes": result.sizes,
+         "seed": seed, "metrics": {name: report.to_json() for name, report in result.reports.items()},
          "shared_data_used": bool(origins.get("real"))},
     )  # fmt: skip
-    _print_report("Kiểm tra trên tập thử (test)", result.test)
+    for name, report in result.reports.items():
+        _print_report(REPORT_TITLES.get(name, f"Kiểm tra trên kho {name} (mô hình chưa thấy kho này)"), report)
     click.echo(f"\nĐã lưu mô hình {meta['version']} vào {output_dir}")
 
 
