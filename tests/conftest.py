@@ -19,7 +19,7 @@ SHARED_DIR = PROJECT_DIR.parent / "shared"
 
 @pytest.fixture(scope="session")
 def mirror_server() -> Iterator[MirrorServer]:
-    """tests/fixtures/sites served on a free loopback port for the whole session."""
+    """The bundled mirrors (cchc/sites) served on a free loopback port for the whole session."""
     with MirrorServer(MIRRORS_DIR) as server:
         yield server
 

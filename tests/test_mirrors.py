@@ -55,7 +55,7 @@ def test_every_article_of_the_mirror_is_stored(archive, source) -> None:
 
 def mirrored(source_id: str) -> None:
     if source_id not in {s.id for s in OTHERS}:
-        pytest.skip(f"no {source_id} mirror in tests/fixtures/sites")
+        pytest.skip(f"no {source_id} mirror in cchc/sites")
 
 
 def test_nukeviet_skips_savefile_copies(archive) -> None:
