@@ -12,8 +12,6 @@ from cchc.commands import classify, coverage, crawl, demo, extract, search, serv
 from cchc.errors import user_errors
 from config.settings import override as override_settings
 
-logger = logging.getLogger(__name__)
-
 
 class _Cli(click.Group):
     """Turns the project's errors into one line on stderr and a non-zero exit code."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from config.loader import CONFIG_DIR, ConfigError, config_file, load_places, load_plan, load_sources, load_taxonomy
 from config.models import Area, Gazetteer, Place, Plan, Source, SourcesFile, Taxonomy, Topic
-from config.settings import Settings, settings
+from config.settings import Settings, get_settings
 
 __all__ = [
     "CONFIG_DIR",
@@ -26,6 +26,6 @@ __all__ = [
     "load_places",
     "load_plan",
     "load_sources",
+    "get_settings",
     "load_taxonomy",
-    "settings",
 ]

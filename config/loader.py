@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TypeVar
 
@@ -10,9 +9,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from config.models import Gazetteer, Plan, SourcesFile, Taxonomy
-from config.settings import settings
-
-logger = logging.getLogger(__name__)
+from config.settings import get_settings
 
 # The bundled configuration, installed with the package; a user folder (--config-dir) overrides it file by file.
 CONFIG_DIR = Path(__file__).resolve().parent
@@ -33,7 +30,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 def config_file(name: str) -> Path:
     """The file `name` of the user's config folder when it has one, else the bundled one."""
-    user_dir = settings().config_dir
+    user_dir = get_settings().config_dir
     if user_dir is not None:
         if not user_dir.is_dir():
             raise ConfigError(f"{user_dir}: config folder not found")

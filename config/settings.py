@@ -54,7 +54,7 @@ class Settings(BaseSettings):
 _overrides: dict[str, Any] = {}
 
 
-def settings() -> Settings:
+def get_settings() -> Settings:
     """The settings in force now (read afresh, so a changed environment counts)."""
     return Settings(**_overrides)
 

@@ -14,9 +14,6 @@ from search.neardup import fingerprint
 # Every timestamp the archive shows is in Vietnam's time zone (no daylight saving).
 VN_TZ = timezone(timedelta(hours=7))
 
-CHANNELS = ("newspaper", "broadcaster", "provincial_portal", "unit_portal", "aggregator")
-MEDIA = ("text", "video", "audio")
-LABEL_SOURCES = ("model", "rule", "human")
 
 _DATETIME_FIELDS = ("published_at", "fetched_at", "labeled_at")
 _TUPLE_FIELDS = ("tags", "areas", "topics", "places")

@@ -19,8 +19,8 @@ from cchc.reports.xlsx import write_xlsx
 from classifier.places import PlaceMatcher
 from config import load_places, load_plan, load_sources, load_taxonomy
 from config.models import Plan
+from coverage.report import build_coverage, read_windows
 from search import VN_TZ, Article, CountQuery, CrawlRun, article_id
-from search.coverage import build_coverage, read_windows
 from search.sqlite import SQLiteStore
 from tests.conftest import run_cchc
 
@@ -249,7 +249,7 @@ def test_html_report_renders_in_chromium(report, tmp_path: Path) -> None:
 
 
 def test_read_windows_merge_per_source() -> None:
-    from search.coverage import ReadWindow, merge_windows
+    from coverage.report import ReadWindow, merge_windows
 
     windows = [ReadWindow("a", date(2025, 1, 1), date(2025, 3, 1)), ReadWindow("a", date(2025, 3, 2), date(2025, 4, 1)),
                ReadWindow("a", date(2025, 4, 1), date(2025, 4, 1)), ReadWindow("b", date(2025, 2, 1), date(2025, 2, 5)),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -32,7 +33,11 @@ def _run(*args: str | Path, cwd: Path | None = None, timeout: int = 300) -> subp
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new virtualenv holding the project's wheel; dependencies come from the project's environment."""
     root = tmp_path_factory.mktemp("wheel")
-    built = _run(sys.executable, "-m", "pip", "wheel", PROJECT_DIR, "--no-deps", "--no-build-isolation",
+    # Built from a clean copy: setuptools' build/ folder in the checkout would keep modules since removed.
+    source = root / "src"
+    junk = shutil.ignore_patterns(".git", ".venv", "build", "data", "*.egg-info", "__pycache__", ".*_cache")
+    shutil.copytree(PROJECT_DIR, source, ignore=junk)
+    built = _run(sys.executable, "-m", "pip", "wheel", source, "--no-deps", "--no-build-isolation",
                  "--quiet", "-w", root / "dist")  # fmt: skip
     assert built.returncode == 0, built.stderr
     (wheel,) = (root / "dist").glob("cchc_monitor-*.whl")

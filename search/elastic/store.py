@@ -17,8 +17,9 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
+from config.channels import CHANNELS
 from search import neardup
-from search.article import CHANNELS, VN_TZ, Article
+from search.article import VN_TZ, Article
 from search.deadletter import DeadLetter
 from search.elastic import queries
 from search.elastic.documents import LABEL_FIELDS, from_doc, plan_writes, to_doc
