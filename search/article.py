@@ -73,7 +73,7 @@ class Article:
         if not self.content_hash:
             object.__setattr__(self, "content_hash", content_hash(self.title, self.lead, self.text))
         if self.simhash is None:
-            object.__setattr__(self, "simhash", fingerprint(self.title, self.lead, self.text))
+            object.__setattr__(self, "simhash", fingerprint(self.lead, self.text))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: datetimes as ISO 8601 with offset, tuples as lists."""
