@@ -4,14 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format clean bench bench-classifier bench-web model
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+LOCK := requirements.lock
 
-$(STAMP): pyproject.toml
+.PHONY: install lock demo test lint format clean bench bench-classifier bench-web model
+
+# Exact versions from the lock (runtime and dev), then the project itself without touching them.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --quiet -r $(LOCK)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolve pyproject.toml's dependencies (and the dev extra) into $(LOCK); review the diff, commit it.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet 'pip-tools>=7.4,<8'
+	$(BIN)/pip-compile --quiet --extra dev --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file $(LOCK) pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/cchc demo

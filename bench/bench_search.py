@@ -16,8 +16,8 @@ from pathlib import Path
 
 from bench.bench_web import prepare_archive
 from config import load_plan, load_sources, load_taxonomy
+from coverage.report import build_coverage
 from search import FACET_DIMENSIONS, SearchQuery
-from search.coverage import build_coverage
 from search.query import parse_query
 from search.sqlite import SQLiteStore
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import click
 
 from cchc.commands import classify, coverage, crawl, demo, extract, search, serve, sources, stats, store
 from cchc.errors import user_errors
-
-logger = logging.getLogger(__name__)
+from config.settings import override as override_settings
 
 
 class _Cli(click.Group):
@@ -23,8 +23,12 @@ class _Cli(click.Group):
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option(
+    "--config-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder whose sources/taxonomy/plan/places YAML replace the bundled ones; env CCHC_CONFIG_DIR.",
+)  # fmt: skip
 @click.version_option(package_name="cchc-monitor")
-def cli(verbose: int) -> None:
+def cli(verbose: int, config_dir: Path | None) -> None:
     """Watch Nghệ An's news channels for administrative-reform (CCHC) coverage.
 
     \b
@@ -32,7 +36,9 @@ def cli(verbose: int) -> None:
       cchc demo                                  # crawl the bundled mirrors into data/demo.db
       cchc search "cai cach hanh chinh" --store sqlite:///data/demo.db
       cchc stats --json
+      cchc --config-dir ~/cchc-config sources    # your own sources.yaml, the bundled rest
     """
+    override_settings(config_dir=config_dir)
     # Filter on the handler, not the loggers: Scrapy resets its loggers' levels when a crawl starts.
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel((logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)])

@@ -83,7 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class MirrorServer(ThreadingHTTPServer):
-    """A static server of `root` (tests/fixtures/sites) on 127.0.0.1; `requested` logs each path asked for."""
+    """A static server of `root` (cchc/sites) on 127.0.0.1; `requested` logs each path asked for."""
 
     daemon_threads = True
 

@@ -8,14 +8,14 @@ from typing import Any
 
 import click
 
-DEFAULT_STORE = "sqlite:///data/cchc.db"
+from config import get_settings
 
 store_option = click.option(
     "--store",
     "store_url",
     envvar="CCHC_STORE",
-    default=DEFAULT_STORE,
-    show_default=True,
+    default=lambda: get_settings().store_url,
+    show_default="sqlite:///data/cchc.db",
     help="Archive URL (sqlite:///relative.db or sqlite:////absolute.db); env CCHC_STORE.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")

@@ -1,13 +1,14 @@
 """The YAML files users edit (sources, taxonomy) and their validated models.
 
-This package is importable by every other package: it holds data and its schema,
-never behaviour of the crawler, classifier or store.
+This package is importable by every other package: it holds data, its schema and the program's
+settings (config.settings), never behaviour of the crawler, classifier or store.
 """
 
 from __future__ import annotations
 
-from config.loader import CONFIG_DIR, ConfigError, load_places, load_plan, load_sources, load_taxonomy
+from config.loader import CONFIG_DIR, ConfigError, config_file, load_places, load_plan, load_sources, load_taxonomy
 from config.models import Area, Gazetteer, Place, Plan, Source, SourcesFile, Taxonomy, Topic
+from config.settings import Settings, get_settings
 
 __all__ = [
     "CONFIG_DIR",
@@ -16,12 +17,15 @@ __all__ = [
     "Gazetteer",
     "Place",
     "Plan",
+    "Settings",
     "Source",
     "SourcesFile",
     "Taxonomy",
     "Topic",
+    "config_file",
     "load_places",
     "load_plan",
     "load_sources",
+    "get_settings",
     "load_taxonomy",
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import os
 from pathlib import Path
 from typing import TypeVar
 
@@ -11,10 +9,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from config.models import Gazetteer, Plan, SourcesFile, Taxonomy
+from config.settings import get_settings
 
-logger = logging.getLogger(__name__)
-
-CONFIG_DIR = Path(os.environ.get("CCHC_CONFIG_DIR") or Path(__file__).resolve().parent)
+# The bundled configuration, installed with the package; a user folder (--config-dir) overrides it file by file.
+CONFIG_DIR = Path(__file__).resolve().parent
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -28,6 +26,17 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path or "(top level)"
+
+
+def config_file(name: str) -> Path:
+    """The file `name` of the user's config folder when it has one, else the bundled one."""
+    user_dir = get_settings().config_dir
+    if user_dir is not None:
+        if not user_dir.is_dir():
+            raise ConfigError(f"{user_dir}: config folder not found")
+        if (user_dir / name).is_file():
+            return user_dir / name
+    return CONFIG_DIR / name
 
 
 def load_model(path: Path, model: type[Model]) -> Model:
@@ -55,20 +64,20 @@ def load_model(path: Path, model: type[Model]) -> Model:
 
 
 def load_sources(path: Path | None = None) -> SourcesFile:
-    """The watched sources (config/sources.yaml unless `path` is given)."""
-    return load_model(path or CONFIG_DIR / "sources.yaml", SourcesFile)
+    """The watched sources (sources.yaml of the config folder unless `path` is given)."""
+    return load_model(path or config_file("sources.yaml"), SourcesFile)
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
-    """The plan's content areas and topics (config/taxonomy.yaml unless `path` is given)."""
-    return load_model(path or CONFIG_DIR / "taxonomy.yaml", Taxonomy)
+    """The plan's content areas and topics (taxonomy.yaml of the config folder unless `path` is given)."""
+    return load_model(path or config_file("taxonomy.yaml"), Taxonomy)
 
 
 def load_plan(path: Path | None = None) -> Plan:
-    """The plan's coverage targets and unit duties (config/plan.yaml unless `path` is given)."""
-    return load_model(path or CONFIG_DIR / "plan.yaml", Plan)
+    """The plan's coverage targets and unit duties (plan.yaml of the config folder unless `path` is given)."""
+    return load_model(path or config_file("plan.yaml"), Plan)
 
 
 def load_places(path: Path | None = None) -> Gazetteer:
-    """The time-aware gazetteer (config/places.yaml unless `path` is given)."""
-    return load_model(path or CONFIG_DIR / "places.yaml", Gazetteer)
+    """The time-aware gazetteer (places.yaml of the config folder unless `path` is given)."""
+    return load_model(path or config_file("places.yaml"), Gazetteer)

@@ -9,8 +9,9 @@ from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Channel = Literal["newspaper", "broadcaster", "provincial_portal", "unit_portal", "aggregator"]
-Cms = Literal["epi", "thnghean", "vnportal", "nukeviet", "dcs", "nghean24h", "generic"]
+from config.channels import PORTALS, Channel
+from config.cms import GENERIC, Cms
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
@@ -34,7 +35,7 @@ class Source(Strict):
     name: str = Field(min_length=1)
     channel: Channel
     unit: str | None = Field(default=None, pattern=ID_PATTERN)
-    cms: Cms = "generic"
+    cms: Cms = GENERIC
     base_url: str
     hosts: list[str] = Field(default_factory=list, description="Extra hosts whose pages belong to the source.")
     language: str = "vi"
@@ -64,7 +65,7 @@ class Source(Strict):
 
     @model_validator(mode="after")
     def _unit_for_portals(self) -> Source:
-        if self.channel in ("unit_portal", "provincial_portal") and not self.unit:
+        if self.channel in PORTALS and not self.unit:
             raise ValueError("a portal needs the id of the unit that runs it (unit)")
         return self
 

@@ -8,14 +8,11 @@ reference date, year-less forms such as "Sáng 27/6".
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from search import VN_TZ
-
-logger = logging.getLogger(__name__)
 
 MIN_YEAR = 1990
 MAX_YEAR = 2100

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,8 +12,6 @@ from scrapy.utils.sitemap import Sitemap
 
 from config import Source
 from config.models import strip_host_prefix
-
-logger = logging.getLogger(__name__)
 
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
 

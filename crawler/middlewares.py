@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -11,8 +10,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from config.models import strip_host_prefix
-
-logger = logging.getLogger(__name__)
+from search import crawlstats
 
 REAL_URL_KEY = "cchc_real_url"
 
@@ -39,7 +37,7 @@ class MirrorMiddleware:
         if base is None:
             return None
         local = base + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        self.stats.inc_value("cchc/mirror/rewritten")
+        self.stats.inc_value(crawlstats.MIRROR_REWRITTEN)
         meta = {**request.meta, REAL_URL_KEY: request.url, "dont_obey_robotstxt": True}
         return request.replace(url=local, meta=meta, dont_filter=True)
 

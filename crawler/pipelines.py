@@ -15,13 +15,13 @@ from classifier.places import PlaceMatcher
 from config import load_places, load_taxonomy
 from crawler.items import ArticleItem
 from crawler.labeling import classify_articles, located
-from search import Article, Store, StoreError, article_id, open_store
+from search import Article, Store, StoreError, article_id, crawlstats, open_store
 
 logger = logging.getLogger(__name__)
 
 
 def _drop(crawler: Crawler, reason: str, detail: str) -> DropItem:
-    crawler.stats.inc_value(f"cchc/dropped/{reason}")
+    crawler.stats.inc_value(crawlstats.DROPPED + reason)
     return DropItem(f"{reason}: {detail}")
 
 
@@ -46,7 +46,7 @@ class ValidatePipeline:
         since: datetime | None = getattr(spider, "since", None)
         until: datetime | None = getattr(spider, "until", None)
         if page.published_at is None:
-            self.crawler.stats.inc_value("cchc/warnings/no_date")
+            self.crawler.stats.inc_value(crawlstats.NO_DATE)
         elif since and page.published_at < since:
             raise _drop(self.crawler, "before_since", page.url)
         elif until and page.published_at >= until:
@@ -109,7 +109,7 @@ class ClassifyPipeline:
 
     def process_item(self, article: Article) -> Article:
         (result,) = classify_articles(self.loaded, [article])
-        self.crawler.stats.inc_value(f"cchc/classified/{'relevant' if result.relevant else 'not_relevant'}")
+        self.crawler.stats.inc_value(crawlstats.CLASSIFIED + ("relevant" if result.relevant else "not_relevant"))
         return result
 
 
@@ -127,7 +127,7 @@ class PlacesPipeline:
     def process_item(self, article: Article) -> Article:
         result = located(article, self.matcher)
         if result.places:
-            self.crawler.stats.inc_value("cchc/places/with_mentions")
+            self.crawler.stats.inc_value(crawlstats.PLACES_MENTIONED)
         return result
 
 
@@ -160,12 +160,12 @@ class StorePipeline:
         except StoreError as exc:
             logger.error("%s", exc)
             raise _drop(self.crawler, "store_error", article.canonical_url) from None
-        self.crawler.stats.inc_value(f"cchc/stored/{outcome.value}")
+        self.crawler.stats.inc_value(crawlstats.STORED + outcome.value)
         if article.published_at is not None:
             # How far back this run read: the coverage report's "known" window starts here.
             published = article.published_at.isoformat()
-            self.crawler.stats.min_value("cchc/published/oldest", published)
-            self.crawler.stats.max_value("cchc/published/newest", published)
+            self.crawler.stats.min_value(crawlstats.PUBLISHED_OLDEST, published)
+            self.crawler.stats.max_value(crawlstats.PUBLISHED_NEWEST, published)
         if article.section:
-            self.crawler.stats.inc_value(f"cchc/section/{article.section}/{outcome.value}")
+            self.crawler.stats.inc_value(f"{crawlstats.SECTION}{article.section}/{outcome.value}")
         return article

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from classifier import DEFAULT_MODEL_DIR
+from config import get_settings
 
 BOT_NAME = "cchc"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -50,8 +51,8 @@ EXTENSIONS = {
 }
 
 # Project settings (read by the components above).
-CCHC_STORE = "sqlite:///data/cchc.db"
-CCHC_MIN_TEXT_CHARS = 200
+CCHC_STORE = get_settings().store_url
+CCHC_MIN_TEXT_CHARS = get_settings().min_text_chars
 # Model directory for the classify pipeline ("" stores articles unlabeled); the committed default model.
 CCHC_MODEL = str(DEFAULT_MODEL_DIR)
 # Host -> base URL of a local mirror, e.g. {"baonghean.vn": "http://127.0.0.1:8765/baonghean"}.

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
 from config.models import strip_host_prefix
-
-logger = logging.getLogger(__name__)
 
 TRACKING_PARAM = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|zarsrc|gidzl|pageindex|_ga)$", re.IGNORECASE)
 

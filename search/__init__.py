@@ -6,6 +6,7 @@ This package never imports `crawler` or `classifier`.
 from __future__ import annotations
 
 from search.article import VN_TZ, Article, article_id, content_hash
+from search.backends import open_store
 from search.store import (
     COUNT_DIMENSIONS,
     FACET_DIMENSIONS,
@@ -18,7 +19,6 @@ from search.store import (
     StoreError,
     StoreStats,
     UpsertOutcome,
-    open_store,
 )
 
 __all__ = [

@@ -14,9 +14,6 @@ from search.neardup import fingerprint
 # Every timestamp the archive shows is in Vietnam's time zone (no daylight saving).
 VN_TZ = timezone(timedelta(hours=7))
 
-CHANNELS = ("newspaper", "broadcaster", "provincial_portal", "unit_portal", "aggregator")
-MEDIA = ("text", "video", "audio")
-LABEL_SOURCES = ("model", "rule", "human")
 
 _DATETIME_FIELDS = ("published_at", "fetched_at", "labeled_at")
 _TUPLE_FIELDS = ("tags", "areas", "topics", "places")
@@ -76,7 +73,7 @@ class Article:
         if not self.content_hash:
             object.__setattr__(self, "content_hash", content_hash(self.title, self.lead, self.text))
         if self.simhash is None:
-            object.__setattr__(self, "simhash", fingerprint(self.title, self.lead, self.text))
+            object.__setattr__(self, "simhash", fingerprint(self.lead, self.text))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: datetimes as ISO 8601 with offset, tuples as lists."""

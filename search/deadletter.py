@@ -9,18 +9,17 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+from config import get_settings
 from search.article import VN_TZ, Article
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_DIR = Path(os.environ.get("CCHC_DEAD_LETTER_DIR", "data/dead-letter"))
 
 
 class DeadLetter:
     """A folder of `<timestamp>.jsonl` files; each line: reason, when, target store, the article."""
 
-    def __init__(self, folder: Path = DEFAULT_DIR) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or get_settings().dead_letters
 
     def append(self, articles: Iterable[Article], store_url: str, reason: str) -> int:
         lines = [

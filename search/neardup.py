@@ -1,7 +1,7 @@
 """Near-duplicates: a simhash of each article's words, so reprints across sources count once.
 
 Two articles whose 64-bit fingerprints differ in at most MAX_DISTANCE bits are one story. The
-fingerprint is split into BANDS 16-bit bands: two such fingerprints always share a band, so a store
+fingerprint is split into BANDS bands of BAND_BITS bits: two such fingerprints always share a band, so a store
 finds candidates with an index lookup, then checks the distance.
 """
 
@@ -24,8 +24,8 @@ MIN_LINE_WORDS = 8  # shorter lines are signatures and captions ("Nguá»“n tin: â
 _WORD = re.compile(r"[^\W_]+")
 
 
-def fingerprint(title: str, lead: str, text: str) -> str | None:
-    """The simhash of an article's words (folded, lower case) as 16 hex digits, or None when too short."""
+def fingerprint(lead: str, text: str) -> str | None:
+    """The simhash of an article's lead and body words (folded, lower case) as 16 hex digits, or None when too short."""
     words = []
     for line in fold(nfc(f"{lead}\n{text}")).lower().splitlines():
         line_words = _WORD.findall(line)

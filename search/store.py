@@ -1,8 +1,7 @@
-"""The Store contract every backend fulfils, and `open_store` to pick one by URL."""
+"""The Store contract every backend fulfils (search.backends picks one by URL)."""
 
 from __future__ import annotations
 
-import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -11,8 +10,6 @@ from enum import StrEnum
 from typing import Any
 
 from search.article import Article
-
-logger = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -173,23 +170,3 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def open_store(url: str) -> Store:
-    """Open the backend a store URL names: `sqlite:///relative.db`, `sqlite:////absolute.db`,
-    `elasticsearch+http://host:9200` (credentials from CCHC_ES_API_KEY or CCHC_ES_USER/CCHC_ES_PASSWORD)."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        raise StoreError(f"store URL {url!r} has no scheme: use sqlite:///path/to/file.db")
-    if scheme in ("elasticsearch+http", "elasticsearch+https"):
-        from search.elastic.store import ElasticStore
-
-        return ElasticStore(url)
-    if scheme == "sqlite":
-        from search.sqlite import SQLiteStore
-
-        if not rest.startswith("/") or rest == "/":
-            raise StoreError(f"store URL {url!r}: write sqlite:///relative/path.db or sqlite:////absolute/path.db")
-        return SQLiteStore(rest[1:], url=url)
-    supported = "sqlite, elasticsearch+http, elasticsearch+https"
-    raise StoreError(f"store URL {url!r}: unsupported backend {scheme!r} (supported: {supported})")

@@ -15,11 +15,14 @@ from cchc.mirrors import MirrorServer
 from search.sqlite import SQLiteStore
 
 SHARED_DIR = PROJECT_DIR.parent / "shared"
+# Crawls of the loopback mirrors need no politeness (the real sites keep the project's delays).
+POLITENESS_OFF = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
+                  "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]  # fmt: skip
 
 
 @pytest.fixture(scope="session")
 def mirror_server() -> Iterator[MirrorServer]:
-    """tests/fixtures/sites served on a free loopback port for the whole session."""
+    """The bundled mirrors (cchc/sites) served on a free loopback port for the whole session."""
     with MirrorServer(MIRRORS_DIR) as server:
         yield server
 
@@ -47,8 +50,10 @@ def run_cchc(*args: str, cwd: Path | None = None, env: dict[str, str] | None = N
 
 @pytest.fixture(scope="session")
 def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """data/demo.db made by `cchc demo` once per session."""
-    cwd = tmp_path_factory.mktemp("webdemo")
+    """data/demo.db made by `cchc demo` once per session (its output kept beside it in first-run.txt).
+    Read it only; a test that writes works on a copy."""
+    cwd = tmp_path_factory.mktemp("demo")
     result = run_cchc("demo", cwd=cwd)
     assert result.returncode == 0, result.stderr
+    (cwd / "first-run.txt").write_text(result.stdout, encoding="utf-8")
     return cwd / "data" / "demo.db"

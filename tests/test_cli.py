@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,10 @@ COMMANDS = ["demo", "crawl", "extract", "search", "stats", "sources", "sources s
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A working folder where `cchc demo` has run once."""
-    cwd = tmp_path_factory.mktemp("demo")
-    result = run_cchc("demo", cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    (cwd / "first-run.txt").write_text(result.stdout, encoding="utf-8")
+def demo_dir(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A working folder where `cchc demo` has run once: a copy of the session's demo (these tests write to it)."""
+    cwd = tmp_path_factory.mktemp("demo-cli")
+    shutil.copytree(demo_archive.parent.parent, cwd, dirs_exist_ok=True)
     return cwd
 
 

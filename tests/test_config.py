@@ -143,3 +143,17 @@ def test_broken_config_touches_no_data(tmp_path: Path, breakage) -> None:
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "data").exists(), "nothing may be written before the configuration is valid"
+
+
+def test_a_user_config_folder_overrides_file_by_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _sources()
+    data["sources"][0]["name"] = "Báo Nghệ An (bản của tôi)"
+    _write(tmp_path, data)  # only sources.yaml: the taxonomy, plan and places stay the bundled ones
+    monkeypatch.setenv("CCHC_CONFIG_DIR", str(tmp_path))
+    assert load_sources().sources[0].name == "Báo Nghệ An (bản của tôi)"
+    assert tuple(a.id for a in load_taxonomy().areas) == AREA_IDS
+    monkeypatch.delenv("CCHC_CONFIG_DIR")
+    result = run_cchc("--config-dir", str(tmp_path), "sources")
+    assert result.returncode == 0 and "Báo Nghệ An (bản của tôi)" in result.stdout, result.stderr
+    missing = run_cchc("sources", env={"CCHC_CONFIG_DIR": str(tmp_path / "absent")})
+    assert missing.returncode == 2 and "config folder not found" in missing.stderr

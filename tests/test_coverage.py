@@ -19,8 +19,9 @@ from cchc.reports.xlsx import write_xlsx
 from classifier.places import PlaceMatcher
 from config import load_places, load_plan, load_sources, load_taxonomy
 from config.models import Plan
+from coverage.health import SILENT_RUNS, source_health
+from coverage.report import build_coverage, read_windows
 from search import VN_TZ, Article, CountQuery, CrawlRun, article_id
-from search.coverage import build_coverage, read_windows
 from search.sqlite import SQLiteStore
 from tests.conftest import run_cchc
 
@@ -249,7 +250,7 @@ def test_html_report_renders_in_chromium(report, tmp_path: Path) -> None:
 
 
 def test_read_windows_merge_per_source() -> None:
-    from search.coverage import ReadWindow, merge_windows
+    from coverage.report import ReadWindow, merge_windows
 
     windows = [ReadWindow("a", date(2025, 1, 1), date(2025, 3, 1)), ReadWindow("a", date(2025, 3, 2), date(2025, 4, 1)),
                ReadWindow("a", date(2025, 4, 1), date(2025, 4, 1)), ReadWindow("b", date(2025, 2, 1), date(2025, 2, 5)),
@@ -258,3 +259,25 @@ def test_read_windows_merge_per_source() -> None:
         ReadWindow("a", date(2025, 1, 1), date(2025, 4, 1)), ReadWindow("a", date(2025, 6, 1), date(2025, 6, 2)),
         ReadWindow("b", date(2025, 2, 1), date(2025, 2, 5)),
     ]  # fmt: skip
+
+
+def test_qa_column_gap_when_the_portal_was_read_but_the_column_skipped_weeks(archive: SQLiteStore) -> None:
+    """Read since December; Dân hỏi answered in the weeks of 6 and 13 January only."""
+    for day in (7, 14):
+        archive.upsert(
+            article("nghean_gov", datetime(2025, 1, day, 9, tzinfo=VN_TZ), relevant=False, section="Dân hỏi")
+        )
+    archive.upsert(article("nghean_gov", datetime(2025, 1, 21, 9, tzinfo=VN_TZ), section="Tin tức"))  # not the column
+    archive.record_run(run("nghean_gov", date(2024, 12, 1), date(2025, 2, 3)))
+    report = build_coverage(archive, SOURCES, PLAN, AREAS, date(2025, 1, 6), date(2025, 2, 2), "month", TODAY)
+    (gap,) = [g for g in report.gaps if g.kind == "qa_column"]
+    assert (gap.subject, gap.start, gap.end, gap.periods, gap.count) == ("nghean_gov", "2025-W04", "2025-W05", 2, 0)
+
+
+def test_a_source_with_no_new_article_in_its_last_runs_is_silent() -> None:
+    t = datetime(2025, 4, 1, 9, tzinfo=VN_TZ)
+    quiet = [CrawlRun("hcc", t, t, "finished", {"cchc/stored/unchanged": 3}) for _ in range(SILENT_RUNS)]
+    assert source_health(quiet).status == "silent"
+    assert source_health(quiet[:-1]).status == "ok", "fewer runs than the window cannot say silent"
+    fresh = [CrawlRun("hcc", t, t, "finished", {"cchc/stored/new": 1}), *quiet[1:]]
+    assert source_health(fresh).status == "ok"

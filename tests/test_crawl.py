@@ -12,7 +12,7 @@ from cchc.mirrors import MirrorServer
 from config import load_sources
 from crawler.extraction import decode_html, extract_article
 from search import VN_TZ, article_id, open_store
-from tests.conftest import run_cchc
+from tests.conftest import POLITENESS_OFF, run_cchc
 from tests.extraction_cases import article_pages
 
 SOURCE = load_sources().get("baonghean")
@@ -22,7 +22,7 @@ PAGES = article_pages(SOURCE)
 def crawl(server: MirrorServer, db: Path, *extra: str):
     result = run_cchc(
         "crawl", "baonghean", "--store", f"sqlite:///{db}", "--mirror", f"baonghean.vn={server.base_url}/baonghean",
-        *extra,
+        *POLITENESS_OFF, *extra,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     return result

@@ -17,7 +17,7 @@ from cchc import MIRRORS_DIR
 from cchc.mirrors import article_pages
 from config import load_sources
 from search import open_store
-from tests.conftest import run_cchc
+from tests.conftest import POLITENESS_OFF, run_cchc
 from tests.faults import BROKEN_TITLE, CP1258_TITLE, FaultServer
 
 NORMAL = len(article_pages(MIRRORS_DIR, load_sources().get("baonghean")))
@@ -34,7 +34,7 @@ def faulty() -> Iterator[FaultServer]:
 def crawled(faulty: FaultServer, tmp_path_factory: pytest.TempPathFactory):
     db = tmp_path_factory.mktemp("faults") / "faults.db"
     result = run_cchc("crawl", "baonghean", "--store", f"sqlite:///{db}", "--mirror",
-                      f"baonghean.vn={faulty.base_url}/baonghean", *QUICK)  # fmt: skip
+                      f"baonghean.vn={faulty.base_url}/baonghean", *QUICK, *POLITENESS_OFF)  # fmt: skip
     assert result.returncode == 0, result.stderr
     with open_store(f"sqlite:///{db}") as store:
         stats = store.runs("baonghean")[0].stats

@@ -14,10 +14,9 @@ from cchc.mirrors import MirrorServer, article_pages
 from config import load_plan, load_sources
 from crawler.urls import canonicalize
 from search import Article, open_store
-from tests.conftest import run_cchc
+from tests.conftest import POLITENESS_OFF, run_cchc
 
 OTHERS = [s for s in load_sources().sources if (MIRRORS_DIR / s.id).is_dir() and s.id != "baonghean"]
-FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False"]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +27,7 @@ def archive(mirror_server: MirrorServer, tmp_path_factory: pytest.TempPathFactor
     mirrors = [
         arg for s in OTHERS for host in s.all_hosts for arg in ("--mirror", f"{host}={mirror_server.base_url}/{s.id}")
     ]
-    result = run_cchc("crawl", *(s.id for s in OTHERS), "--store", f"sqlite:///{db}", *mirrors, *FAST)
+    result = run_cchc("crawl", *(s.id for s in OTHERS), "--store", f"sqlite:///{db}", *mirrors, *POLITENESS_OFF)
     assert result.returncode == 0, result.stderr
     with open_store(f"sqlite:///{db}") as store:
         for source in OTHERS:
@@ -55,7 +54,7 @@ def test_every_article_of_the_mirror_is_stored(archive, source) -> None:
 
 def mirrored(source_id: str) -> None:
     if source_id not in {s.id for s in OTHERS}:
-        pytest.skip(f"no {source_id} mirror in tests/fixtures/sites")
+        pytest.skip(f"no {source_id} mirror in cchc/sites")
 
 
 def test_nukeviet_skips_savefile_copies(archive) -> None:
@@ -84,7 +83,7 @@ def test_since_cuts_older_articles(mirror_server: MirrorServer, tmp_path: Path) 
     source = load_sources().get("hcc")
     db = tmp_path / "since.db"
     result = run_cchc("crawl", "hcc", "--since", "2025-01-01", "--store", f"sqlite:///{db}",
-                      "--mirror", f"hcc.nghean.gov.vn={mirror_server.base_url}/hcc", *FAST)  # fmt: skip
+                      "--mirror", f"hcc.nghean.gov.vn={mirror_server.base_url}/hcc", *POLITENESS_OFF)  # fmt: skip
     assert result.returncode == 0, result.stderr
     with open_store(f"sqlite:///{db}") as store:
         kept = list(store.iter_articles())
@@ -121,7 +120,7 @@ def test_a_changed_layout_shows_as_broken(tmp_path: Path) -> None:
     db = tmp_path / "changed.db"
     with MirrorServer(tmp_path / "sites") as server:
         result = run_cchc("crawl", "hcc", "--store", f"sqlite:///{db}", "--mirror",
-                          f"hcc.nghean.gov.vn={server.base_url}/hcc", *FAST)  # fmt: skip
+                          f"hcc.nghean.gov.vn={server.base_url}/hcc", *POLITENESS_OFF)  # fmt: skip
     assert result.returncode == 0, result.stderr
     status = json.loads(run_cchc("sources", "status", "--json", "--store", f"sqlite:///{db}").stdout)
     hcc = next(row for row in status if row["source"] == "hcc")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +26,6 @@ from classifier.training import train as train_model
 from config import load_places, load_taxonomy
 from crawler.labeling import classify_articles, located
 from search import open_store
-
-logger = logging.getLogger(__name__)
 
 BATCH = 256
 model_option = click.option(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from datetime import date, datetime
 from pathlib import Path
 
@@ -15,17 +14,14 @@ from cchc.reports import tabular
 from cchc.reports.html import write_html
 from cchc.reports.names import Names
 from cchc.reports.xlsx import write_xlsx
-from config import load_plan, load_sources, load_taxonomy
+from config import get_settings, load_plan, load_sources, load_taxonomy
+from coverage.periods import month_in
+from coverage.report import CoverageReport, build_coverage
 from search import VN_TZ, CountQuery, open_store
-from search.coverage import CoverageReport, build_coverage
-from search.periods import month_in
-
-logger = logging.getLogger(__name__)
 
 FORMATS = ("table", "csv", "xlsx", "html", "json")
 PERIODS = ("month", "quarter")
 GROUPS = ("area", "topic", "channel", "source", "unit", "place")
-REPORTS_DIR = Path("data") / "reports"
 
 
 def default_range(today: date) -> tuple[date, date]:
@@ -155,7 +151,7 @@ def coverage(
     elif fmt == "table":
         _table(report, names)
     else:
-        path = output or REPORTS_DIR / f"do-phu-{date_from}-{date_to}.{fmt}"
+        path = output or get_settings().under_data("reports") / f"do-phu-{date_from}-{date_to}.{fmt}"
         path.parent.mkdir(parents=True, exist_ok=True)
         (write_html if fmt == "html" else write_xlsx)(report, names, path)
         click.echo(f"Đã ghi báo cáo {path.resolve()}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,13 +11,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cchc.options import DATE, store_option
-from config import Source, load_places, load_sources, load_taxonomy
+from config import Source, get_settings, load_places, load_sources, load_taxonomy
 from crawler.runner import RunSummary, run_crawl
-from search import open_store
-
-logger = logging.getLogger(__name__)
-
-JOBS_DIR = Path("data") / "jobs"
+from search import crawlstats, open_store
 
 
 def crawl_with_progress(
@@ -64,15 +59,15 @@ def crawl_with_progress(
 
 def describe(summary: RunSummary) -> str:
     """One Vietnamese line on what a run did."""
-    dropped = sum(v for k, v in summary.stats.items() if k.startswith("cchc/dropped/"))
+    dropped = crawlstats.total(summary.stats, crawlstats.DROPPED)
     errors = sum(v for k, v in summary.stats.items() if k.startswith("downloader/response_status_count/5"))
-    deferred = summary.count("cchc/stored/deferred")
-    known = summary.count("cchc/skipped/already_stored")
+    deferred = summary.count(crawlstats.STORED_DEFERRED)
+    known = summary.count(crawlstats.SKIPPED_KNOWN)
     waiting = f", {deferred} bài chờ ghi lại (cchc store replay)" if deferred else ""
     return (
-        f"{summary.source}: {summary.count('cchc/stored/new')} bài mới, "
-        f"{summary.count('cchc/stored/updated')} bài cập nhật, "
-        f"{summary.count('cchc/stored/unchanged')} bài không đổi, {known} bài đã có (không tải lại),"
+        f"{summary.source}: {summary.count(crawlstats.STORED_NEW)} bài mới, "
+        f"{summary.count(crawlstats.STORED_UPDATED)} bài cập nhật, "
+        f"{summary.count(crawlstats.STORED_UNCHANGED)} bài không đổi, {known} bài đã có (không tải lại),"
         f" {dropped} bị loại, {errors} lỗi máy chủ{waiting}"
         f" (kết thúc: {summary.finish_reason})"
     )
@@ -144,8 +139,14 @@ def crawl(
         **parse_settings(setting_values),
         "CCHC_STORE": store_url,
         "CCHC_MIRRORS": parse_mirrors(mirror_values),
-        **({"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(Path("data/httpcache").resolve())} if cache else {}),
+        **(
+            {"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(get_settings().under_data("httpcache").resolve())}
+            if cache
+            else {}
+        ),
     }
-    summaries = crawl_with_progress(chosen, settings, since, until, JOBS_DIR if resume else None, refresh)
+    summaries = crawl_with_progress(
+        chosen, settings, since, until, get_settings().under_data("jobs") if resume else None, refresh
+    )
     for summary in summaries:
         click.echo(describe(summary))

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from pathlib import Path
 
 import click
 
 from cchc import MIRRORS_DIR
-from cchc.commands.coverage import REPORTS_DIR, build_report, default_range, write_report_files
+from cchc.commands.coverage import build_report, default_range, write_report_files
 from cchc.commands.crawl import crawl_with_progress, describe
 from cchc.mirrors import MirrorServer
-from config import load_sources, load_taxonomy
-from search import VN_TZ, open_store
-
-logger = logging.getLogger(__name__)
-
-DEMO_DB = Path("data") / "demo.db"
+from config import get_settings, load_sources, load_taxonomy
+from search import VN_TZ, crawlstats, open_store
 
 # Loopback needs no politeness; the real sites keep the project's settings.
 LOOPBACK_SETTINGS = {
@@ -29,8 +24,8 @@ LOOPBACK_SETTINGS = {
 
 @click.command()
 @click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEMO_DB, show_default=True,
-    help="SQLite file to store into.",
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=lambda: get_settings().under_data("demo.db"), show_default="data/demo.db", help="SQLite file to write.",
 )  # fmt: skip
 @click.option(
     "--mirrors", "mirrors_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -72,11 +67,11 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
         for section, count in stats.by_section.get(source.id, {}).items():
             label = "(không có chuyên mục)" if section == "unknown" else section
             click.echo(f"    {label:<24} {count:>4} bài")
-    new = sum(s.count("cchc/stored/new") + s.count("cchc/stored/updated") for s in summaries)
+    new = sum(s.count(crawlstats.STORED_NEW) + s.count(crawlstats.STORED_UPDATED) for s in summaries)
     if new == 0:
         click.echo("\nLần chạy này không có bài mới: mọi bài trên bản sao đã có trong kho.")
     report, names = build_report(store_url, *default_range(today := datetime.now(VN_TZ).date()), "month", today)
-    html_path, xlsx_path = write_report_files(report, names, REPORTS_DIR / "demo-do-phu")
+    html_path, xlsx_path = write_report_files(report, names, get_settings().under_data("reports", "demo-do-phu"))
     click.echo(f"\nBáo cáo độ phủ 12 tháng gần nhất: {html_path.resolve()}")
     click.echo(f"  mở bằng trình duyệt: file://{html_path.resolve()}")
     click.echo(f"  bảng tính: {xlsx_path.resolve()}")

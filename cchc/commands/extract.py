@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,8 +12,6 @@ from config import load_sources
 from config.models import strip_host_prefix
 from crawler.discovery import UrlRules
 from crawler.extraction import decode_html, extract_article
-
-logger = logging.getLogger(__name__)
 
 
 @click.command()

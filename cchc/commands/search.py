@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import logging
 import re
 from datetime import date
 
@@ -13,8 +12,6 @@ from rich.text import Text
 
 from cchc.options import DATE, echo_json, json_option, store_option
 from search import SearchHit, SearchQuery, open_store
-
-logger = logging.getLogger(__name__)
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-import os
 from pathlib import Path
 
 import click
 
 from cchc.options import store_option
 from cchc.web.accounts import AccountError, Accounts
+from config import get_settings
 
-logger = logging.getLogger(__name__)
-
-DEFAULT_ACCOUNTS = Path(os.environ.get("CCHC_USERS", "data/users.json"))
-SECRET_FILE = Path("data") / "secret.key"
 accounts_option = click.option(
-    "--accounts", "accounts_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_ACCOUNTS,
-    show_default=True, help="Account file (env CCHC_USERS).",
+    "--accounts", "accounts_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=lambda: get_settings().users_file,
+    show_default="data/users.json", help="Account file (env CCHC_USERS).",
 )  # fmt: skip
 
 
@@ -42,7 +38,9 @@ def serve(host: str, port: int, store_url: str, accounts_path: Path) -> None:
     from cchc.web.app import create_app
     from search import open_store
 
-    app = create_app(store_url, accounts_path, SECRET_FILE)  # validates the configuration first
+    app = create_app(
+        store_url, accounts_path, get_settings().under_data("secret.key")
+    )  # validates the configuration first
     open_store(store_url).close()  # fail now, in one line, if the archive cannot be opened
     click.echo(f"Ứng dụng web: http://{host}:{port}/ (Ctrl+C để dừng)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
-from cchc.health import source_health
 from cchc.options import echo_json, json_option, store_option
 from config import load_sources
-from search import CrawlRun, open_store
-
-logger = logging.getLogger(__name__)
+from coverage.health import source_health
+from search import CrawlRun, crawlstats, open_store
 
 
 @click.group(invoke_without_command=True)
@@ -41,17 +37,15 @@ def sources(ctx: click.Context, as_json: bool) -> None:
 def _record(run: CrawlRun) -> dict[str, object]:
     """What a run did, from its stats: pages, HTTP errors by code, articles by outcome, drops and failures."""
 
-    def by(prefix: str) -> dict[str, int]:
-        return {k.removeprefix(prefix): int(v) for k, v in run.stats.items() if k.startswith(prefix)}
-
     return {
         "pages_fetched": int(run.stats.get("response_received_count", 0)),
-        "http_status": by("downloader/response_status_count/"),
-        "articles": by("cchc/stored/") | {"skipped_known": int(run.stats.get("cchc/skipped/already_stored", 0))},
-        "dropped": by("cchc/dropped/"),
-        "fetch_failures": by("cchc/errors/fetch/"),
-        "extraction": by("cchc/extracted/"),
-        "published_reached": [run.stats.get("cchc/published/oldest"), run.stats.get("cchc/published/newest")],
+        "http_status": crawlstats.by_prefix(run.stats, "downloader/response_status_count/"),
+        "articles": crawlstats.by_prefix(run.stats, crawlstats.STORED)
+        | {"skipped_known": crawlstats.count(run.stats, crawlstats.SKIPPED_KNOWN)},
+        "dropped": crawlstats.by_prefix(run.stats, crawlstats.DROPPED),
+        "fetch_failures": crawlstats.by_prefix(run.stats, crawlstats.FETCH_ERRORS),
+        "extraction": crawlstats.by_prefix(run.stats, crawlstats.EXTRACTED),
+        "published_reached": [run.stats.get(crawlstats.PUBLISHED_OLDEST), run.stats.get(crawlstats.PUBLISHED_NEWEST)],
     }
 
 
@@ -83,12 +77,8 @@ def status(store_url: str, as_json: bool) -> None:
                     "articles": stats.by_source.get(s.id, 0),
                     "last_run": last.finished_at.isoformat() if last else None,
                     "last_status": last.status if last else None,
-                    "last_new": int(last.stats.get("cchc/stored/new", 0)) if last else None,
-                    "last_errors": sum(
-                        v for k, v in last.stats.items() if k.startswith(("cchc/errors/", "spider_exceptions/"))
-                    )
-                    if last
-                    else None,
+                    "last_new": crawlstats.count(last.stats, crawlstats.STORED_NEW) if last else None,
+                    "last_errors": crawlstats.errors(last.stats) if last else None,
                     "oldest_published": oldest,
                     "newest_published": newest,
                     "last_run_record": _record(last) if last else None,

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 
 import click
 
 from cchc.options import echo_json, json_option, store_option
 from search import open_store
-
-logger = logging.getLogger(__name__)
 
 
 @click.command()

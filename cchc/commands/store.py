@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import click
@@ -10,10 +9,9 @@ from rich.console import Console
 from rich.progress import Progress
 
 from cchc.options import store_option
+from config import get_settings
 from search import Store, StoreError, UpsertOutcome, open_store
-from search.deadletter import DEFAULT_DIR, DeadLetter
-
-logger = logging.getLogger(__name__)
+from search.deadletter import DeadLetter
 
 BATCH = 500
 
@@ -67,8 +65,9 @@ def migrate(store_url: str) -> None:
 
 @store.command()
 @store_option
-@click.option("--dead-letter", "folder", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DIR,
-              show_default=True, help="Folder of deferred articles (env CCHC_DEAD_LETTER_DIR).")  # fmt: skip
+@click.option("--dead-letter", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=lambda: get_settings().dead_letters, show_default="data/dead-letter",
+              help="Folder of deferred articles (env CCHC_DEAD_LETTER_DIR).")  # fmt: skip
 def replay(store_url: str, folder: Path) -> None:
     """Write the articles a store could not take (the dead-letter files) into STORE."""
     letters = DeadLetter(folder)

@@ -10,8 +10,8 @@ from markupsafe import Markup
 
 from cchc.reports import charts, tabular
 from cchc.reports.names import CHANNEL_NAMES, GAP_KINDS, STATUS_NAMES, Names
-from search.article import CHANNELS
-from search.coverage import CoverageReport
+from config.channels import CHANNELS
+from coverage.report import CoverageReport
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_GAPS = 40

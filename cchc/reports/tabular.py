@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cchc.reports.names import GAP_KINDS, Names
-from search.coverage import CoverageReport
+from coverage.report import CoverageReport
 
 CELL_HEADER = ["Lĩnh vực", "Mã lĩnh vực", "Kênh", "Mã kênh", "Kỳ", "Số bài", "Chỉ tiêu", "Trạng thái"]
 GAP_HEADER = ["Hạng", "Loại", "Đối tượng", "Kênh", "Từ kỳ", "Đến kỳ", "Số kỳ", "Chỉ tiêu mỗi kỳ", "Số bài", "Mức thiếu"]

@@ -10,8 +10,8 @@ from openpyxl.utils import get_column_letter
 
 from cchc.reports import tabular
 from cchc.reports.names import Names
-from search.article import CHANNELS
-from search.coverage import CoverageReport
+from config.channels import CHANNELS
+from coverage.report import CoverageReport
 
 FILLS = {
     "ok": PatternFill("solid", fgColor="C6EFCE"),

@@ -5,13 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import os
 import re
 import secrets
 from pathlib import Path
-
-logger = logging.getLogger(__name__)
 
 ITERATIONS = 310_000
 NAME = re.compile(r"^[a-z0-9_.-]{2,40}$")

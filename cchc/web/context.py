@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,8 +20,6 @@ from cchc.web.accounts import Accounts
 from cchc.web.sessions import COOKIE, LIFETIME, Session, Signer, new_session
 from classifier import LoadedModel, load
 from config import Gazetteer, Plan, SourcesFile, Taxonomy
-
-logger = logging.getLogger(__name__)
 
 PLACE_KINDS = {"thanh_pho": "TP", "thi_xa": "TX", "huyen": "huyện", "phuong": "phường", "xa": "xã"}
 WEB_TEMPLATES = Path(__file__).parent / "templates"

@@ -6,14 +6,13 @@ import base64
 import hashlib
 import hmac
 import json
-import logging
 import os
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-logger = logging.getLogger(__name__)
+from config import get_settings
 
 COOKIE = "cchc_session"
 LIFETIME = 12 * 3600
@@ -28,7 +27,7 @@ class Session:
 
 def load_secret(path: Path) -> bytes:
     """CCHC_SECRET, else a random key kept in `path` (made on first use, mode 0600)."""
-    if value := os.environ.get("CCHC_SECRET"):
+    if value := get_settings().secret:
         return value.encode("utf-8")
     if path.exists():
         return bytes.fromhex(path.read_text(encoding="utf-8").strip())

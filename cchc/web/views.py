@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import logging
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -16,7 +15,6 @@ from openpyxl import Workbook
 from starlette.exceptions import HTTPException
 
 from cchc.commands.coverage import default_range
-from cchc.health import source_health
 from cchc.reports import charts, tabular
 from cchc.reports.html import report_context
 from cchc.reports.names import Names
@@ -24,12 +22,11 @@ from cchc.web.context import CtxDep, WebContext, check_csrf, query_url, toggle_u
 from cchc.web.params import PAGE_SIZE, BadRequest, SearchParams, search_params
 from classifier.model import RELEVANCE
 from classifier.text import document
+from config.channels import CHANNELS
+from coverage.health import source_health
+from coverage.periods import period_by_key
+from coverage.report import build_coverage
 from search import FACET_DIMENSIONS, VN_TZ, open_store
-from search.article import CHANNELS
-from search.coverage import build_coverage
-from search.periods import period_by_key
-
-logger = logging.getLogger(__name__)
 
 router = APIRouter()
 EXPORT_LIMIT = 5000

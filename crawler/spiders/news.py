@@ -21,7 +21,7 @@ from crawler.extraction import decode_html, extract_article
 from crawler.extraction.page import PageError
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize, clean
-from search import VN_TZ, Store, StoreError, article_id, open_store
+from search import VN_TZ, Store, StoreError, article_id, crawlstats, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class NewsSpider(scrapy.Spider):
             return self._archive.exists(article_id(url))
         except StoreError as exc:
             self._archive_down = True  # ask no more in this run
-            self.crawler.stats.inc_value("cchc/errors/archive_unavailable")
+            self.crawler.stats.inc_value(crawlstats.ARCHIVE_UNAVAILABLE)
             logger.warning("cannot check the archive, fetching every page: %s", exc)
             return False
 
@@ -103,7 +103,7 @@ class NewsSpider(scrapy.Spider):
             )
 
     def _article_request(self, url: str, via: str) -> scrapy.Request | None:
-        self.crawler.stats.inc_value(f"cchc/discovered/{via}")
+        self.crawler.stats.inc_value(crawlstats.DISCOVERED + via)
         # Tracking variants of one link collapse here, before Scrapy's duplicate filter; the host stays as linked.
         url = clean(url)
         identity = canonicalize(url)
@@ -111,7 +111,7 @@ class NewsSpider(scrapy.Spider):
             return None
         self._requested.add(identity)
         if self._stored(identity):
-            self.crawler.stats.inc_value("cchc/skipped/already_stored")
+            self.crawler.stats.inc_value(crawlstats.SKIPPED_KNOWN)
             return None
         # Not left to Scrapy's duplicate filter: a resumed job's filter remembers pages a killed run queued
         # but never fetched. The archive and this run's own set decide instead.
@@ -119,13 +119,13 @@ class NewsSpider(scrapy.Spider):
 
     def fetch_failed(self, failure: Failure) -> None:
         """An article page that could not be fetched: counted by cause in the run record."""
-        self.crawler.stats.inc_value(f"cchc/errors/fetch/{failure.type.__name__}")
+        self.crawler.stats.inc_value(crawlstats.FETCH_ERRORS + failure.type.__name__)
         logger.info("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         links = discovery.feed_links(response.body)
         if not links:
-            self.crawler.stats.inc_value("cchc/errors/empty_feed")
+            self.crawler.stats.inc_value(crawlstats.EMPTY_FEED)
             logger.warning("feed %s has no items", response.url)
         for url in links:
             if self.rules.is_article(url) and (request := self._article_request(url, "feed")):
@@ -134,7 +134,7 @@ class NewsSpider(scrapy.Spider):
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         kind, locs = discovery.sitemap_entries(response.body)
         if kind == "invalid":
-            self.crawler.stats.inc_value("cchc/errors/invalid_sitemap")
+            self.crawler.stats.inc_value(crawlstats.INVALID_SITEMAP)
             logger.warning("sitemap %s is not valid XML", response.url)
         for url in locs:
             if kind == "sitemapindex":
@@ -144,13 +144,13 @@ class NewsSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         if not hasattr(response, "css"):
-            self.crawler.stats.inc_value("cchc/errors/listing_not_html")
+            self.crawler.stats.inc_value(crawlstats.LISTING_NOT_HTML)
             return
         # Listings run newest first: once a page shows nothing as recent as --since, older pages are not read.
         dates = dates_in(" ".join(response.css("body *::text").getall())) if self.since else []
         past_since = bool(dates) and max(dates) < self.since
         if past_since:
-            self.crawler.stats.inc_value("cchc/listing/stopped_at_since")
+            self.crawler.stats.inc_value(crawlstats.LISTING_STOPPED_AT_SINCE)
         for url in discovery.page_links(response.url, response.css("a::attr(href)").getall()):
             if self.rules.is_article(url):
                 if request := self._article_request(url, "listing"):
@@ -166,17 +166,17 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[ArticleItem]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         if not hasattr(response, "text") or not HTML_TYPE.match(content_type or "text/html"):
-            self.crawler.stats.inc_value("cchc/errors/not_html")
+            self.crawler.stats.inc_value(crawlstats.NOT_HTML)
             logger.info("%s is not an HTML page (%s)", response.url, content_type)
             return
         try:
             page = extract_article(decode_html(response.body, content_type), response.url, self.source.cms,
                                    self.rules.article)  # fmt: skip
         except PageError as exc:
-            self.crawler.stats.inc_value("cchc/errors/extraction")
+            self.crawler.stats.inc_value(crawlstats.EXTRACTION_FAILED)
             logger.warning("cannot extract %s: %s", response.url, exc)
             return
-        self.crawler.stats.inc_value(f"cchc/extracted/{page.rule}")
+        self.crawler.stats.inc_value(crawlstats.EXTRACTED + page.rule)
         for warning in page.warnings:
             logger.warning("%s: %s", response.url, warning)
         yield ArticleItem(

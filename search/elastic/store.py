@@ -17,12 +17,13 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
+from config.channels import CHANNELS
 from search import neardup
-from search.article import CHANNELS, VN_TZ, Article
+from search.article import VN_TZ, Article
 from search.deadletter import DeadLetter
 from search.elastic import queries
 from search.elastic.documents import LABEL_FIELDS, from_doc, plan_writes, to_doc
-from search.elastic.setup import ARTICLES, RUNS, current_index
+from search.elastic.setup import ARTICLES, RUNS
 from search.store import (
     FACET_DIMENSIONS,
     CountQuery,
@@ -302,13 +303,6 @@ class ElasticStore(Store):
                      datetime.fromisoformat(h["_source"]["finished_at"]), h["_source"]["status"], h["_source"]["stats"])
             for h in hits
         ]  # fmt: skip
-
-    def ready(self) -> bool:
-        """Whether `cchc store init` has made the aliases."""
-        try:
-            return current_index(self.client, ARTICLES) is not None
-        except ERRORS as exc:
-            raise self._fail(exc, "reach the cluster") from None
 
     def refresh(self) -> None:
         self.client.indices.refresh(index=ARTICLES.alias)

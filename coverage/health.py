@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from search import CrawlRun
+from config.cms import GENERIC
+from search import CrawlRun, crawlstats
 
 SILENT_RUNS = 3
 # More than this share of a run's articles read by the generic extractor: the source's layout has changed.
@@ -19,15 +20,13 @@ class Health:
 
 
 def _errors(run: CrawlRun) -> int:
-    return sum(int(v) for k, v in run.stats.items() if k.startswith(("cchc/errors/", "spider_exceptions/")))
+    return crawlstats.errors(run.stats)
 
 
 def _extracted(run: CrawlRun) -> tuple[int, int]:
     """(articles read by a layout rule or the generic path, of them by the generic path)."""
-    counts = {
-        k.removeprefix("cchc/extracted/"): int(v) for k, v in run.stats.items() if k.startswith("cchc/extracted/")
-    }
-    return sum(counts.values()), counts.get("generic", 0)
+    counts = crawlstats.by_prefix(run.stats, crawlstats.EXTRACTED)
+    return sum(counts.values()), counts.get(GENERIC, 0)
 
 
 def source_health(runs: list[CrawlRun]) -> Health:
@@ -39,13 +38,13 @@ def source_health(runs: list[CrawlRun]) -> Health:
     if last.status != "finished" or _errors(last) or last.stats.get("log_count/ERROR"):
         return Health("broken", "lỗi", f"Lần thu thập gần nhất kết thúc '{last.status}' với {_errors(last)} lỗi.")
     read, generic = _extracted(last)
-    stored = sum(int(v) for k, v in last.stats.items() if k.startswith("cchc/stored/"))
+    stored = crawlstats.total(last.stats, crawlstats.STORED)
     if read and generic / read > GENERIC_SHARE:
         return Health(
             "broken", "lỗi", f"Bố cục trang có thể đã đổi: {generic}/{read} bài không khớp quy tắc trích xuất."
         )
     if read and not stored:
         return Health("broken", "lỗi", f"Tải {read} trang bài nhưng không lưu được bài nào.")
-    if len(runs) >= SILENT_RUNS and not any(r.stats.get("cchc/stored/new") for r in runs[:SILENT_RUNS]):
+    if len(runs) >= SILENT_RUNS and not any(r.stats.get(crawlstats.STORED_NEW) for r in runs[:SILENT_RUNS]):
         return Health("silent", "im lặng", f"{SILENT_RUNS} lần thu thập gần nhất không có bài mới.")
-    return Health("ok", "hoạt động", f"{int(last.stats.get('cchc/stored/new', 0))} bài mới ở lần gần nhất.")
+    return Health("ok", "hoạt động", f"{crawlstats.count(last.stats, crawlstats.STORED_NEW)} bài mới ở lần gần nhất.")

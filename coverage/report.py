@@ -7,18 +7,17 @@ successful crawl of one of its sources covered the whole period.
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from config import Plan, Source
-from search.article import CHANNELS, VN_TZ
-from search.periods import Period, month_in, periods
+from config.channels import CHANNELS
+from coverage.periods import Period, month_in, periods
+from search import crawlstats
+from search.article import VN_TZ
 from search.store import CountQuery, CrawlRun, Store
-
-logger = logging.getLogger(__name__)
 
 OK, GAP, UNKNOWN = "ok", "gap", "unknown"
 GOOD_FINISH = ("finished",)
@@ -107,11 +106,9 @@ def read_windows(runs: Iterable[CrawlRun]) -> list[ReadWindow]:
     for run in runs:
         if run.status not in GOOD_FINISH or run.stats.get("log_count/ERROR"):
             continue
-        oldest = run.stats.get("cchc/published/oldest")
+        oldest = run.stats.get(crawlstats.PUBLISHED_OLDEST)
         start = datetime.fromisoformat(oldest).astimezone(VN_TZ).date() if oldest else run.started_at.date()
-        windows.append(
-            ReadWindow(run.stats.get("cchc/source", run.source), start, run.finished_at.astimezone(VN_TZ).date())
-        )
+        windows.append(ReadWindow(run.source, start, run.finished_at.astimezone(VN_TZ).date()))
     return windows
 
 

@@ -1,0 +1,64 @@
+"""The program's settings: where it keeps data, what the environment says, its limits.
+
+One object replaces scattered environment reads and `data/` literals. Values come from
+command-line overrides first, then `CCHC_*` environment variables, then the defaults below.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a run can be told from outside; relative folders are relative to the working folder."""
+
+    model_config = SettingsConfigDict(env_prefix="CCHC_", extra="ignore", frozen=True)
+
+    # A folder whose YAML files replace the bundled ones of the same name (CCHC_CONFIG_DIR).
+    config_dir: Path | None = None
+    # Where archives, reports, jobs, accounts and dead letters go (CCHC_DATA_DIR).
+    data_dir: Path = Path("data")
+    store: str | None = None  # CCHC_STORE; None means the SQLite file in data_dir
+    users: Path | None = None  # CCHC_USERS; None means data_dir/users.json
+    secret: str | None = None  # CCHC_SECRET signs web sessions; None means a key file in data_dir
+    dead_letter_dir: Path | None = None  # CCHC_DEAD_LETTER_DIR
+    es_api_key: str | None = None
+    es_user: str | None = None
+    es_password: str = ""
+    es_ca_certs: str | None = None
+    es_vi_analyzer: str | None = None  # an installed Vietnamese analyzer plugin to index with
+    # Limits.
+    batch_size: int = 500  # articles per store write
+    min_text_chars: int = 200  # shorter extracted text is not an article
+
+    @property
+    def store_url(self) -> str:
+        return self.store or f"sqlite:///{self.data_dir.as_posix()}/cchc.db"
+
+    @property
+    def users_file(self) -> Path:
+        return self.users or self.data_dir / "users.json"
+
+    @property
+    def dead_letters(self) -> Path:
+        return self.dead_letter_dir or self.data_dir / "dead-letter"
+
+    def under_data(self, *parts: str) -> Path:
+        """A path inside the data folder."""
+        return self.data_dir.joinpath(*parts)
+
+
+_overrides: dict[str, Any] = {}
+
+
+def get_settings() -> Settings:
+    """The settings in force now (read afresh, so a changed environment counts)."""
+    return Settings(**_overrides)
+
+
+def override(**values: Any) -> None:
+    """Set values from the command line; they win over the environment. None leaves a value alone."""
+    _overrides.update({name: value for name, value in values.items() if value is not None})

@@ -1,0 +1,25 @@
+"""`open_store`: the backend a store URL names. Backends import the contract (search.store), never this."""
+
+from __future__ import annotations
+
+from search.store import Store, StoreError
+
+
+def open_store(url: str) -> Store:
+    """Open the backend a store URL names: `sqlite:///relative.db`, `sqlite:////absolute.db`,
+    `elasticsearch+http://host:9200` (credentials from CCHC_ES_API_KEY or CCHC_ES_USER/CCHC_ES_PASSWORD)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise StoreError(f"store URL {url!r} has no scheme: use sqlite:///path/to/file.db")
+    if scheme in ("elasticsearch+http", "elasticsearch+https"):
+        from search.elastic.store import ElasticStore
+
+        return ElasticStore(url)
+    if scheme == "sqlite":
+        from search.sqlite import SQLiteStore
+
+        if not rest.startswith("/") or rest == "/":
+            raise StoreError(f"store URL {url!r}: write sqlite:///relative/path.db or sqlite:////absolute/path.db")
+        return SQLiteStore(rest[1:], url=url)
+    supported = "sqlite, elasticsearch+http, elasticsearch+https"
+    raise StoreError(f"store URL {url!r}: unsupported backend {scheme!r} (supported: {supported})")
