@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format clean bench bench-classifier bench-web model
+.PHONY: install demo test test-es lint format clean bench bench-classifier bench-web model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Every engine test against a real OpenSearch node started on loopback from engines/ (Maven + JDK 17,
+# no Docker); the node is stopped and its data removed afterwards, also on failure or Ctrl-C.
+test-es: $(STAMP)
+	$(BIN)/python engines/run_engine.py -- $(BIN)/python -m pytest -m engine
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
