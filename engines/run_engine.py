@@ -104,8 +104,9 @@ class Node:
         java = build(self.engine)
         t0 = time.monotonic()
         transport = free_port()
-        command = ["java", f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-                   "-Dlog4j2.disable.jmx=true", *java, str(self.home / "node"), str(self.port), str(transport)]  # fmt: skip
+        heap = [f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseSerialGC"]
+        command = ["java", *heap, "-Dlog4j2.disable.jmx=true", *java, str(self.home / "node"), str(self.port),
+                   str(transport)]  # fmt: skip
         # stdin stays open: the launcher exits when it closes, so the node dies with this process.
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
