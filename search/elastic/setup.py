@@ -88,6 +88,7 @@ def migrate(client: Any) -> list[str]:
             continue
         if not client.indices.exists(index=new):
             client.indices.create(index=new)
+        client.indices.refresh(index=old)  # a reindex copies what searches see: the latest writes too
         client.reindex(body={"source": {"index": old}, "dest": {"index": new}}, wait_for_completion=True, refresh=True)
         old_count, new_count = client.count(index=old)["count"], client.count(index=new)["count"]
         if old_count != new_count:
