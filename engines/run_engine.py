@@ -91,10 +91,12 @@ def get_json(url: str, timeout: float = 5.0) -> dict:
 class Node:
     """One engine JVM on loopback with its data in a temporary folder."""
 
-    def __init__(self, engine: str, heap: str) -> None:
+    def __init__(self, engine: str = "opensearch", heap: str = "768m", home: Path | None = None,
+                 port: int | None = None) -> None:  # fmt: skip
+        """A node in `home` (a new temporary folder by default) on `port` (a free one by default)."""
         self.engine, self.heap = engine, heap
-        self.home = Path(tempfile.mkdtemp(prefix=f"cchc-{engine}-"))
-        self.port = free_port()
+        self.home = home or Path(tempfile.mkdtemp(prefix=f"cchc-{engine}-"))
+        self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self.log = self.home / "node.log"
@@ -108,7 +110,7 @@ class Node:
         command = ["java", *heap, "-Dlog4j2.disable.jmx=true", *java, str(self.home / "node"), str(self.port),
                    str(transport)]  # fmt: skip
         # stdin stays open: the launcher exits when it closes, so the node dies with this process.
-        with self.log.open("wb") as log:
+        with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)  # fmt: skip
         while time.monotonic() - t0 < START_TIMEOUT:
@@ -135,7 +137,17 @@ class Node:
             return "(no log)"
         return " | ".join(text[-lines:])[-800:] or "(empty log)"
 
-    def stop(self) -> None:
+    @property
+    def store_url(self) -> str:
+        return f"{ENGINES[self.engine][2]}://127.0.0.1:{self.port}"
+
+    def kill(self) -> None:
+        """Stop the JVM at once, as a crash would (SIGKILL); the data folder stays for a restart."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self, keep_data: bool = False) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -145,7 +157,8 @@ class Node:
                 self.process.wait()
         if self.process is not None and self.process.stdin:
             self.process.stdin.close()
-        shutil.rmtree(self.home, ignore_errors=True)
+        if not keep_data:
+            shutil.rmtree(self.home, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,9 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         seconds = node.start()
         print(f"{node.describe()} (ready in {seconds:.1f} s)", flush=True)
-        scheme = ENGINES[args.engine][2]
-        env = {**os.environ, "CCHC_TEST_ES_URL": f"{scheme}://127.0.0.1:{node.port}",
-               "CCHC_TEST_ENGINE_PID": str(node.process.pid)}  # fmt: skip
+        env = {**os.environ, "CCHC_TEST_ES_URL": node.store_url, "CCHC_TEST_ENGINE": args.engine}
         return subprocess.run(command, env=env).returncode
     except EngineError as exc:
         print(f"error: {exc}", file=sys.stderr)
