@@ -174,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     def on_term(signum: int, _frame: object) -> None:
         raise SystemExit(128 + signum)  # runs the finally below: the node is stopped and removed
 
-    signal.signal(signal.SIGTERM, on_term)
+    # Ctrl-C too, even where the shell started us with SIGINT ignored (a background job).
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, on_term)
     node = Node(args.engine, args.heap)
     try:
         seconds = node.start()
@@ -185,8 +187,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print("error: interrupted: the node is stopped and removed", file=sys.stderr)
         return 130
+    except SystemExit as exc:
+        print("error: interrupted: the node is stopped and removed", file=sys.stderr)
+        return int(exc.code or 1)
     finally:
         node.stop()
 
