@@ -89,6 +89,7 @@ def test_templates_are_installed_with_their_versions(engine: ElasticStore) -> No
         ("vi_folded", "Đảng ủy xã Hưng Lộc", ["dang", "uy", "xa", "hung", "loc"]),
         ("vi_exact", "Đảng ủy xã", ["đảng", "ủy", "xã"]),
         ("vi_folded", "CHÍNH QUYỀN SỐ", ["chinh", "quyen", "so"]),
+        ("vi_folded", "Chính phủ.Cách làm", ["chinh", "phu", "cach", "lam"]),  # a scraped missing space
     ],
 )
 def test_the_template_analyzers_fold_vietnamese(engine: ElasticStore, analyzer: str, text: str, tokens) -> None:

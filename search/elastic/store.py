@@ -54,6 +54,7 @@ class ElasticStore(Store):
         self.errors = self.engine.errors
         self.dead_letter = dead_letter or DeadLetter()
         self._down_until = 0.0
+        self._unrefreshed = False  # this store wrote since the last refresh: searches do not see it yet
 
     def _fail(self, exc: Exception, doing: str) -> StoreError:
         return StoreError(f"{self.url}: cannot {doing}: {type(exc).__name__}: {str(exc)[:200]}")
@@ -118,6 +119,7 @@ class ElasticStore(Store):
             self.dead_letter.append([a for a in batch if a.id in failed], self.url, f"bulk write rejected: {reason}")
             logger.error("%s: %d articles not written, kept for `cchc store replay`: %s", self.url, len(failed), reason)
             outcomes.update(dict.fromkeys(failed, UpsertOutcome.DEFERRED))
+        self._unrefreshed = self._unrefreshed or len(failed) < len(actions)
         for root, new_id in repoint.items():
             self._repoint(root, new_id)
         return [outcomes[a.id] for a in batch]
@@ -141,6 +143,10 @@ class ElasticStore(Store):
         keys = sorted({b for a in batch if a.simhash and a.duplicate_of is None for b in neardup.bands(a.simhash)})
         if not keys:
             return batch, {}
+        if self._unrefreshed:
+            # The copies this store wrote in its last batches must be found, as SQLite finds them.
+            self.client.indices.refresh(index=ARTICLES.alias)
+            self._unrefreshed = False
         body = {"query": {"terms": {"simhash_bands": keys}}, "size": 10_000,
                 "_source": ["id", "simhash", "published_at", "duplicate_of"]}  # fmt: skip
         copies = [
