@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_ingest
 	$(BIN)/python -m bench.bench_search
 	$(BIN)/python -m bench.bench_web
+	$(BIN)/python -m bench.bench_engine
 	$(BIN)/python -m bench.bench_classifier
 
 # Rebuild the committed default model from classifier/data (and ../shared/data when present).
