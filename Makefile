@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 LOCK := requirements.lock
 
-.PHONY: install lock demo test lint format clean bench bench-classifier bench-web model
+.PHONY: install lock demo test test-es lint format clean bench bench-classifier bench-web model
 
 # Exact versions from the lock (runtime and dev), then the project itself without touching them.
 $(STAMP): pyproject.toml $(LOCK)
@@ -31,6 +31,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Every engine test against a real OpenSearch node started on loopback from engines/ (Maven + JDK 17,
+# no Docker); the node is stopped and its data removed afterwards, also on failure or Ctrl-C.
+test-es: $(STAMP)
+	$(BIN)/python engines/run_engine.py -- $(BIN)/python -m pytest -m engine
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_ingest
 	$(BIN)/python -m bench.bench_search
 	$(BIN)/python -m bench.bench_web
+	$(BIN)/python -m bench.bench_engine
 	$(BIN)/python -m bench.bench_classifier
 
 # Rebuild the committed default model from classifier/data (and ../shared/data when present).

@@ -46,7 +46,8 @@ def cli(verbose: int, config_dir: Path | None) -> None:
     logging.root.addHandler(handler)
     logging.root.setLevel(logging.DEBUG)
     # The Elasticsearch transport logs every retry with a traceback; our errors already say it in one line.
-    logging.getLogger("elastic_transport").setLevel(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
+    for transport in ("elastic_transport", "opensearch"):
+        logging.getLogger(transport).setLevel(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
 
 
 for command in (

@@ -7,11 +7,11 @@ from search.store import Store, StoreError
 
 def open_store(url: str) -> Store:
     """Open the backend a store URL names: `sqlite:///relative.db`, `sqlite:////absolute.db`,
-    `elasticsearch+http://host:9200` (credentials from CCHC_ES_API_KEY or CCHC_ES_USER/CCHC_ES_PASSWORD)."""
+    `elasticsearch+http://host:9200`, `opensearch+http://host:9200` (or https; credentials from CCHC_ES_API_KEY or CCHC_ES_USER/CCHC_ES_PASSWORD)."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         raise StoreError(f"store URL {url!r} has no scheme: use sqlite:///path/to/file.db")
-    if scheme in ("elasticsearch+http", "elasticsearch+https"):
+    if scheme in ("elasticsearch+http", "elasticsearch+https", "opensearch+http", "opensearch+https"):
         from search.elastic.store import ElasticStore
 
         return ElasticStore(url)
@@ -21,5 +21,5 @@ def open_store(url: str) -> Store:
         if not rest.startswith("/") or rest == "/":
             raise StoreError(f"store URL {url!r}: write sqlite:///relative/path.db or sqlite:////absolute/path.db")
         return SQLiteStore(rest[1:], url=url)
-    supported = "sqlite, elasticsearch+http, elasticsearch+https"
+    supported = "sqlite, elasticsearch+http(s), opensearch+http(s)"
     raise StoreError(f"store URL {url!r}: unsupported backend {scheme!r} (supported: {supported})")

@@ -18,6 +18,31 @@ SHARED_DIR = PROJECT_DIR.parent / "shared"
 # Crawls of the loopback mirrors need no politeness (the real sites keep the project's delays).
 POLITENESS_OFF = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
                   "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]  # fmt: skip
+# A disposable Elasticsearch/OpenSearch node for the tests marked `engine` (make test-es sets it).
+ENGINE_URL = os.environ.get("CCHC_TEST_ES_URL")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With CCHC_TEST_ES_URL set, an unreachable node fails the run at once instead of skipping its tests."""
+    if not ENGINE_URL:
+        return
+    from search import StoreError, open_store
+
+    try:
+        with open_store(ENGINE_URL) as engine:
+            engine.ping()
+    except StoreError as exc:
+        pytest.exit(f"CCHC_TEST_ES_URL is set but the node does not answer: {exc}", returncode=1)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A skipped engine test is a failure when a node was given: make test-es must run every one."""
+    outcome = yield
+    report = outcome.get_result()
+    if ENGINE_URL and report.skipped and item.get_closest_marker("engine") and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"engine test skipped although CCHC_TEST_ES_URL is set: {report.longrepr}"
 
 
 @pytest.fixture(scope="session")

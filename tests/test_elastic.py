@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from search import VN_TZ, Article, CountQuery, SearchQuery, UpsertOutcome, article_id, open_store
+from search import VN_TZ, Article, CountQuery, SearchQuery, StoreError, UpsertOutcome, article_id, open_store
 from search.deadletter import DeadLetter
 from search.elastic import queries
 from search.elastic.documents import LUCENE_TERM_BYTES, cut_to_bytes, from_doc, plan_writes, to_doc
@@ -198,3 +198,24 @@ def test_store_copy_between_sqlite_files(tmp_path: Path) -> None:
 def test_store_init_on_sqlite_says_nothing_to_do(tmp_path: Path) -> None:
     result = run_cchc("store", "init", "--store", f"sqlite:///{tmp_path / 'c.db'}")
     assert result.returncode == 0 and "nothing else to do" in result.stdout
+
+
+def test_bulk_rejections_say_why_in_words() -> None:
+    store = ElasticStore(f"opensearch+http://127.0.0.1:{_dead_port()}")
+    busy = {"status": 429, "error": {"type": "es_rejected_execution_exception", "reason": "queue full"}}
+    assert "the cluster is overloaded (429 es_rejected_execution_exception), still refused after" in (
+        store._rejection(busy)
+    )
+    block = {"status": 403, "error": {"type": "cluster_block_exception", "reason": "index [x] blocked"}}
+    assert store._rejection(block).startswith("the index is read-only (cluster_block_exception")
+    assert store._rejection({"status": 400, "error": {"type": "mapper_parsing_exception", "reason": "bad"}}) == (
+        "400 mapper_parsing_exception: bad"
+    )
+
+
+def test_engine_urls_pick_their_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert open_store("opensearch+http://127.0.0.1:9200").engine.name == "OpenSearch"
+    assert open_store("elasticsearch+https://127.0.0.1:9200").engine.name == "Elasticsearch"
+    monkeypatch.setenv("CCHC_ES_API_KEY", "k")
+    with pytest.raises(StoreError, match="OpenSearch takes no API key"):
+        open_store("opensearch+http://127.0.0.1:9200")

@@ -15,6 +15,9 @@ FIELDS = {
     "area": "areas", "topic": "topics", "place": "places", "channel": "channel", "source": "source",
     "unit": "unit", "section": "section", "month": "published_month", "day": "published_day",
 }  # fmt: skip
+# An article without any value of a list field is not counted for it (as SQLite's join over the list);
+# one without a scalar value counts as "unknown".
+LIST_DIMENSIONS = ("area", "topic", "place")
 HIGHLIGHT = {
     "pre_tags": ["<mark>"],
     "post_tags": ["</mark>"],
@@ -119,7 +122,9 @@ def count_body(dims: tuple[str, ...], query: CountQuery, after: dict[str, Any] |
     must_not = [{"exists": {"field": "duplicate_of"}}] if query.exclude_reprints else []
     composite: dict[str, Any] = {
         "size": 1000,
-        "sources": [{dim: {"terms": {"field": FIELDS[dim], "missing_bucket": True}}} for dim in dims],
+        "sources": [
+            {dim: {"terms": {"field": FIELDS[dim], "missing_bucket": dim not in LIST_DIMENSIONS}}} for dim in dims
+        ],
     }
     if after:
         composite["after"] = after

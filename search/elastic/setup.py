@@ -1,4 +1,7 @@
-"""Index templates, first indices and aliases; rolling to a new index when a template changes."""
+"""Index templates, first indices and aliases; rolling to a new index when a template changes.
+
+`client` is either engine's official client (Elasticsearch or OpenSearch): both take these request bodies.
+"""
 
 from __future__ import annotations
 
@@ -65,9 +68,9 @@ def init(client: Any) -> list[str]:
     """Put the templates; create each family's first index and alias when missing. Repeatable."""
     done = []
     for family in FAMILIES:
-        client.indices.put_index_template(name=family.alias, **family.template_body())
+        client.indices.put_index_template(name=family.alias, body=family.template_body())
         if current_index(client, family) is None:
-            client.indices.create(index=family.index_name(), aliases={family.alias: {"is_write_index": True}})
+            client.indices.create(index=family.index_name(), body={"aliases": {family.alias: {"is_write_index": True}}})
             done.append(f"created {family.index_name()} behind alias {family.alias}")
         else:
             done.append(f"{family.alias} -> {current_index(client, family)} (kept)")
@@ -85,13 +88,14 @@ def migrate(client: Any) -> list[str]:
             continue
         if not client.indices.exists(index=new):
             client.indices.create(index=new)
-        client.reindex(source={"index": old}, dest={"index": new}, wait_for_completion=True, refresh=True)
+        client.indices.refresh(index=old)  # a reindex copies what searches see: the latest writes too
+        client.reindex(body={"source": {"index": old}, "dest": {"index": new}}, wait_for_completion=True, refresh=True)
         old_count, new_count = client.count(index=old)["count"], client.count(index=new)["count"]
         if old_count != new_count:
             raise RuntimeError(f"reindex of {old} into {new} copied {new_count} of {old_count} documents")
-        client.indices.update_aliases(actions=[
+        client.indices.update_aliases(body={"actions": [
             {"remove": {"index": old, "alias": family.alias}},
             {"add": {"index": new, "alias": family.alias, "is_write_index": True}},
-        ])  # fmt: skip
+        ]})  # fmt: skip
         done.append(f"{family.alias}: {old} -> {new} ({new_count} documents); {old} kept until you delete it")
     return done

@@ -1,4 +1,4 @@
-"""The scale-out backend: the Store contract on Elasticsearch, through aliases, with nothing lost.
+"""The scale-out backend: the Store contract on Elasticsearch or OpenSearch, through aliases, with nothing lost.
 
 When the cluster cannot take a batch (unreachable, rejected), its articles go to the dead-letter
 file and count as deferred; `cchc store replay` writes them later.
@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from html import escape
 from typing import Any
-
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from config.channels import CHANNELS
 from search import neardup
@@ -23,7 +21,8 @@ from search.article import VN_TZ, Article
 from search.deadletter import DeadLetter
 from search.elastic import queries
 from search.elastic.documents import LABEL_FIELDS, from_doc, plan_writes, to_doc
-from search.elastic.setup import ARTICLES, RUNS
+from search.elastic.engines import Engine, EngineConfigError, connect
+from search.elastic.setup import ARTICLES, RUNS, current_index
 from search.store import (
     FACET_DIMENSIONS,
     CountQuery,
@@ -40,31 +39,23 @@ from search.store import (
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-TIMEOUT = 30
 # After a failed connection, writes go straight to the dead-letter file for this long: a crawl goes on at speed.
 BACKOFF_SECONDS = 30.0
-ERRORS = (TransportError, ApiError)
-
-
-def client_for(url: str) -> Elasticsearch:
-    """A client for `elasticsearch+http(s)://host:port`; credentials only from the environment."""
-    endpoint = url.removeprefix("elasticsearch+")
-    options: dict[str, Any] = {"request_timeout": TIMEOUT, "retry_on_timeout": True, "max_retries": 2}
-    if api_key := os.environ.get("CCHC_ES_API_KEY"):
-        options["api_key"] = api_key
-    elif user := os.environ.get("CCHC_ES_USER"):
-        options["basic_auth"] = (user, os.environ.get("CCHC_ES_PASSWORD", ""))
-    if ca := os.environ.get("CCHC_ES_CA_CERTS"):
-        options["ca_certs"] = ca
-    return Elasticsearch(endpoint, **options)
+BULK_RETRIES = 3
 
 
 class ElasticStore(Store):
-    def __init__(self, url: str, dead_letter: DeadLetter | None = None, client: Elasticsearch | None = None) -> None:
+    def __init__(self, url: str, dead_letter: DeadLetter | None = None, engine: Engine | None = None) -> None:
         self.url = url
-        self.client = client or client_for(url)
+        try:
+            self.engine = engine or connect(url)
+        except EngineConfigError as exc:
+            raise StoreError(f"{url}: {exc}") from None
+        self.client = self.engine.client
+        self.errors = self.engine.errors
         self.dead_letter = dead_letter or DeadLetter()
         self._down_until = 0.0
+        self._unrefreshed = False  # this store wrote since the last refresh: searches do not see it yet
 
     def _fail(self, exc: Exception, doing: str) -> StoreError:
         return StoreError(f"{self.url}: cannot {doing}: {type(exc).__name__}: {str(exc)[:200]}")
@@ -90,45 +81,73 @@ class ElasticStore(Store):
         if time.monotonic() < self._down_until:
             self.dead_letter.append(batch, self.url, "cluster unavailable (recent failure)")
             return [UpsertOutcome.DEFERRED] * len(batch)
+        wanted = {"includes": ["content_hash", *LABEL_FIELDS]}
         try:
-            found = self.client.mget(index=ARTICLES.alias, ids=[a.id for a in batch],
-                                     source_includes=["content_hash", *LABEL_FIELDS])["docs"]  # fmt: skip
-        except ERRORS as exc:
-            if isinstance(exc, TransportError):
+            docs = [{"_id": a.id, "_source": wanted} for a in batch]
+            found = self.client.mget(index=ARTICLES.alias, body={"docs": docs})["docs"]
+        except self.errors as exc:
+            if isinstance(exc, self.engine.unreachable):
                 self._down_until = time.monotonic() + BACKOFF_SECONDS
             self.dead_letter.append(batch, self.url, f"cluster unavailable: {type(exc).__name__}")
             return [UpsertOutcome.DEFERRED] * len(batch)
         existing = {d["_id"]: d["_source"] for d in found if d.get("found")}
         try:
             batch, repoint = self._link_reprints(batch)
-        except ERRORS as exc:
+        except self.errors as exc:
             self.dead_letter.append(batch, self.url, f"cluster unavailable: {type(exc).__name__}")
             return [UpsertOutcome.DEFERRED] * len(batch)
         actions, outcomes = plan_writes(batch, existing, ARTICLES.alias)
         failed: set[str] = set()
+        reasons: Counter[str] = Counter()
         try:
-            results = helpers.streaming_bulk(
-                self.client, actions, raise_on_error=False, raise_on_exception=False, max_retries=2, initial_backoff=1
-            )
+            # Too-many-requests (429) answers are retried with backoff by the helper. require_alias goes in the
+            # request: the helpers drop it from the actions' metadata.
+            results = self.engine.streaming_bulk(
+                self.client, actions, raise_on_error=False, raise_on_exception=False, max_retries=BULK_RETRIES,
+                initial_backoff=1, require_alias=True,
+            )  # fmt: skip
             for ok, item in results:
                 if not ok:
                     failed.add(item["index"]["_id"])
-                    logger.error("bulk rejected %s: %s", item["index"]["_id"], item["index"].get("error"))
-        except ERRORS as exc:
+                    reasons[self._rejection(item["index"])] += 1
+        except self.errors as exc:
             failed = {a["_id"] for a in actions}
-            logger.error("bulk write failed: %s", exc)
+            reasons[f"{type(exc).__name__}: {str(exc)[:160]}"] += len(failed)
+            if isinstance(exc, self.engine.unreachable):
+                self._down_until = time.monotonic() + BACKOFF_SECONDS
         if failed:
-            self.dead_letter.append([a for a in batch if a.id in failed], self.url, "bulk write rejected or failed")
+            reason = "; ".join(f"{r} (x{n})" for r, n in reasons.most_common(3))
+            self.dead_letter.append([a for a in batch if a.id in failed], self.url, f"bulk write rejected: {reason}")
+            logger.error("%s: %d articles not written, kept for `cchc store replay`: %s", self.url, len(failed), reason)
             outcomes.update(dict.fromkeys(failed, UpsertOutcome.DEFERRED))
+        self._unrefreshed = self._unrefreshed or len(failed) < len(actions)
         for root, new_id in repoint.items():
             self._repoint(root, new_id)
         return [outcomes[a.id] for a in batch]
+
+    def _rejection(self, result: dict[str, Any]) -> str:
+        """Why the cluster refused one bulk item, in words a person can act on."""
+        error, status = result.get("error"), result.get("status")
+        if isinstance(result.get("exception"), self.engine.unreachable):
+            self._down_until = time.monotonic() + BACKOFF_SECONDS
+            return f"cluster unavailable: {type(result['exception']).__name__}"
+        kind = error.get("type", "") if isinstance(error, dict) else ""
+        detail = (error.get("reason") if isinstance(error, dict) else str(error or "")) or ""
+        if status == 429:
+            return f"the cluster is overloaded (429 {kind}), still refused after {BULK_RETRIES} retries"
+        if kind == "cluster_block_exception":
+            return f"the index is read-only ({kind}: {detail[:120]}); lift the block, then replay"
+        return f"{status} {kind}: {detail[:160]}".strip()
 
     def _link_reprints(self, batch: list[Article]) -> tuple[list[Article], dict[str, str]]:
         """The batch with duplicate_of set for reprints, and stored originals that a new article predates."""
         keys = sorted({b for a in batch if a.simhash and a.duplicate_of is None for b in neardup.bands(a.simhash)})
         if not keys:
             return batch, {}
+        if self._unrefreshed:
+            # The copies this store wrote in its last batches must be found, as SQLite finds them.
+            self.client.indices.refresh(index=ARTICLES.alias)
+            self._unrefreshed = False
         body = {"query": {"terms": {"simhash_bands": keys}}, "size": 10_000,
                 "_source": ["id", "simhash", "published_at", "duplicate_of"]}  # fmt: skip
         copies = [
@@ -138,7 +157,7 @@ class ElasticStore(Store):
                 datetime.fromisoformat(h["_source"]["published_at"]) if h["_source"].get("published_at") else None,
                 h["_source"].get("duplicate_of"),
             )  # fmt: skip
-            for h in self.client.search(index=ARTICLES.alias, **body)["hits"]["hits"]
+            for h in self.client.search(index=ARTICLES.alias, body=body)["hits"]["hits"]
         ]
         linked, repoint = [], {}
         for article in batch:
@@ -154,52 +173,51 @@ class ElasticStore(Store):
     def _repoint(self, root: str, new_id: str) -> None:
         """Make `new_id` the original of a story whose copies pointed to `root`."""
         try:
-            self.client.update_by_query(
-                index=ARTICLES.alias, refresh=True, conflicts="proceed",
-                query={"bool": {"should": [{"term": {"id": root}}, {"term": {"duplicate_of": root}}]}},
-                script={"source": "ctx._source.duplicate_of = params.id", "params": {"id": new_id}},
-            )  # fmt: skip
-        except ERRORS as exc:
+            self.client.update_by_query(index=ARTICLES.alias, refresh=True, conflicts="proceed", body={
+                "query": {"bool": {"should": [{"term": {"id": root}}, {"term": {"duplicate_of": root}}]}},
+                "script": {"source": "ctx._source.duplicate_of = params.id", "params": {"id": new_id}},
+            })  # fmt: skip
+        except self.errors as exc:
             logger.error("could not relink the copies of %s to %s: %s", root, new_id, exc)
 
     def set_labels(self, article: Article) -> None:
         doc = to_doc(article)
         try:
-            self.client.update(index=ARTICLES.alias, id=article.id, doc={f: doc[f] for f in LABEL_FIELDS},
+            self.client.update(index=ARTICLES.alias, id=article.id, body={"doc": {f: doc[f] for f in LABEL_FIELDS}},
                                refresh="wait_for")  # fmt: skip
-        except NotFoundError:
+        except self.engine.not_found:
             raise StoreError(f"{self.url}: no article {article.id} to label") from None
-        except ERRORS as exc:
+        except self.errors as exc:
             raise self._fail(exc, f"label article {article.id}") from None
 
     def record_run(self, run: CrawlRun) -> None:
         doc = {"source": run.source, "started_at": run.started_at.isoformat(),
                "finished_at": run.finished_at.isoformat(), "status": run.status, "stats": run.stats}  # fmt: skip
         try:
-            self.client.index(index=RUNS.alias, document=doc, refresh="wait_for", require_alias=True)
-        except ERRORS as exc:
+            self.client.index(index=RUNS.alias, body=doc, refresh="wait_for", require_alias=True)
+        except self.errors as exc:
             raise self._fail(exc, "record the crawl run") from None
 
     # -- reads --------------------------------------------------------------------------------
 
     def _search(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
         try:
-            return self.client.search(index=index, **body).body
-        except ERRORS as exc:
+            return dict(self.client.search(index=index, body=body))
+        except self.errors as exc:
             raise self._fail(exc, "search") from None
 
     def exists(self, article_id: str) -> bool:
         try:
             return bool(self.client.exists(index=ARTICLES.alias, id=article_id))
-        except ERRORS as exc:
+        except self.errors as exc:
             raise self._fail(exc, "read") from None
 
     def get(self, article_id: str) -> Article | None:
         try:
             return from_doc(self.client.get(index=ARTICLES.alias, id=article_id)["_source"])
-        except NotFoundError:
+        except self.engine.not_found:
             return None
-        except ERRORS as exc:
+        except self.errors as exc:
             raise self._fail(exc, "read") from None
 
     def iter_articles(self, label_source: str | None = None, batch_size: int = 500) -> Iterator[Article]:
@@ -273,7 +291,7 @@ class ElasticStore(Store):
 
         try:
             size = self.client.indices.stats(index=ARTICLES.alias)["_all"]["primaries"]["store"]["size_in_bytes"]
-        except ERRORS:
+        except self.errors:
             size = 0
         return StoreStats(
             total=result["hits"]["total"]["value"],
@@ -293,16 +311,32 @@ class ElasticStore(Store):
         body = {"query": {"term": {"source": source}} if source else {"match_all": {}}, "size": limit,
                 "sort": [{"started_at": "desc"}]}  # fmt: skip
         try:
-            hits = self.client.search(index=RUNS.alias, **body)["hits"]["hits"]
-        except NotFoundError:
+            hits = self.client.search(index=RUNS.alias, body=body)["hits"]["hits"]
+        except self.engine.not_found:
             return []
-        except ERRORS as exc:
+        except self.errors as exc:
             raise self._fail(exc, "read crawl runs") from None
         return [
             CrawlRun(h["_source"]["source"], datetime.fromisoformat(h["_source"]["started_at"]),
                      datetime.fromisoformat(h["_source"]["finished_at"]), h["_source"]["status"], h["_source"]["stats"])
             for h in hits
         ]  # fmt: skip
+
+    def ready(self) -> bool:
+        """Whether `cchc store init` has made the aliases."""
+        try:
+            return current_index(self.client, ARTICLES) is not None
+        except self.errors as exc:
+            raise self._fail(exc, "reach the cluster") from None
+
+    def ping(self) -> str:
+        """The engine's name and version, e.g. `OpenSearch 2.19.6`; a StoreError when it does not answer."""
+        try:
+            info = self.client.info()
+        except self.errors as exc:
+            raise self._fail(exc, f"reach {self.engine.name}") from None
+        distribution = info["version"].get("distribution", "elasticsearch")
+        return f"{'OpenSearch' if distribution == 'opensearch' else 'Elasticsearch'} {info['version']['number']}"
 
     def refresh(self) -> None:
         self.client.indices.refresh(index=ARTICLES.alias)
