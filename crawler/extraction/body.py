@@ -1,0 +1,120 @@
+"""The article body on the generic path: trafilatura on a copy of the page stripped of what is not body text.
+
+Before trafilatura reads the page, this removes the headline, the date line and the lead (already read
+by `metadata`), photo captions (figcaption, caption classes, the image-and-description tables of 2012
+pages, short italic lines under an image) and related-article boxes. A photo story, whose text is its
+captions, keeps them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import trafilatura
+
+from crawler.extraction.cleanup import normalize_space
+from crawler.extraction.metadata import RELATED_LINK
+from crawler.extraction.page import parse_html
+
+CAPTION_HINT = re.compile(
+    r"caption|chu-?thich|chuthich|image-?desc|img-?desc|photo-?desc|desc-?img|^image$|imagecaption|pcaption",
+    re.IGNORECASE,
+)
+RELATED_HINT = re.compile(
+    r"relate|lien-?quan|lienquan|other-?news|othernews|more-?news|same-?topic|VCObjectBoxRelated|tinkhac|tin-?khac",
+    re.IGNORECASE,
+)
+MAX_CAPTION = 300
+# Below this many characters without captions, an article is a photo story: its captions are its text.
+MIN_TEXT_WITHOUT_CAPTIONS = 300
+# Inline tags that may wrap an image inside the block the image stands in.
+IMAGE_WRAPPERS = ("a", "span", "strong", "b", "center", "font")
+
+
+def _hint(node: lxml.html.HtmlElement) -> str:
+    return f"{node.get('class', '')} {node.get('id', '')}".strip()
+
+
+def _only_image(node: lxml.html.HtmlElement) -> bool:
+    """A block whose content is an image and nothing else to read."""
+    return bool(node.xpath(".//img")) and not normalize_space(node.text_content())
+
+
+def _italic(node: lxml.html.HtmlElement) -> bool:
+    style = (node.get("style") or "").replace(" ", "").lower()
+    if "font-style:italic" in style or node.tag in ("em", "i"):
+        return True
+    children = [c for c in node if isinstance(c.tag, str)]
+    text = normalize_space(node.text_content())
+    return (
+        len(children) == 1 and children[0].tag in ("em", "i") and normalize_space(children[0].text_content()) == text
+    )
+
+
+def captions(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Photo caption elements under `root`."""
+    found: list[lxml.html.HtmlElement] = list(root.iter("figcaption"))
+    for node in root.iter():
+        if not isinstance(node.tag, str) or node.tag in ("html", "body"):
+            continue
+        text = normalize_space(node.text_content())
+        if not text or len(text) > MAX_CAPTION:
+            continue
+        if CAPTION_HINT.search(_hint(node)):
+            found.append(node)
+            continue
+        previous = node.getprevious()
+        if previous is not None and _only_image(previous) and node.tag in ("p", "div", "em", "i", "span"):
+            if _italic(node) or node.get("align") == "center" or "center" in (node.get("style") or ""):
+                found.append(node)
+    for table in root.iter("table"):
+        # 2012 pages put a photo in one row and its description in the next.
+        if table.xpath(".//img") and len(table.xpath(".//tr")) <= 4:
+            for cell in table.xpath(".//td"):
+                text = normalize_space(cell.text_content())
+                if text and len(text) <= MAX_CAPTION and not cell.xpath(".//img"):
+                    found.append(cell)
+    return found
+
+
+def related_boxes(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Related-article boxes and ">> other story" link lines."""
+    found = [n for n in root.iter() if isinstance(n.tag, str) and RELATED_HINT.search(_hint(n))]
+    for link in root.iter("a"):
+        block = link.getparent()
+        if RELATED_LINK.match(link.text_content()) and block is not None:
+            found.append(block if normalize_space(block.text_content()) == normalize_space(link.text_content())
+                         else link)  # fmt: skip
+    return found
+
+
+def _drop(nodes: list[lxml.html.HtmlElement]) -> None:
+    for node in nodes:
+        if node.getparent() is not None and node.tag not in ("html", "body"):
+            node.drop_tree()
+
+
+def _read(root: lxml.html.HtmlElement, url: str) -> list[str]:
+    found = trafilatura.bare_extraction(
+        root, url=url, with_metadata=False, include_comments=False, include_tables=False, include_images=False
+    )
+    return [line for line in (found.text.split("\n") if found is not None and found.text else []) if line.strip()]
+
+
+def body_paragraphs(html: str, url: str, remove_paths: list[str]) -> list[str]:
+    """Paragraphs of the article body; `remove_paths` are XPaths of elements already read (title, date, lead)."""
+    def prepared(drop_captions: bool) -> lxml.html.HtmlElement:
+        root = parse_html(html)
+        _drop([n for path in remove_paths for n in root.xpath(path)])
+        _drop(related_boxes(root))
+        if drop_captions:
+            _drop(captions(root))
+        return root
+
+    text = _read(prepared(drop_captions=True), url)
+    if sum(len(line) for line in text) < MIN_TEXT_WITHOUT_CAPTIONS:
+        with_captions = _read(prepared(drop_captions=False), url)
+        if sum(len(line) for line in with_captions) > sum(len(line) for line in text):
+            return with_captions
+    return text
