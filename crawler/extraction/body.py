@@ -22,12 +22,14 @@ CAPTION_HINT = re.compile(
     re.IGNORECASE,
 )
 RELATED_HINT = re.compile(
-    r"relate|lien-?quan|lienquan|other-?news|othernews|more-?news|same-?topic|VCObjectBoxRelated|tinkhac|tin-?khac",
+    r"relat(?:ed|ion)|lien-?quan|lienquan|other-?news|othernews|more-?news|same-?topic|VCObjectBoxRelated|tinkhac|tin-?khac",
     re.IGNORECASE,
 )
 MAX_CAPTION = 300
 # Below this many characters without captions, an article is a photo story: its captions are its text.
 MIN_TEXT_WITHOUT_CAPTIONS = 300
+# A list whose text is at least this share of link text is a list of links.
+LINK_SHARE = 0.6
 # Inline tags that may wrap an image inside the block the image stands in.
 IMAGE_WRAPPERS = ("a", "span", "strong", "b", "center", "font")
 
@@ -89,6 +91,18 @@ def related_boxes(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return found
 
 
+def link_lists(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Lists whose items are links (other stories, menus): navigation, never article text."""
+    found = []
+    for node in root.iter("ul", "ol"):
+        items = node.findall("li")
+        text = len(normalize_space(node.text_content()))
+        linked = sum(len(normalize_space(a.text_content())) for a in node.iter("a"))
+        if len(items) >= 2 and text and linked >= LINK_SHARE * text:
+            found.append(node)
+    return found
+
+
 def _drop(nodes: list[lxml.html.HtmlElement]) -> None:
     for node in nodes:
         if node.getparent() is not None and node.tag not in ("html", "body"):
@@ -102,11 +116,20 @@ def _read(root: lxml.html.HtmlElement, url: str) -> list[str]:
     return [line for line in (found.text.split("\n") if found is not None and found.text else []) if line.strip()]
 
 
-def body_paragraphs(html: str, url: str, remove_paths: list[str]) -> list[str]:
-    """Paragraphs of the article body; `remove_paths` are XPaths of elements already read (title, date, lead)."""
+def body_paragraphs(html: str, url: str, remove_paths: list[str], headline_path: str | None = None) -> list[str]:
+    """Paragraphs of the article body.
+
+    `remove_paths` are XPaths of elements already read (title, date line, lead); nothing before the
+    headline (`headline_path`) is body text.
+    """
+
     def prepared(drop_captions: bool) -> lxml.html.HtmlElement:
         root = parse_html(html)
-        _drop([n for path in remove_paths for n in root.xpath(path)])
+        read = [n for path in remove_paths for n in root.xpath(path)]  # before any removal moves them
+        head = root.find("head")
+        before = root.xpath(headline_path + "/preceding::*") if headline_path else []
+        _drop([n for n in before if n is not head and n.getparent() is not head] + read)
+        _drop(link_lists(root))
         _drop(related_boxes(root))
         if drop_captions:
             _drop(captions(root))

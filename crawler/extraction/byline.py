@@ -13,23 +13,24 @@ from dataclasses import dataclass
 from crawler.extraction.cleanup import normalize_space
 
 LABELLED = re.compile(
-    r"^(?:tác giả|bài(?:\s*(?:,|và|&|-)\s*ảnh)?|tin(?:\s*(?:,|và|&|-)\s*ảnh)?|ảnh|thực hiện|người viết"
+    r"^(?:tác giả|bài(?:\s*(?:,|và|&|-)\s*ảnh)?|tin(?:\s*(?:,|và|&|-)\s*ảnh)?|thực hiện|người viết"
     r"|nhóm phóng viên|phóng viên|pv|btv|by)\s*:\s*(.+)$",
     re.IGNORECASE,
 )
 THEO = re.compile(r"^theo\s+(.{2,70})$", re.IGNORECASE)
 # "Person/Outlet" or "Person (Outlet)" after "Theo".
 PERSON_AND_OUTLET = re.compile(r"^([^/()]+?)\s*(?:/\s*(.+)|\((.+)\))$")
+PHOTO = re.compile(r"^(?:ảnh|video|clip|đồ họa)\s*:\s*(.+)$", re.IGNORECASE)
 CREDIT = re.compile(r"^(?:nguồn tin|nguồn)\s*:\s*(.+)$", re.IGNORECASE)
 MAX_NAME = 50
 # Lower-case words a name line may hold ("Nhóm phóng viên", "Hoàng Anh và Minh Thu").
-NAME_GLUE = frozenset({"và", "phóng", "viên", "nhóm", "pv", "ctv", "-", "–", "&"})
+NAME_GLUE = frozenset({"và", "phóng", "viên", "nhóm", "-", "–", "&"})
 # How many lines at the end of a body may hold bylines and page furniture after them.
 TAIL_LINES = 4
 MAX_FURNITURE = 100
 
-# Kinds, best first: a labelled author, "Theo Person/Outlet", a bare name line, "Theo Outlet".
-LABEL, THEO_PERSON, NAME, THEO_OUTLET, SOURCE = range(5)
+# Kinds, best first: a labelled author, "Theo Person/Outlet", a bare name line, "Theo Outlet", a photo credit.
+LABEL, THEO_PERSON, NAME, THEO_OUTLET, PHOTO_CREDIT, SOURCE = range(6)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def parse_byline(line: str) -> Byline | None:
     if match := LABELLED.match(line):
         name = match[1].strip(" .")
         return Byline(LABEL, name) if name and len(name) <= MAX_NAME + 20 else None
+    if match := PHOTO.match(line):
+        return Byline(PHOTO_CREDIT, match[1].strip(" .")) if looks_like_name(match[1]) else None
     if match := CREDIT.match(line):
         return Byline(SOURCE, None, match[1].strip())
     if match := THEO.match(line):

@@ -186,13 +186,14 @@ def find_published(doc: lxml.html.HtmlElement, title: Headline) -> datetime | No
     A date without a time of day takes the time from another source that gives the same day.
     """
     candidates: list[tuple[datetime, bool]] = []  # (when, has a time of day), best source first
+    shown = [(when, line) for line in date_lines(doc, title) if (when := _date_of_line(line)) is not None]
+    # The time printed by the headline is what readers are told; it wins when it is a full publication time.
+    if shown and TIME_IN_TEXT.search(shown[0][1]) and not UPDATED.search(shown[0][1]):
+        candidates.append((shown[0][0], True))
     for value in _structured_dates(doc):
         if (when := parse_date(value)) is not None:
             candidates.append((when, bool(TIME_IN_TEXT.search(value.split("T", 1)[-1]))))
-    lines = date_lines(doc, title)
-    for line in sorted(lines, key=lambda s: bool(UPDATED.search(s))):  # stable: nearest first, updates last
-        if (when := _date_of_line(line)) is not None:
-            candidates.append((when, bool(TIME_IN_TEXT.search(line))))
+    candidates += [(when, bool(TIME_IN_TEXT.search(line))) for when, line in shown]
     for xpath in META_DATES:
         for value in doc.xpath(xpath):
             if (when := parse_date(str(value))) is not None:
