@@ -26,8 +26,8 @@ RELATED_HINT = re.compile(
     re.IGNORECASE,
 )
 MAX_CAPTION = 300
-# Below this many characters without captions, an article is a photo story: its captions are its text.
-MIN_TEXT_WITHOUT_CAPTIONS = 300
+# An article whose captions hold at least this share of its text is a photo story: the captions are its text.
+PHOTO_STORY_SHARE = 0.5
 # A list whose text is at least this share of link text is a list of links.
 LINK_SHARE = 0.6
 # Inline tags that may wrap an image inside the block the image stands in.
@@ -116,11 +116,12 @@ def _read(root: lxml.html.HtmlElement, url: str) -> list[str]:
     return [line for line in (found.text.split("\n") if found is not None and found.text else []) if line.strip()]
 
 
-def body_paragraphs(html: str, url: str, remove_paths: list[str], headline_path: str | None = None) -> list[str]:
+def body_paragraphs(html: str, url: str, remove_paths: list[str], headline_path: str | None = None,
+                    end_path: str | None = None) -> list[str]:  # fmt: skip
     """Paragraphs of the article body.
 
     `remove_paths` are XPaths of elements already read (title, date line, lead); nothing before the
-    headline (`headline_path`) is body text.
+    headline (`headline_path`) and nothing after the byline element (`end_path`) is body text.
     """
 
     def prepared(drop_captions: bool) -> lxml.html.HtmlElement:
@@ -128,6 +129,7 @@ def body_paragraphs(html: str, url: str, remove_paths: list[str], headline_path:
         read = [n for path in remove_paths for n in root.xpath(path)]  # before any removal moves them
         head = root.find("head")
         before = root.xpath(headline_path + "/preceding::*") if headline_path else []
+        before += root.xpath(end_path + "/following::*") if end_path else []
         _drop([n for n in before if n is not head and n.getparent() is not head] + read)
         _drop(link_lists(root))
         _drop(related_boxes(root))
@@ -135,9 +137,12 @@ def body_paragraphs(html: str, url: str, remove_paths: list[str], headline_path:
             _drop(captions(root))
         return root
 
-    text = _read(prepared(drop_captions=True), url)
-    if sum(len(line) for line in text) < MIN_TEXT_WITHOUT_CAPTIONS:
-        with_captions = _read(prepared(drop_captions=False), url)
-        if sum(len(line) for line in with_captions) > sum(len(line) for line in text):
-            return with_captions
-    return text
+    root = prepared(drop_captions=False)
+    caption_chars = sum(len(normalize_space(n.text_content())) for n in captions(root))
+    if not caption_chars:
+        return _read(root, url)
+    with_captions = _read(root, url)
+    # A photo story: its captions are most of its text.
+    if caption_chars >= PHOTO_STORY_SHARE * sum(len(line) for line in with_captions):
+        return with_captions
+    return _read(prepared(drop_captions=True), url)

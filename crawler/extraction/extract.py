@@ -103,7 +103,8 @@ def _generic_body(html: str, url: str, doc: lxml.html.HtmlElement, title: metada
         read += [n for n in doc.iter(*metadata.HEADINGS) if cleanup.normalize_space(n.text_content()) == title.text]
         read += [n for n in metadata.date_line_nodes(title)]
     paths = [p for p in dict.fromkeys(_path(n) for n in read) if p]
-    return body.body_paragraphs(html, url, paths, _path(title.node))
+    end = metadata.byline_element(title, byline.parse_byline)
+    return body.body_paragraphs(html, url, paths, _path(title.node), _path(end))
 
 
 def extract_article(html: str, url: str, cms: str | None = None, article_url: Any = None) -> Extracted:

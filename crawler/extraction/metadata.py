@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import lxml.html
 
@@ -33,7 +34,7 @@ MAX_DATE_LINE = 120
 # A modified time, not the publication time, when the page prints both.
 UPDATED = re.compile(r"cập nhật|updated?|sửa", re.IGNORECASE)
 LEAD_HINT = re.compile(r"sapo|lead|desc|summary|chapeau|hometext|excerpt|intro|teaser|abstract|tomtat", re.I)
-RELATED_LINK = re.compile(r"^\s*(?:>>|»|xem thêm|tin liên quan|đọc thêm)", re.IGNORECASE)
+RELATED_LINK = re.compile(r"^\s*(?:>>|»|xem thêm|xem tiếp|tin liên quan|đọc thêm)", re.IGNORECASE)
 SCRIPT_WRITE = re.compile(r"""getElementById\(\s*["']([^"']+)["']\s*\)\.innerHTML\s*=\s*["']([^"']{6,200})["']""")
 META_DATES = (
     "//meta[@name='pubdate']/@content",
@@ -284,6 +285,35 @@ def date_line_nodes(title: Headline) -> list[lxml.html.HtmlElement]:
 AUTHOR_HINT = re.compile(r"author|byline|tacgia|tac-gia|nguontin|nguon-tin|source|writer|signature", re.IGNORECASE)
 # How far after the headline, in elements, a byline element may sit (past it: comments, other stories).
 BYLINE_REACH = 600
+# Article text (characters) between the headline and a byline element; less is a byline at the top.
+MIN_TEXT_BEFORE_BYLINE = 200
+
+
+def _right_aligned(node: lxml.html.HtmlElement) -> bool:
+    style = (node.get("style") or "").replace(" ", "").lower()
+    return (node.get("align") or "").lower() == "right" or "text-align:right" in style
+
+
+def byline_element(title: Headline, parse: Any) -> lxml.html.HtmlElement | None:
+    """The first byline element after the article text: right-aligned or marked author/source, stating a byline.
+
+    `parse` tells a byline from text (byline.parse_byline). The article ends there: Vietnamese pages sign at the end.
+    """
+    if title.node is None:
+        return None
+    text_before = 0
+    for count, node in enumerate(title.node.xpath("following::*")):
+        if count > BYLINE_REACH:
+            break
+        if not isinstance(node.tag, str) or node.tag in ("script", "style"):
+            continue
+        hinted = _right_aligned(node) or AUTHOR_HINT.search(f"{node.get('class', '')} {node.get('id', '')}")
+        if hinted and text_before >= MIN_TEXT_BEFORE_BYLINE:
+            text = _text(node)
+            if 0 < len(text) <= 90 and parse(text) is not None:
+                return node
+        text_before += len(normalize_space(node.text or "")) + len(normalize_space(node.tail or ""))
+    return None
 
 
 def byline_lines(doc: lxml.html.HtmlElement, title: Headline) -> list[str]:
@@ -298,4 +328,6 @@ def byline_lines(doc: lxml.html.HtmlElement, title: Headline) -> list[str]:
             text = _text(node)
             if 0 < len(text) <= 90:
                 lines.append(text)
+        elif isinstance(node.tag, str) and _right_aligned(node) and 0 < len(_text(node)) <= 90:
+            lines.append(_text(node))
     return lines
