@@ -289,6 +289,14 @@ BYLINE_REACH = 600
 MIN_TEXT_BEFORE_BYLINE = 200
 
 
+def text_lines(node: lxml.html.HtmlElement) -> list[str]:
+    """The lines of an element's text, split where it has <br>."""
+    copy = lxml.html.fromstring(lxml.html.tostring(node, encoding="unicode"))
+    for br in copy.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    return [line for line in (normalize_space(part) for part in copy.text_content().split("\n")) if line]
+
+
 def _right_aligned(node: lxml.html.HtmlElement) -> bool:
     style = (node.get("style") or "").replace(" ", "").lower()
     return (node.get("align") or "").lower() == "right" or "text-align:right" in style
@@ -308,9 +316,8 @@ def byline_element(title: Headline, parse: Any) -> lxml.html.HtmlElement | None:
         if not isinstance(node.tag, str) or node.tag in ("script", "style"):
             continue
         hinted = _right_aligned(node) or AUTHOR_HINT.search(f"{node.get('class', '')} {node.get('id', '')}")
-        if hinted and text_before >= MIN_TEXT_BEFORE_BYLINE:
-            text = _text(node)
-            if 0 < len(text) <= 90 and parse(text) is not None:
+        if hinted and text_before >= MIN_TEXT_BEFORE_BYLINE and len(_text(node)) <= 2 * 90:
+            if any(0 < len(line) <= 90 and parse(line) is not None for line in text_lines(node)):
                 return node
         text_before += len(normalize_space(node.text or "")) + len(normalize_space(node.tail or ""))
     return None
@@ -325,9 +332,7 @@ def byline_lines(doc: lxml.html.HtmlElement, title: Headline) -> list[str]:
         if count > BYLINE_REACH:
             break
         if isinstance(node.tag, str) and AUTHOR_HINT.search(f"{node.get('class', '')} {node.get('id', '')}"):
-            text = _text(node)
-            if 0 < len(text) <= 90:
-                lines.append(text)
-        elif isinstance(node.tag, str) and _right_aligned(node) and 0 < len(_text(node)) <= 90:
-            lines.append(_text(node))
+            lines += [line for line in text_lines(node) if len(line) <= 90]
+        elif isinstance(node.tag, str) and _right_aligned(node) and 0 < len(_text(node)) <= 2 * 90:
+            lines += [line for line in text_lines(node) if len(line) <= 90]
     return lines
