@@ -49,9 +49,7 @@ def _italic(node: lxml.html.HtmlElement) -> bool:
         return True
     children = [c for c in node if isinstance(c.tag, str)]
     text = normalize_space(node.text_content())
-    return (
-        len(children) == 1 and children[0].tag in ("em", "i") and normalize_space(children[0].text_content()) == text
-    )
+    return len(children) == 1 and children[0].tag in ("em", "i") and normalize_space(children[0].text_content()) == text
 
 
 def captions(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -67,9 +65,10 @@ def captions(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             found.append(node)
             continue
         previous = node.getprevious()
-        if previous is not None and _only_image(previous) and node.tag in ("p", "div", "em", "i", "span"):
-            if _italic(node) or node.get("align") == "center" or "center" in (node.get("style") or ""):
-                found.append(node)
+        under_image = previous is not None and _only_image(previous) and node.tag in ("p", "div", "em", "i", "span")
+        centered = node.get("align") == "center" or "center" in (node.get("style") or "")
+        if under_image and (_italic(node) or centered):
+            found.append(node)
     for table in root.iter("table"):
         # 2012 pages put a photo in one row and its description in the next.
         if table.xpath(".//img") and len(table.xpath(".//tr")) <= 4:

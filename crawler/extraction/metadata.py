@@ -81,7 +81,7 @@ def _matches(heading: str, reference: str) -> int:
 
 
 def strip_site_name(title: str) -> str:
-    """"Headline - Section - Site" → "Headline": the longest part before a " - " or " | " separator."""
+    """ "Headline - Section - Site" → "Headline": the longest part before a " - " or " | " separator."""
     parts = re.split(r"\s+[|–—-]\s+|\s*\|\s*", title)
     return max(parts[:1] + [p for p in parts[1:2] if len(parts) > 2 and len(p) > len(parts[0]) * 2], key=len)
 
@@ -285,6 +285,8 @@ def date_line_nodes(title: Headline) -> list[lxml.html.HtmlElement]:
 AUTHOR_HINT = re.compile(r"author|byline|tacgia|tac-gia|nguontin|nguon-tin|source|writer|signature", re.IGNORECASE)
 # How far after the headline, in elements, a byline element may sit (past it: comments, other stories).
 BYLINE_REACH = 600
+# The longest byline line ("Theo Sầm Hoa (Vietnamnet/Reuters)", "Tin, ảnh: Vũ Phương Thảo").
+MAX_BYLINE = 90
 # Article text (characters) between the headline and a byline element; less is a byline at the top.
 MIN_TEXT_BEFORE_BYLINE = 200
 
@@ -316,9 +318,9 @@ def byline_element(title: Headline, parse: Any) -> lxml.html.HtmlElement | None:
         if not isinstance(node.tag, str) or node.tag in ("script", "style"):
             continue
         hinted = _right_aligned(node) or AUTHOR_HINT.search(f"{node.get('class', '')} {node.get('id', '')}")
-        if hinted and text_before >= MIN_TEXT_BEFORE_BYLINE and len(_text(node)) <= 2 * 90:
-            if any(0 < len(line) <= 90 and parse(line) is not None for line in text_lines(node)):
-                return node
+        short = hinted and text_before >= MIN_TEXT_BEFORE_BYLINE and len(_text(node)) <= 2 * MAX_BYLINE
+        if short and any(len(line) <= MAX_BYLINE and parse(line) is not None for line in text_lines(node)):
+            return node
         text_before += len(normalize_space(node.text or "")) + len(normalize_space(node.tail or ""))
     return None
 
@@ -331,8 +333,9 @@ def byline_lines(doc: lxml.html.HtmlElement, title: Headline) -> list[str]:
     for count, node in enumerate(title.node.xpath("following::*")):
         if count > BYLINE_REACH:
             break
-        if isinstance(node.tag, str) and AUTHOR_HINT.search(f"{node.get('class', '')} {node.get('id', '')}"):
-            lines += [line for line in text_lines(node) if len(line) <= 90]
-        elif isinstance(node.tag, str) and _right_aligned(node) and 0 < len(_text(node)) <= 2 * 90:
-            lines += [line for line in text_lines(node) if len(line) <= 90]
+        if not isinstance(node.tag, str):
+            continue
+        hinted = AUTHOR_HINT.search(f"{node.get('class', '')} {node.get('id', '')}")
+        if hinted or (_right_aligned(node) and len(_text(node)) <= 2 * MAX_BYLINE):
+            lines += [line for line in text_lines(node) if len(line) <= MAX_BYLINE]
     return lines
