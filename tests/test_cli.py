@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -103,6 +104,23 @@ def test_not_a_database(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("error: junk.db: cannot open the SQLite store")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (gzip.compress(b"<html><body><p>x</p></body></html>"), "gzip-compressed"),
+        (bytes(range(256)) * 8, "binary"),
+    ],
+    ids=["empty", "gzip", "binary"],
+)
+def test_extract_refuses_bad_input_in_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(content)
+    result = run_cchc("extract", str(page), "--url", "https://example.vn/a-123456.html")
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_extract_prints_the_contract_fields() -> None:

@@ -47,3 +47,19 @@ def test_not_a_date(text: str) -> None:
 
 def test_year_less_needs_a_reference() -> None:
     assert parse_date("Sáng 27/6") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9/5/2026 10:17:01 PM", "2026-09-05T22:17:01+07:00"),  # article:published_time, month first
+        ("Cập nhật thứ hai, ngày 24/12/12 11:05 tối", "2012-12-24T23:05:00+07:00"),
+        ("Cập nhật thứ sáu, ngày 30/11/12 04:00 chiều", "2012-11-30T16:00:00+07:00"),
+        ("Thứ Hai, 24/12/2012, 03:04 AM (GMT+7)", "2012-12-24T03:04:00+07:00"),
+        ("15:20 PM | 21/12/2012", "2012-12-21T15:20:00+07:00"),  # a 24-hour time marked PM stays
+        ("Thứ ba, 12/3/2024 - 08:15", "2024-03-12T08:15:00+07:00"),
+        ("12/03/2024 08:15 GMT+7", "2024-03-12T08:15:00+07:00"),
+    ],
+)
+def test_vietnamese_page_date_lines(text: str, expected: str) -> None:
+    assert parse_date(text).isoformat() == expected

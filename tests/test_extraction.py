@@ -68,8 +68,9 @@ def test_generic_path_on_real_pages(page: Path) -> None:
     article = extract_article(decode_html(page.read_bytes()), f"https://example.vn/{page.stem}-123456.html")
     assert article.rule == "generic"
     assert len(article.title) > 10
-    # Photo stories have a short text; lead and text together still carry the story.
-    assert len(article.lead) + len(article.text) > 250
+    # Photo stories have a short text (vnexpress_4: one sentence under the photos, once its byline and
+    # "share your article" line are gone); lead and text together still carry the story.
+    assert len(article.lead) + len(article.text) > 200
     assert article.published_at is not None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +14,10 @@ from config import load_sources
 from config.models import strip_host_prefix
 from crawler.discovery import UrlRules
 from crawler.extraction import decode_html, extract_article
+from crawler.extraction.page import PageError, check_html_bytes
+
+logger = logging.getLogger(__name__)
+EXIT_BAD_INPUT = 2
 
 
 @click.command()
@@ -28,7 +34,12 @@ def extract(html_file: Path, url: str) -> None:
         raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="--url")
     host = strip_host_prefix(urlsplit(url).hostname or "")
     source = next((s for s in load_sources().sources if host in s.all_hosts), None)
-    html = decode_html(html_file.read_bytes())
-    rules = UrlRules.of(source).article if source else None
-    page = extract_article(html, url, source.cms if source else None, rules)
+    try:
+        body = html_file.read_bytes()
+        check_html_bytes(body)
+        rules = UrlRules.of(source).article if source else None
+        page = extract_article(decode_html(body), url, source.cms if source else None, rules)
+    except PageError as exc:  # bad input is a usage error: exit 2, as for a bad option
+        click.echo(f"error: {html_file}: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     echo_json(page.to_json())

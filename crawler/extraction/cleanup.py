@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 # "(Baonghean.vn) - ", "(Baonghean) - ", "(Dân trí) - ", "(NLĐ)-": an outlet tag before the lead.
-OUTLET_PREFIX = re.compile(r"^\s*\(\s*[^()\n]{2,40}?\s*\)\s*[-–—:]\s*")
+OUTLET_PREFIX = re.compile(r"^\s*\(\s*[^()\n]{2,40}?\s*\)\s*[-–—:]\s*|^\s*\(\s*[A-ZĐ][\w.]{1,14}\s*\)\s+")
 AUTHOR_PREFIX = re.compile(
     r"^\s*(?:tác giả|bài(?:\s*(?:,|và|&|-)\s*ảnh)?|ảnh|thực hiện|người viết|by)\s*:\s*", re.IGNORECASE
 )

@@ -9,10 +9,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-import trafilatura
 
 from crawler.dates import parse_date
-from crawler.extraction import blocks, cleanup
+from crawler.extraction import blocks, body, byline, cleanup, metadata
 from crawler.extraction.page import HeadMeta, parse_html, read_head
 from crawler.extraction.rules import COMMON_DROP, LayoutRule, rules_for
 from crawler.urls import canonicalize
@@ -92,47 +91,61 @@ def _date(doc: lxml.html.HtmlElement, rule: LayoutRule | None, head: HeadMeta) -
     return parse_date(head.published)
 
 
+def _path(node: Any) -> str | None:
+    return node.getroottree().getpath(node) if node is not None else None
+
+
+def _generic_body(html: str, url: str, doc: lxml.html.HtmlElement, title: metadata.Headline,
+                  lead_node: Any) -> list[str]:  # fmt: skip
+    """Body paragraphs read by trafilatura once the headline, date line and lead are out of the page."""
+    read = [title.node, lead_node]
+    if title.node is not None:
+        read += [n for n in doc.iter(*metadata.HEADINGS) if cleanup.normalize_space(n.text_content()) == title.text]
+        read += [n for n in metadata.date_line_nodes(title)]
+    paths = [p for p in dict.fromkeys(_path(n) for n in read) if p]
+    end = metadata.byline_element(title, byline.parse_byline)
+    return body.body_paragraphs(html, url, paths, _path(title.node), _path(end))
+
+
 def extract_article(html: str, url: str, cms: str | None = None, article_url: Any = None) -> Extracted:
     """Extract the article at `url` from its HTML; `cms` picks layout rules, `article_url` is a compiled regex."""
     doc = parse_html(html)
     head = read_head(doc)
     rule = _matching_rule(doc, cms)
     warnings: list[str] = []
+    headline = metadata.find_title(doc, head)
 
     text_paragraphs: list[str] = []
+    lead_node = None
+    lead = cleanup.clean_lead(_text_of(doc, rule.lead if rule else None) or "")
+    if not lead:
+        lead, lead_node = metadata.find_lead(doc, headline, head.description)
     if rule:
-        body = doc.cssselect(rule.body)[0]
-        text_paragraphs = cleanup.clean_paragraphs(blocks.paragraphs(body, COMMON_DROP + rule.drop))
-    generic = None
+        node = doc.cssselect(rule.body)[0]
+        text_paragraphs = cleanup.clean_paragraphs(blocks.paragraphs(node, COMMON_DROP + rule.drop))
     if not text_paragraphs:
-        generic = trafilatura.bare_extraction(
-            html,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-        )
-        if generic is not None and generic.text:
-            text_paragraphs = cleanup.clean_paragraphs(generic.text.split("\n"))
+        text_paragraphs = cleanup.clean_paragraphs(_generic_body(html, url, doc, headline, lead_node))
         if rule:
             warnings.append(f"rule {rule.cms}/{rule.version} found no body text; used trafilatura")
 
     text_paragraphs, signed_author, credit = cleanup.split_signature(text_paragraphs)
-    title = _text_of(doc, rule.title if rule else None) or (generic.title if generic else None) or head.title or ""
-    lead = cleanup.clean_lead(_text_of(doc, rule.lead if rule else None) or "")
-    if not rule and head.description:
-        lead = cleanup.clean_lead(head.description)
-    if text_paragraphs and lead and cleanup.clean_lead(text_paragraphs[0]) == lead:
+    text_paragraphs = [p for p in text_paragraphs if not metadata.RELATED_LINK.match(p)]
+    bylines: list[byline.Byline] = []
+    if not rule:
+        text_paragraphs, bylines = byline.split_byline(text_paragraphs)
+        if not any(b.author for b in bylines):  # none at the end of the body: look beside it
+            bylines += [b for b in map(byline.parse_byline, metadata.byline_lines(doc, headline)) if b]
+    title = _text_of(doc, rule.title if rule else None) or headline.text
+    while text_paragraphs and lead and cleanup.clean_lead(text_paragraphs[0]) in (lead, title):
         text_paragraphs = text_paragraphs[1:]
-    author = cleanup.clean_author(_text_of(doc, rule.author if rule else None)) or signed_author
-    if rule and rule.byline and not author and (byline := _text_of(doc, rule.byline)):
-        author = cleanup.clean_author(byline.split("•")[0])
-    if not author and generic is not None:
-        author = cleanup.clean_author(generic.author)
-    published = _date(doc, rule, head)
-    if published is None and generic is not None and generic.date:
-        published = parse_date(generic.date)
+    found_author, found_credit = byline.choose(bylines)
+    author = cleanup.clean_author(_text_of(doc, rule.author if rule else None)) or signed_author or found_author
+    credit = credit or found_credit
+    if rule and rule.byline and not author and (line := _text_of(doc, rule.byline)):
+        author = cleanup.clean_author(line.split("•")[0])
+    published = _date(doc, rule, head) if rule else None
+    if published is None:
+        published = metadata.find_published(doc, headline)
     section = _text_of(doc, rule.section if rule else None) or head.section
     tags = (
         tuple(cleanup.normalize_space(a.text_content()) for a in doc.cssselect(rule.tags)) if rule and rule.tags else ()

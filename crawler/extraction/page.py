@@ -22,6 +22,36 @@ class PageError(Exception):
 FALLBACK_ENCODINGS = ("utf-8", "cp1258")
 
 
+# Leading bytes of files that are not web pages, with what to call them in an error.
+BINARY_SIGNATURES = {
+    b"\x1f\x8b": "gzip-compressed (gunzip it first)",
+    b"%PDF": "a PDF file",
+    b"PK\x03\x04": "a ZIP archive (or an Office document)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+}
+
+
+# Text pages hold almost no control characters; binary data holds about one in eight.
+MAX_CONTROL_SHARE = 0.01
+
+
+def check_html_bytes(body: bytes) -> None:
+    """Raise PageError, with what the bytes are, when they cannot be a saved HTML page."""
+    if not body.strip():
+        raise PageError("the file is empty")
+    for signature, what in BINARY_SIGNATURES.items():
+        if body.startswith(signature):
+            raise PageError(f"the file is {what}, not an HTML page")
+    head = body[:4096]
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM: NUL bytes are expected
+        return
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    if b"\x00" in head or controls > MAX_CONTROL_SHARE * len(head):
+        raise PageError("the file is binary, not an HTML page")
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """Decode page bytes by HTTP header, BOM, <meta charset> or detection, in that order, in NFC.
 
