@@ -499,23 +499,30 @@ def check_rule(rule: LayoutRule, pages: Sequence[Page]) -> dict[str, int]:
 
 
 def _agreement(page: Page, got: Extracted, rule: LayoutRule) -> dict[str, bool]:
+    """Per field: the value agrees with what learning found on the page, or (found nothing) looks right."""
     if page.title is None or page.body is None or got.rule != "learned/layout":
         return dict.fromkeys(FIELDS, False)
-    expected_date = parse_with_format(text_of(page.date), rule.date_format) if page.date is not None else None
-    dropped = [u for u in page.units if any(_contains(t, u.element) for t in page.drop)]
+    line = text_of(page.date) if page.date is not None else None
+    expected_date = parse_with_format(line, rule.date_format) if line else None
+    dropped = [u for u in page.units if any(_contains(t, u.element) or _contains(u.element, t) for t in page.drop)]
     prose = [u.text for u in page.units if u.content and _contains(page.body, u.element) and u not in dropped]
     furniture = [u.text for u in page.units if u.chrome and len(u.text) >= CONTENT_CHARS]
     text = got.text
+    when = got.published_at
     return {
         "title": bool(got.title) and got.title == text_of(page.title),
-        "lead": page.lead is not None and bool(got.lead) and got.lead == cleanup.clean_lead(text_of(page.lead)),
-        "body": bool(prose)
+        "lead": bool(got.lead) and (page.lead is None or got.lead == cleanup.clean_lead(text_of(page.lead))),
+        "body": bool(text)
         and sum(len(p) for p in prose if p in text) >= 0.9 * sum(len(p) for p in prose)
         and not any(f in text for f in furniture),
-        "date": expected_date is not None
-        and got.published_at is not None
-        and got.published_at.date() == expected_date.date(),
-        "time": expected_date is not None and has_time(text_of(page.date)) and got.published_at == expected_date,
-        "author": page.author is not None and got.author == cleanup.clean_author(text_of(page.author)),
-        "section": page.section is not None and got.section == text_of(page.section),
+        "date": when is not None and (expected_date is None or when.date() == expected_date.date()),
+        "time": when is not None
+        and (when == expected_date if line and has_time(line) else (when.hour, when.minute) != (0, 0)),
+        "author": bool(got.author)
+        and (
+            got.author == cleanup.clean_author(text_of(page.author))
+            if page.author is not None
+            else name_shaped(got.author or "")
+        ),
+        "section": bool(got.section) and (page.section is None or got.section == text_of(page.section)),
     }
