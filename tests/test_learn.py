@@ -143,7 +143,11 @@ def test_a_source_layout_is_optional_and_checked() -> None:
     assert SourcesFile.model_validate({"version": 1, "sources": [base]}).sources[0].layout is None
     with pytest.raises(ValueError, match="CSS selector"):
         SourcesFile.model_validate({"version": 1, "sources": [{**base, "layout": {"title": "h1[", "body": "div"}}]})
-    layout = SourcesFile.model_validate(
-        {"version": 1, "sources": [{**base, "layout": {"title": "h1.t", "body": "div.b", "drop": [".ads"]}}]}
-    ).sources[0].layout
+    layout = (
+        SourcesFile.model_validate(
+            {"version": 1, "sources": [{**base, "layout": {"title": "h1.t", "body": "div.b", "drop": [".ads"]}}]}
+        )
+        .sources[0]
+        .layout
+    )
     assert rule_from_layout(layout).drop == (".ads",)

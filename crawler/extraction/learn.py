@@ -270,7 +270,8 @@ def name_shaped(text: str) -> bool:
 def _find_author(page: Page, nav_texts: set[str], everywhere: set[str]) -> Element | None:
     title_at = page.order[page.title]
     body = page.body
-    body_units = [u for u in page.units if body is not None and _contains(body, u.element) and not u.chrome]
+    # Not only prose: a byline repeats on the pages of one author.
+    body_units = [u for u in page.units if body is not None and _contains(body, u.element)]
     closing = [u.element for u in body_units[-3:]]
     body_end = max((page.order[el] for el in body.iter()), default=title_at) if body is not None else title_at
     best, best_distance = None, None
