@@ -12,6 +12,7 @@ import click
 from classifier import ModelError
 from classifier.dataset import DataError
 from config import ConfigError
+from crawler.extraction.learn import LearnError
 from crawler.extraction.page import PageError
 from search import StoreError
 
@@ -28,6 +29,9 @@ def user_errors() -> Iterator[None]:
         # The reader (`| head`) went away: stop quietly, as Python's docs advise.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_FAILURE)
+    except LearnError as exc:
+        click.echo(f"lỗi: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)

@@ -7,7 +7,7 @@ settings (config.settings), never behaviour of the crawler, classifier or store.
 from __future__ import annotations
 
 from config.loader import CONFIG_DIR, ConfigError, config_file, load_places, load_plan, load_sources, load_taxonomy
-from config.models import Area, Gazetteer, Place, Plan, Source, SourcesFile, Taxonomy, Topic
+from config.models import Area, Gazetteer, Layout, LayoutFile, Place, Plan, Source, SourcesFile, Taxonomy, Topic
 from config.settings import Settings, get_settings
 
 __all__ = [
@@ -15,6 +15,8 @@ __all__ = [
     "Area",
     "ConfigError",
     "Gazetteer",
+    "Layout",
+    "LayoutFile",
     "Place",
     "Plan",
     "Settings",

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
+from cssselect import GenericTranslator, SelectorError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from config.channels import PORTALS, Channel
@@ -25,6 +26,57 @@ def _check_regex(value: str | None) -> str | None:
             re.compile(value)
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from exc
+    return value
+
+
+class Layout(Strict):
+    """A site's layout rule as CSS selectors (what `cchc sources learn` writes); only title and body are required."""
+
+    title: str = Field(min_length=1)
+    body: str = Field(min_length=1)
+    lead: str | None = None
+    date: str | None = None
+    date_format: str | None = Field(
+        default=None, description='How the date line writes the date, e.g. "%d/%m/%Y - %H:%M" (numbers only).'
+    )
+    author: str | None = None
+    byline: str | None = None
+    section: str | None = None
+    tags: str | None = None
+    drop: list[str] = Field(default_factory=list, description="Blocks removed before the body's text is read.")
+
+    @field_validator("title", "body", "lead", "date", "author", "byline", "section", "tags")
+    @classmethod
+    def _selector(cls, value: str | None) -> str | None:
+        return _check_selector(value)
+
+    @field_validator("drop")
+    @classmethod
+    def _selectors(cls, value: list[str]) -> list[str]:
+        for selector in value:
+            _check_selector(selector)
+        return value
+
+    @field_validator("date_format")
+    @classmethod
+    def _format(cls, value: str | None) -> str | None:
+        if value is not None and not re.search(r"%[dmY]", value):
+            raise ValueError("a date format needs %d, %m or %Y")
+        return value
+
+
+class LayoutFile(Strict):
+    """A rule file written by `cchc sources learn` (read by `cchc extract --rules`)."""
+
+    layout: Layout
+
+
+def _check_selector(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            GenericTranslator().css_to_xpath(value)
+        except SelectorError as exc:
+            raise ValueError(f"not a valid CSS selector: {value!r} ({exc})") from exc
     return value
 
 
@@ -48,6 +100,9 @@ class Source(Strict):
     max_listing_pages: int = Field(default=5, ge=1, le=1000)
     download_delay: float | None = Field(default=None, ge=0, le=600, description="Seconds between requests.")
     concurrency: int | None = Field(default=None, ge=1, le=32, description="Parallel requests to the source.")
+    layout: Layout | None = Field(
+        default=None, description="The site's own layout rule (tried before the CMS family's rules)."
+    )
     enabled: bool = True
     verified: bool = Field(default=True, description="False while URLs are guesses to confirm on the live site.")
     notes: str | None = None

@@ -10,11 +10,13 @@ from urllib.parse import urlsplit
 import click
 
 from cchc.options import echo_json
-from config import load_sources
+from config import LayoutFile, load_sources
+from config.loader import load_model
 from config.models import strip_host_prefix
 from crawler.discovery import UrlRules
 from crawler.extraction import decode_html, extract_article
 from crawler.extraction.page import PageError, check_html_bytes
+from crawler.extraction.rules import rule_from_layout
 
 logger = logging.getLogger(__name__)
 EXIT_BAD_INPUT = 2
@@ -23,12 +25,19 @@ EXIT_BAD_INPUT = 2
 @click.command()
 @click.argument("html_file", metavar="FILE.html", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The page's address (picks the source's layout rules).")
-def extract(html_file: Path, url: str) -> None:
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A layout rule file (as `cchc sources learn` writes it), applied whatever the host.",
+)
+def extract(html_file: Path, url: str, rules_file: Path | None) -> None:
     """Print the article extracted from a saved HTML page as one JSON object.
 
     \b
-    Example:
+    Examples:
       cchc extract page.html --url https://baonghean.vn/some-article-10293456.html
+      cchc extract page.html --url https://example.vn/bai-viet.html --rules rule.yaml
     """
     if urlsplit(url).scheme not in ("http", "https"):
         raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="--url")
@@ -38,7 +47,10 @@ def extract(html_file: Path, url: str) -> None:
         body = html_file.read_bytes()
         check_html_bytes(body)
         rules = UrlRules.of(source).article if source else None
-        page = extract_article(decode_html(body), url, source.cms if source else None, rules)
+        own = rule_from_layout(load_model(rules_file, LayoutFile).layout, rules_file.stem) if rules_file else None
+        if own is None and source is not None and source.layout is not None:
+            own = rule_from_layout(source.layout, source.id)
+        page = extract_article(decode_html(body), url, source.cms if source else None, rules, own)
     except PageError as exc:  # bad input is a usage error: exit 2, as for a bad option
         click.echo(f"error: {html_file}: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)

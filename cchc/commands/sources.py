@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import re
+from pathlib import Path
+
 import click
+import yaml
 
 from cchc.options import echo_json, json_option, store_option
 from config import load_sources
 from coverage.health import source_health
+from crawler.extraction import decode_html
+from crawler.extraction.learn import FIELD_NAMES, FIELDS, LearnError
+from crawler.extraction.learn import learn as learn_layout
 from search import CrawlRun, crawlstats, open_store
+
+logger = logging.getLogger(__name__)
 
 
 @click.group(invoke_without_command=True)
@@ -97,3 +107,52 @@ def status(store_url: str, as_json: bool) -> None:
             f" {r['last_errors']} lỗi; kho có {r['articles']} bài, từ {(r['oldest_published'] or '?')[:10]}"
             f" đến {(r['newest_published'] or '?')[:10]}"
         )
+
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ""}
+HTML_MARK = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|div|p|article)[\s>]", re.IGNORECASE)
+
+
+def _saved_pages(folder: Path) -> list[tuple[str, str]]:
+    """(file name, HTML) of every saved page in `folder`; a file that is not HTML is refused."""
+    pages = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        raw = path.read_bytes()
+        if path.suffix.lower() not in HTML_SUFFIXES or b"\x00" in raw[:4096] or not HTML_MARK.search(raw):
+            raise LearnError(f"tệp {path.name} không phải trang HTML: thư mục chỉ được chứa các trang bài viết đã lưu")
+        pages.append((path.name, decode_html(raw)))
+    return pages
+
+
+@sources.command()
+@click.argument("folder", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the rule (YAML, the `layout:` entry of a source).",
+)
+def learn(folder: Path, output: Path) -> None:
+    """Learn a site's layout rule from 3+ saved article pages of that site.
+
+    Writes the selectors for title, lead, body, date, author and section, and the blocks to
+    drop, as a `layout:` entry to paste into the source in config/sources.yaml; then says on
+    how many of the pages each field worked. Check a page with `cchc extract --rules`.
+
+    \b
+    Example:
+      cchc sources learn saved-pages/ --output rule.yaml
+      cchc extract saved-pages/bai-1.html --url https://example.vn/bai-1.html --rules rule.yaml
+    """
+    learned = learn_layout(_saved_pages(folder))
+    header = (
+        f"# Layout rule learned by `cchc sources learn` from {learned.pages} pages of {folder.name}/.\n"
+        "# Paste the `layout:` block into the source's entry in config/sources.yaml.\n"
+    )
+    body = yaml.safe_dump({"layout": learned.layout()}, sort_keys=False, allow_unicode=True, width=120)
+    output.write_text(header + body, encoding="utf-8")
+    click.echo(f"Đã học bố cục từ {learned.pages} trang, quy tắc ghi vào {output}")
+    for name in FIELDS:
+        click.echo(f"  {FIELD_NAMES[name]}: {learned.worked[name]}/{learned.pages} trang")

@@ -12,6 +12,7 @@ import lxml.html
 
 from crawler.dates import parse_date
 from crawler.extraction import blocks, body, byline, cleanup, metadata
+from crawler.extraction.datefmt import parse_with_format
 from crawler.extraction.page import HeadMeta, parse_html, read_head
 from crawler.extraction.rules import COMMON_DROP, LayoutRule, rules_for
 from crawler.urls import canonicalize
@@ -54,8 +55,8 @@ def _text_of(doc: lxml.html.HtmlElement, selector: str | None) -> str | None:
     return cleanup.normalize_space(nodes[0].text_content()) if nodes else None
 
 
-def _matching_rule(doc: lxml.html.HtmlElement, cms: str | None) -> LayoutRule | None:
-    for rule in rules_for(cms):
+def _matching_rule(doc: lxml.html.HtmlElement, cms: str | None, own: LayoutRule | None = None) -> LayoutRule | None:
+    for rule in ((own,) if own else ()) + rules_for(cms):
         if doc.cssselect(rule.title) and doc.cssselect(rule.body):
             return rule
     return None
@@ -86,7 +87,8 @@ def _date(doc: lxml.html.HtmlElement, rule: LayoutRule | None, head: HeadMeta) -
     if rule:
         for selector in (rule.date, rule.byline):
             nodes = doc.cssselect(selector) if selector else []
-            if nodes and (found := parse_date(nodes[0].text_content() or nodes[0].get("datetime"))):
+            text = nodes[0].text_content() if nodes else None
+            if nodes and (found := parse_with_format(text or nodes[0].get("datetime"), rule.date_format)):
                 return found
     return parse_date(head.published)
 
@@ -107,11 +109,16 @@ def _generic_body(html: str, url: str, doc: lxml.html.HtmlElement, title: metada
     return body.body_paragraphs(html, url, paths, _path(title.node), _path(end))
 
 
-def extract_article(html: str, url: str, cms: str | None = None, article_url: Any = None) -> Extracted:
-    """Extract the article at `url` from its HTML; `cms` picks layout rules, `article_url` is a compiled regex."""
+def extract_article(
+    html: str, url: str, cms: str | None = None, article_url: Any = None, rule: LayoutRule | None = None
+) -> Extracted:
+    """Extract the article at `url` from its HTML; `cms` picks layout rules, `article_url` is a compiled regex.
+
+    `rule` is the site's own layout rule (a source's `layout:` or a learned rule file), tried first.
+    """
     doc = parse_html(html)
     head = read_head(doc)
-    rule = _matching_rule(doc, cms)
+    rule = _matching_rule(doc, cms, rule)
     warnings: list[str] = []
     headline = metadata.find_title(doc, head)
 

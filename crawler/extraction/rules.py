@@ -7,6 +7,7 @@ Versions are tried newest first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class LayoutRule:
     section: str | None = None
     tags: str | None = None
     drop: tuple[str, ...] = ()
+    date_format: str | None = None  # "%d/%m/%Y - %H:%M": how the date line writes it (crawler.extraction.datefmt)
 
 
 # Removed from every body before its text is read.
@@ -130,3 +132,21 @@ RULES: dict[str, tuple[LayoutRule, ...]] = {
 def rules_for(cms: str | None) -> tuple[LayoutRule, ...]:
     """The layout rules of a CMS family, newest first (none for unknown or generic)."""
     return RULES.get(cms or "generic", ())
+
+
+def rule_from_layout(layout: Any, name: str = "learned") -> LayoutRule:
+    """A LayoutRule from a config `Layout` (a source's `layout:` entry or a `sources learn` file)."""
+    return LayoutRule(
+        cms=name,
+        version="layout",
+        title=layout.title,
+        body=layout.body,
+        lead=layout.lead,
+        date=layout.date,
+        author=layout.author,
+        byline=layout.byline,
+        section=layout.section,
+        tags=layout.tags,
+        drop=tuple(layout.drop),
+        date_format=layout.date_format,
+    )

@@ -19,6 +19,7 @@ from crawler import discovery
 from crawler.dates import dates_in
 from crawler.extraction import decode_html, extract_article
 from crawler.extraction.page import PageError
+from crawler.extraction.rules import rule_from_layout
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize, clean
 from search import VN_TZ, Store, StoreError, article_id, crawlstats, open_store
@@ -55,6 +56,7 @@ class NewsSpider(scrapy.Spider):
         except KeyError:
             raise ValueError(f"unknown source {source!r}: see `cchc sources`") from None
         self.rules = discovery.UrlRules.of(self.source)
+        self.layout = rule_from_layout(self.source.layout, self.source.id) if self.source.layout else None
         self.since = _day_start(since)
         # --until is inclusive: everything before the next day's start.
         self.until = _day_start(until) + timedelta(days=1) if until else None
@@ -171,7 +173,7 @@ class NewsSpider(scrapy.Spider):
             return
         try:
             page = extract_article(decode_html(response.body, content_type), response.url, self.source.cms,
-                                   self.rules.article)  # fmt: skip
+                                   self.rules.article, self.layout)  # fmt: skip
         except PageError as exc:
             self.crawler.stats.inc_value(crawlstats.EXTRACTION_FAILED)
             logger.warning("cannot extract %s: %s", response.url, exc)
