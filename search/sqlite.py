@@ -600,7 +600,8 @@ class SQLiteStore(Store):
         """SQLite's own verdict: 'ok' or the problems found (quick_check skips the index cross-checks)."""
         pragma = "quick_check" if quick else "integrity_check"
         try:
-            return "; ".join(str(r[0]) for r in self._conn.execute(f"PRAGMA {pragma}(20)").fetchall())
+            rows = self._conn.execute(f"PRAGMA {pragma}(20)").fetchall()
+            return "; ".join(" ".join(str(r[0]).split()) for r in rows)  # one line, however SQLite words it
         except sqlite3.DatabaseError as exc:
             return f"{type(exc).__name__}: {exc}"
 
