@@ -52,7 +52,8 @@ def quality() -> None:
     with memoized():
         reports, _ = leave_one_corpus_out(examples, areas, topics, corpora)
         print(f"leave-one-corpus-out: {len(corpora)} fits in {time.perf_counter() - started:.0f} s")
-        print(f"{'held-out corpus':<22} {'n':>6} {'rel':>5} {'P':>6} {'R':>6} {'F1':>6} {'areas F1':>8} {'topics F1':>8}")
+        header = f"{'held-out corpus':<22} {'n':>6} {'rel':>5} {'P':>6} {'R':>6} {'F1':>6}"
+        print(f"{header} {'areas F1':>8} {'topics F1':>8}")
         for corpus, report in reports.items():
             print(_row(corpus, report))
             print("  " + ", ".join(f"{s.label} {s.f1:.2f} (n={s.support})" for s in report.areas if s.support))

@@ -17,11 +17,12 @@ from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
+from search.coverage import build_coverage
+
 from bench.bench_search import QUERIES, timed
 from bench.bench_web import prepare_archive
 from config import load_plan, load_sources, load_taxonomy
 from search import FACET_DIMENSIONS, SearchQuery, Store, UpsertOutcome
-from search.coverage import build_coverage
 from search.deadletter import DeadLetter
 from search.elastic import setup
 from search.elastic.store import ElasticStore

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 
@@ -11,13 +12,20 @@ import click
 
 from classifier import ModelError
 from classifier.dataset import DataError
+from classifier.modelfile import ModelIntegrityError
 from config import ConfigError
 from crawler.extraction.learn import LearnError
 from crawler.extraction.page import PageError
-from search import StoreError
+from search import StoreDamaged, StoreError
 
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1
+
+
+class InputError(click.ClickException):
+    """A command's input (a file or value given on the command line) is unusable: one line, exit 2."""
+
+    exit_code = EXIT_CONFIG
 
 
 @contextlib.contextmanager
@@ -32,8 +40,12 @@ def user_errors() -> Iterator[None]:
     except LearnError as exc:
         click.echo(f"lỗi: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
-    except ConfigError as exc:
+    except (ConfigError, StoreDamaged, ModelIntegrityError) as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    except sqlite3.DatabaseError as exc:
+        # A damaged or foreign file reached past the store's own checks: say so in one line, never a traceback.
+        click.echo(f"error: the SQLite archive is damaged or not a database ({exc}); run `cchc store check`", err=True)
         sys.exit(EXIT_CONFIG)
     except (StoreError, PageError, ModelError, DataError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)

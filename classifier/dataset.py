@@ -28,9 +28,31 @@ REAL_LABELS = DATA_DIR / "real_labels.jsonl"
 # The reform's own vocabulary: an unlabeled article with none of these is taken as a (weak) negative, and the
 # model counts them as one group of the plan's phrases.
 CCHC_TERMS = (
-    "cải cách", "thủ tục", "hành chính công", "một cửa", "dịch vụ công", "chuyển đổi số", "công chức", "viên chức",
-    "công vụ", "biên chế", "bộ máy", "sắp xếp", "sáp nhập", "vị trí việc làm", "chính quyền", "chính phủ điện tử",
-    "văn bản quy phạm", "tự chủ", "đề án 06", "định danh", "chữ ký số", "par index", "papi", "sipas", "pci",
+    "cải cách",
+    "thủ tục",
+    "hành chính công",
+    "một cửa",
+    "dịch vụ công",
+    "chuyển đổi số",
+    "công chức",
+    "viên chức",
+    "công vụ",
+    "biên chế",
+    "bộ máy",
+    "sắp xếp",
+    "sáp nhập",
+    "vị trí việc làm",
+    "chính quyền",
+    "chính phủ điện tử",
+    "văn bản quy phạm",
+    "tự chủ",
+    "đề án 06",
+    "định danh",
+    "chữ ký số",
+    "par index",
+    "papi",
+    "sipas",
+    "pci",
 )
 CCHC_HINT = re.compile("|".join(re.escape(t) for t in CCHC_TERMS), re.IGNORECASE)
 SEED_WEIGHT = 0.5

@@ -6,9 +6,11 @@ Loading unpickles code: never load a model directory from an untrusted place.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import platform
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
@@ -30,6 +32,10 @@ LIBRARIES = ("scikit-learn", "numpy", "scipy", "underthesea", "joblib")
 
 class ModelError(Exception):
     """A model directory is missing, unreadable or does not fit the taxonomy; the message is one line."""
+
+
+class ModelIntegrityError(ModelError):
+    """A model file's bytes do not match the hash in its metadata: it was changed, swapped or damaged."""
 
 
 @dataclass(frozen=True)
@@ -58,13 +64,46 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_model_file(model_path: Path, meta: dict[str, Any]) -> None:
+    """Refuse a model file whose bytes are not the ones its metadata names (checked before unpickling).
+
+    Metadata written before the full "sha256" field existed is checked against the short digest that ends its
+    "version" (YYYYMMDD-<12 hex>), so the committed default model still loads.
+    """
+    actual = file_sha256(model_path)
+    expected = meta.get("sha256")
+    if isinstance(expected, str) and expected:
+        if not hmac.compare_digest(actual, expected.lower()):
+            raise ModelIntegrityError(f"{model_path}: SHA-256 {actual[:12]}… does not match metadata {expected[:12]}…;"
+                             " the file was changed or damaged: refusing to load it")  # fmt: skip
+        return
+    short = str(meta.get("version", "")).rpartition("-")[2].lower()
+    if not re.fullmatch(r"[0-9a-f]{12,64}", short):
+        raise ModelIntegrityError(
+            f"{model_path}: metadata has no model hash (sha256): refusing to load it; retrain with `make model`"
+        )
+    if not actual.startswith(short):
+        raise ModelIntegrityError(f"{model_path}: SHA-256 {actual[:12]}… does not match version {meta.get('version')};"
+                         " the file was changed or damaged: refusing to load it")  # fmt: skip
+
+
 def save(model: CchcModel, directory: Path, taxonomy: Taxonomy, extra: dict[str, Any]) -> dict[str, Any]:
     """Write model.joblib and metadata.json; return the metadata."""
     directory.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, directory / MODEL_FILE, compress=("xz", 6))
-    digest = hashlib.sha256((directory / MODEL_FILE).read_bytes()).hexdigest()[:12]
+    sha256 = file_sha256(directory / MODEL_FILE)
     meta = {
-        "version": f"{datetime.now(UTC):%Y%m%d}-{digest}",
+        "version": f"{datetime.now(UTC):%Y%m%d}-{sha256[:12]}",
+        "sha256": sha256,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "taxonomy_hash": taxonomy_hash(taxonomy),
         "libraries": library_versions(),
@@ -77,7 +116,8 @@ def save(model: CchcModel, directory: Path, taxonomy: Taxonomy, extra: dict[str,
 
 
 def load(directory: Path, taxonomy: Taxonomy) -> LoadedModel:
-    """Load a model directory; refuse it when it was trained on another taxonomy."""
+    """Load a model directory; refuse it when its file does not match its metadata's hash (before unpickling)
+    or when it was trained on another taxonomy."""
     meta_path, model_path = directory / METADATA_FILE, directory / MODEL_FILE
     if not meta_path.exists() or not model_path.exists():
         raise ModelError(f"{directory}: not a model directory (needs {MODEL_FILE} and {METADATA_FILE})")
@@ -85,12 +125,15 @@ def load(directory: Path, taxonomy: Taxonomy) -> LoadedModel:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"{meta_path}: unreadable metadata: {exc}") from None
+    if not isinstance(meta, dict):
+        raise ModelError(f"{meta_path}: metadata is not a JSON object")
     expected = taxonomy_hash(taxonomy)
     if meta.get("taxonomy_hash") != expected:
         raise ModelError(
             f"{directory}: trained for taxonomy {meta.get('taxonomy_hash')}, but config/taxonomy.yaml is {expected};"
             " retrain with `make model`"
         )
+    verify_model_file(model_path, meta)
     try:
         model = joblib.load(model_path)
     except Exception as exc:  # noqa: BLE001 - a damaged file can fail in many ways; report it in one line

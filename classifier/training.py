@@ -87,7 +87,9 @@ def tune_thresholds(model: CchcModel, examples: Sequence[Example]) -> dict[str, 
     return thresholds_for(model, examples, model.scores(documents(examples)))
 
 
-def thresholds_for(model: CchcModel, examples: Sequence[Example], scores: Sequence[dict[str, float]]) -> dict[str, float]:
+def thresholds_for(
+    model: CchcModel, examples: Sequence[Example], scores: Sequence[dict[str, float]]
+) -> dict[str, float]:
     """Per label, the threshold with the best F1 of `scores` against `examples` (ties: the one nearest 0.5)."""
     truth = {RELEVANCE: [e.relevant for e in examples]}
     for label in model.label_ids:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 from classifier import LoadedModel, Prediction
+from classifier.model import RELEVANCE
 from classifier.places import PlaceMatcher
 from classifier.text import document
 from search import Article
@@ -26,10 +28,20 @@ def labeled(article: Article, prediction: Prediction, model_version: str) -> Art
     )
 
 
+def explanations(loaded: LoadedModel, doc: str, article: Article) -> dict[str, list[list[Any]]]:
+    """The terms behind each label the article carries (and behind relevance), computed once, here."""
+    given = [RELEVANCE, *article.areas, *article.topics] if article.relevant else [RELEVANCE]
+    return {label: [[term, weight] for term, weight in loaded.model.explain(doc, label)] for label in given}
+
+
 def classify_articles(loaded: LoadedModel, articles: Sequence[Article]) -> list[Article]:
-    """Label a batch of articles with one model call."""
+    """Label a batch of articles with one model call, and keep the terms behind each label on the record."""
     docs = [document(a.title, a.lead, a.text) for a in articles]
-    return [labeled(a, p, loaded.version) for a, p in zip(articles, loaded.model.predict(docs), strict=True)]
+    results = []
+    for article, doc, prediction in zip(articles, docs, loaded.model.predict(docs), strict=True):
+        result = labeled(article, prediction, loaded.version)
+        results.append(dataclasses.replace(result, explanations=explanations(loaded, doc, result)))
+    return results
 
 
 def located(article: Article, matcher: PlaceMatcher) -> Article:

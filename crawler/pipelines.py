@@ -16,6 +16,7 @@ from config import load_places, load_taxonomy
 from crawler.items import ArticleItem
 from crawler.labeling import classify_articles, located
 from search import Article, Store, StoreError, article_id, crawlstats, open_store
+from search.limits import MAX_LEAD_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, cut_text
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,10 @@ class ValidatePipeline:
             raise _drop(self.crawler, "before_since", page.url)
         elif until and page.published_at >= until:
             raise _drop(self.crawler, "after_until", page.url)
+        text = cut_text(page.text, MAX_TEXT_CHARS)
+        if len(text) < len(page.text):
+            self.crawler.stats.inc_value("cchc/truncated/text")
+            logger.warning("%s: text cut from %d to %d characters", page.url, len(page.text), len(text))
         return Article(
             id=article_id(page.canonical_url),
             url=page.url,
@@ -58,9 +63,9 @@ class ValidatePipeline:
             source=item.source,
             channel=item.channel,
             unit=item.unit,
-            title=page.title,
-            lead=page.lead,
-            text=page.text,
+            title=page.title[:MAX_TITLE_CHARS],
+            lead=cut_text(page.lead, MAX_LEAD_CHARS),
+            text=text,
             author=page.author,
             section=page.section,
             tags=page.tags,

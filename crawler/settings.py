@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from classifier import DEFAULT_MODEL_DIR
 from config import get_settings
+from search.limits import MAX_PAGE_BYTES
 
 BOT_NAME = "cchc"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -24,8 +25,8 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+DOWNLOAD_MAXSIZE = MAX_PAGE_BYTES  # search/limits.py: bigger pages are dropped, not read
+DOWNLOAD_WARNSIZE = MAX_PAGE_BYTES // 2
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]

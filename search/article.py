@@ -64,6 +64,9 @@ class Article:
     labeled_by: str | None = None
     labeled_at: datetime | None = None
     simhash: str | None = None
+    # Label -> the terms behind it ([term, weight], strongest first), computed once when the article is classified
+    # so the article page never re-reads the text through the model. Derived data: not part of equality.
+    explanations: dict[str, list[list[Any]]] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in _DATETIME_FIELDS:

@@ -7,14 +7,18 @@ from search.store import Store, StoreError
 
 def open_store(url: str) -> Store:
     """Open the backend a store URL names: `sqlite:///relative.db`, `sqlite:////absolute.db`,
-    `elasticsearch+http://host:9200`, `opensearch+http://host:9200` (or https; credentials from CCHC_ES_API_KEY or CCHC_ES_USER/CCHC_ES_PASSWORD)."""
+    `elasticsearch+http://host:9200`, `opensearch+http://host:9200` (or https; credentials from CCHC_ES_API_KEY
+    or CCHC_ES_USER/CCHC_ES_PASSWORD)."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         raise StoreError(f"store URL {url!r} has no scheme: use sqlite:///path/to/file.db")
     if scheme in ("elasticsearch+http", "elasticsearch+https", "opensearch+http", "opensearch+https"):
         from search.elastic.store import ElasticStore
 
-        return ElasticStore(url)
+        try:
+            return ElasticStore(url)
+        except ValueError as exc:  # the client's URL parser: bad port, bad IPv6 literal, ...
+            raise StoreError(f"store URL {url!r}: {exc}") from None
     if scheme == "sqlite":
         from search.sqlite import SQLiteStore
 

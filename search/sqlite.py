@@ -23,13 +23,17 @@ from search.store import (
     FACET_DIMENSIONS,
     CountQuery,
     CrawlRun,
+    LabelChange,
+    LabelCorrection,
     SearchHit,
     SearchQuery,
     SearchResult,
     Store,
+    StoreDamaged,
     StoreError,
     StoreStats,
     UpsertOutcome,
+    label_values,
 )
 
 logger = logging.getLogger(__name__)
@@ -38,7 +42,7 @@ SNIPPET_TOKENS = 32
 # bm25 weights for title_f, lead_f, text_f (the original columns are only matched for the accent bonus).
 BM25_WEIGHTS = "0, 0, 0, 10.0, 4.0, 1.0"
 
-_JSON_FIELDS = ("tags", "areas", "topics", "places", "scores")
+_JSON_FIELDS = ("tags", "areas", "topics", "places", "scores", "explanations")
 _LIST_DIMENSIONS = {"area": "areas", "topic": "topics", "place": "places"}
 _SCALAR_DIMENSIONS = {
     "channel": "a.channel",
@@ -50,14 +54,26 @@ _SCALAR_DIMENSIONS = {
 }
 LABEL_FIELDS = (
     "relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "labeled_by",
-    "labeled_at",
+    "labeled_at", "explanations",
 )  # fmt: skip
 _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
     "tags", "media", "language", "published_at", "fetched_at", "content_hash", "duplicate_of", "relevant",
     "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance", "labeled_by",
-    "labeled_at", "simhash",
+    "labeled_at", "simhash", "explanations",
 )  # fmt: skip
+
+
+# SQLite's result codes for a damaged file or one that is not a database at all.
+DAMAGE_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def _failure(message: str, exc: sqlite3.Error) -> StoreError:
+    """The store error for a failed SQLite call: StoreDamaged when the file itself is damaged."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if type(exc) is sqlite3.DatabaseError or name.startswith(DAMAGE_CODES):
+        return StoreDamaged(f"{message} (the archive is damaged: run `cchc store check`)")
+    return StoreError(message)
 
 
 def _local_day_start(day: date) -> int:
@@ -107,7 +123,7 @@ class SQLiteStore(Store):
             self._conn.execute("PRAGMA foreign_keys=ON")
             migrate(self._conn)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"{self.path}: cannot open the SQLite store: {exc}") from None
+            raise _failure(f"{self.path}: cannot open the SQLite store: {exc}", exc) from None
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -116,7 +132,7 @@ class SQLiteStore(Store):
             with self._transaction():
                 return self._write(article)
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot store article {article.id}: {exc}") from None
+            raise _failure(f"{self.path}: cannot store article {article.id}: {exc}", exc) from None
 
     def upsert_many(self, articles: Iterable[Article], batch_size: int = 500) -> dict[UpsertOutcome, int]:
         """Like upsert, one transaction per batch: an interrupted run loses at most the open batch."""
@@ -131,7 +147,7 @@ class SQLiteStore(Store):
                         for item in batch:
                             counts[self._write(item)] += 1
                 except sqlite3.Error as exc:
-                    raise StoreError(f"{self.path}: cannot store a batch from {batch[0].id}: {exc}") from None
+                    raise _failure(f"{self.path}: cannot store a batch from {batch[0].id}: {exc}", exc) from None
                 batch = []
         return counts
 
@@ -201,12 +217,99 @@ class SQLiteStore(Store):
                     f"UPDATE articles SET {assignments} WHERE id = ?", [*(values[n] for n in LABEL_FIELDS), article.id]
                 )
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot label article {article.id}: {exc}") from None
+            raise _failure(f"{self.path}: cannot label article {article.id}: {exc}", exc) from None
         if cursor.rowcount == 0:
             raise StoreError(f"{self.path}: no article {article.id} to label")
 
+    def save_explanations(self, article: Article) -> None:
+        """Keep explanations computed after the fact, unless the article's words changed meanwhile."""
+        try:
+            with self._transaction():
+                self._conn.execute(
+                    "UPDATE articles SET explanations = ? WHERE id = ? AND content_hash = ?",
+                    (json.dumps(article.explanations, ensure_ascii=False), article.id, article.content_hash),
+                )
+        except sqlite3.Error as exc:
+            raise _failure(f"{self.path}: cannot keep explanations of {article.id}: {exc}", exc) from None
+
+    def correct_labels(self, before: Article, after: Article) -> LabelCorrection:
+        """A person's labels, their history entry and, when they overrule another person, an open conflict."""
+        user = after.labeled_by or "?"
+        at = (after.labeled_at or datetime.now(VN_TZ)).isoformat()
+        disagrees = (
+            before.label_source == "human" and before.labeled_by not in (None, user)
+            and label_values(before) != label_values(after)
+        )  # fmt: skip
+        values = _row_values(after)
+        assignments = ", ".join(f"{name} = ?" for name in LABEL_FIELDS)
+        try:
+            with self._transaction():
+                cursor = self._conn.execute(
+                    f"UPDATE articles SET {assignments} WHERE id = ?", [*(values[n] for n in LABEL_FIELDS), after.id]
+                )
+                if cursor.rowcount == 0:
+                    raise StoreError(f"{self.path}: no article {after.id} to label")
+                self._history(after.id, user, at, "correct", label_values(before), label_values(after))
+                if disagrees:
+                    self._conn.execute(
+                        "INSERT INTO label_conflicts (article_id, opened_at, opened_by) VALUES (?, ?, ?)"
+                        " ON CONFLICT (article_id) DO UPDATE SET opened_at = excluded.opened_at,"
+                        " opened_by = excluded.opened_by, resolved_at = NULL, resolved_by = NULL",
+                        (after.id, at, user),
+                    )
+                open_conflict = self._conn.execute(
+                    "SELECT 1 FROM label_conflicts WHERE article_id = ? AND resolved_at IS NULL", (after.id,)
+                ).fetchone()
+        except sqlite3.Error as exc:
+            raise _failure(f"{self.path}: cannot label article {after.id}: {exc}", exc) from None
+        return LabelCorrection(conflict=open_conflict is not None)
+
+    def _history(self, article_id: str, user: str, at: str, action: str, before: dict, after: dict) -> None:
+        self._conn.execute(
+            "INSERT INTO label_history (article_id, user, at, action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+            (article_id, user, at, action, json.dumps(before, ensure_ascii=False),
+             json.dumps(after, ensure_ascii=False)),
+        )  # fmt: skip
+
+    def label_history(self, article_id: str) -> list[LabelChange]:
+        rows = self._query(
+            "SELECT article_id, user, at, action, before, after FROM label_history WHERE article_id = ? ORDER BY id",
+            (article_id,),
+        )
+        return [
+            LabelChange(r["article_id"], r["user"], datetime.fromisoformat(r["at"]), r["action"],
+                        json.loads(r["before"]), json.loads(r["after"]))
+            for r in rows
+        ]  # fmt: skip
+
+    def label_conflicts(self) -> list[str]:
+        rows = self._query("SELECT article_id FROM label_conflicts WHERE resolved_at IS NULL ORDER BY opened_at")
+        return [r[0] for r in rows]
+
+    def resolve_conflict(self, article_id: str, user: str) -> None:
+        at = datetime.now(VN_TZ).isoformat()
+        try:
+            with self._transaction():
+                cursor = self._conn.execute(
+                    "UPDATE label_conflicts SET resolved_at = ?, resolved_by = ? WHERE article_id = ?"
+                    " AND resolved_at IS NULL",
+                    (at, user, article_id),
+                )
+                if cursor.rowcount == 0:
+                    raise StoreError(f"{self.path}: no open label conflict on {article_id}")
+                row = self._conn.execute(
+                    "SELECT relevant, areas, topics FROM articles WHERE id = ?", (article_id,)
+                ).fetchone()
+                kept = {"relevant": None if row["relevant"] is None else bool(row["relevant"]),
+                        "areas": json.loads(row["areas"]), "topics": json.loads(row["topics"])}  # fmt: skip
+                self._history(article_id, user, at, "resolve", kept, kept)
+        except sqlite3.Error as exc:
+            raise _failure(f"{self.path}: cannot resolve the conflict on {article_id}: {exc}", exc) from None
+
     def iter_articles(self, label_source: str | None = None, batch_size: int = 500) -> Iterator[Article]:
         where, params = ("AND label_source = ?", [label_source]) if label_source else ("", [])
+        if label_source == "human":  # disputed corrections stay out of training until someone resolves them
+            where += " AND id NOT IN (SELECT article_id FROM label_conflicts WHERE resolved_at IS NULL)"
         last = ""
         while True:
             rows = self._query(
@@ -232,7 +335,7 @@ class SQLiteStore(Store):
                     ),
                 )
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot record the crawl run: {exc}") from None
+            raise _failure(f"{self.path}: cannot record the crawl run: {exc}", exc) from None
 
     def _transaction(self) -> sqlite3.Connection:
         """BEGIN IMMEDIATE ... COMMIT (or ROLLBACK on error) as a context manager."""
@@ -461,6 +564,8 @@ class SQLiteStore(Store):
         except sqlite3.OperationalError as exc:
             logger.error("full-text query failed: %s (%s)", exc, params[:1])
             raise StoreError(f"search failed: {exc}") from None
+        except sqlite3.Error as exc:
+            raise _failure(f"{self.path}: search failed: {exc}", exc) from None
 
     @staticmethod
     def _hit(row: sqlite3.Row) -> SearchHit:
@@ -482,7 +587,7 @@ class SQLiteStore(Store):
         try:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: read failed: {exc}") from None
+            raise _failure(f"{self.path}: read failed: {exc}", exc) from None
 
     def _query_one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
         rows = self._query(sql, params)
@@ -491,9 +596,14 @@ class SQLiteStore(Store):
     def _files(self) -> list[Path]:
         return [self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")]
 
-    def integrity_check(self) -> str:
-        """SQLite's own verdict: 'ok' or the problems found."""
-        return "; ".join(r[0] for r in self._query("PRAGMA integrity_check"))
+    def integrity_check(self, quick: bool = False) -> str:
+        """SQLite's own verdict: 'ok' or the problems found (quick_check skips the index cross-checks)."""
+        pragma = "quick_check" if quick else "integrity_check"
+        try:
+            rows = self._conn.execute(f"PRAGMA {pragma}(20)").fetchall()
+            return "; ".join(" ".join(str(r[0]).split()) for r in rows)  # one line, however SQLite words it
+        except sqlite3.DatabaseError as exc:
+            return f"{type(exc).__name__}: {exc}"
 
     def close(self) -> None:
         self._conn.close()

@@ -105,6 +105,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE INDEX articles_facets ON articles(rowid, duplicate_of, relevant, published_ts, source, channel,
             unit, section, areas, topics, places)""",
     ),
+    (
+        # The terms behind each label, computed at classification (the article page only reads them).
+        "ALTER TABLE articles ADD COLUMN explanations TEXT NOT NULL DEFAULT '{}'",
+        # Every label correction people make: who, when, the labels before and after.
+        """CREATE TABLE label_history (
+            id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, user TEXT NOT NULL, at TEXT NOT NULL,
+            action TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL
+        )""",
+        "CREATE INDEX label_history_article ON label_history(article_id, id)",
+        # Two people disagreed on an article's labels: kept out of training until someone resolves it.
+        """CREATE TABLE label_conflicts (
+            article_id TEXT PRIMARY KEY, opened_at TEXT NOT NULL, opened_by TEXT NOT NULL,
+            resolved_at TEXT, resolved_by TEXT
+        )""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

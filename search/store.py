@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -11,9 +12,15 @@ from typing import Any
 
 from search.article import Article
 
+logger = logging.getLogger(__name__)
+
 
 class StoreError(Exception):
     """The store cannot be opened, read or written; the message is one line."""
+
+
+class StoreDamaged(StoreError):
+    """The archive's file or index is damaged (e.g. a malformed SQLite database): reads cannot be trusted."""
 
 
 class UpsertOutcome(StrEnum):
@@ -110,6 +117,30 @@ class CrawlRun:
     stats: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
+@dataclass(frozen=True)
+class LabelChange:
+    """One entry of an article's label history: who changed what, when (action: correct | resolve)."""
+
+    article_id: str
+    user: str
+    at: datetime
+    action: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LabelCorrection:
+    """What a correction led to: `conflict` when the article's labels are now disputed (awaiting review)."""
+
+    conflict: bool
+
+
+def label_values(article: Article) -> dict[str, Any]:
+    """The labels people correct, as kept in the history."""
+    return {"relevant": article.relevant, "areas": list(article.areas), "topics": list(article.topics)}
+
+
 class Store(ABC):
     """An archive of articles, keyed by the canonical-URL id."""
 
@@ -164,6 +195,30 @@ class Store(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    # -- label review: backends that keep a label history override these -----------------------
+
+    def correct_labels(self, before: Article, after: Article) -> LabelCorrection:
+        """Store a person's labels (`after`, replacing `before`) with a history entry; say whether disputed."""
+        self.set_labels(after)
+        logger.warning("label correction on %s by %s: %s -> %s (this backend keeps no label history)",
+                       after.id, after.labeled_by, label_values(before), label_values(after))  # fmt: skip
+        return LabelCorrection(conflict=False)
+
+    def label_history(self, article_id: str) -> list[LabelChange]:
+        """The label corrections of an article, oldest first."""
+        return []
+
+    def label_conflicts(self) -> list[str]:
+        """Ids of articles whose corrections disagree and await review."""
+        return []
+
+    def resolve_conflict(self, article_id: str, user: str) -> None:
+        """Accept an article's current labels as final; it joins the training data again."""
+        raise StoreError(f"{self.url}: this backend keeps no label conflicts")
+
+    def save_explanations(self, article: Article) -> None:  # noqa: B027 - optional: a cache where supported
+        """Keep explanations computed after classification (a no-op where the backend has no place for them)."""
 
     def __enter__(self) -> Store:
         return self

@@ -101,7 +101,7 @@ def test_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> N
 def test_not_a_database(tmp_path: Path) -> None:
     (tmp_path / "junk.db").write_bytes(b"not a database" * 1000)
     result = run_cchc("stats", "--store", "sqlite:///junk.db", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a damaged or foreign file is exit 2, like bad config (issue 18)
     assert result.stderr.startswith("error: junk.db: cannot open the SQLite store")
     assert len(result.stderr.strip().splitlines()) == 1
 

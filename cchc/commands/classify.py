@@ -26,6 +26,7 @@ from classifier.training import train as train_model
 from config import load_places, load_taxonomy
 from crawler.labeling import classify_articles, located
 from search import open_store
+from search.limits import MAX_INPUT_LINE_BYTES
 
 BATCH = 256
 model_option = click.option(
@@ -38,15 +39,26 @@ def _load_model(model_dir: Path) -> LoadedModel:
     return load(model_dir, load_taxonomy())
 
 
-def read_jsonl(handle: IO[str], name: str, required: tuple[str, ...]) -> Iterator[dict[str, Any]]:
-    """Records of a JSONL stream; a bad line is a DataError naming the file and line."""
-    for number, line in enumerate(handle, start=1):
+def read_jsonl(handle: IO[Any], name: str, required: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """Records of a JSONL stream, read one bounded line at a time; a bad line is a DataError naming file:line."""
+    number = 0
+    while line := handle.readline(MAX_INPUT_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_INPUT_LINE_BYTES:
+            raise DataError(f"{name}:{number}: line longer than {MAX_INPUT_LINE_BYTES} bytes: refused")
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise DataError(f"{name}:{number}: not UTF-8 text (expected JSON Lines)") from None
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise DataError(f"{name}:{number}: not JSON ({exc.msg})") from None
+        except RecursionError:
+            raise DataError(f"{name}:{number}: JSON nested too deeply") from None
         if not isinstance(record, dict):
             raise DataError(f"{name}:{number}: expected a JSON object")
         missing = [key for key in required if key not in record]
@@ -71,8 +83,9 @@ def _batches(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]
 
 @click.command()
 @click.option(
-    "--input", "input_file", type=click.File("r", encoding="utf-8"), required=True, help="JSONL, or - for stdin."
-)
+    "--input", "input_file", type=click.File("rb"), required=True,
+    help=f"JSONL, or - for stdin; read as a stream, each line at most {MAX_INPUT_LINE_BYTES} bytes.",
+)  # fmt: skip
 @click.option("--output", "output_file", type=click.File("w", encoding="utf-8", atomic=True), default="-",
               help="JSONL to write (default: stdout).")  # fmt: skip
 @click.option("--explain", is_flag=True, help="Add the terms behind each label given.")
@@ -169,7 +182,7 @@ def train(output_dir: Path, shared_data: Path, store_url: str | None, seed: int)
 
 
 @click.command()
-@click.option("--gold", "gold_file", type=click.File("r", encoding="utf-8"), required=True,
+@click.option("--gold", "gold_file", type=click.File("rb"), required=True,
               help="JSONL with id, title, text, relevant, areas (topics optional).")  # fmt: skip
 @model_option
 @json_option

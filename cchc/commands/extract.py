@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from cchc.errors import InputError
 from cchc.options import echo_json
 from config import LayoutFile, load_sources
 from config.loader import load_model
@@ -17,6 +18,7 @@ from crawler.discovery import UrlRules
 from crawler.extraction import decode_html, extract_article
 from crawler.extraction.page import PageError, check_html_bytes
 from crawler.extraction.rules import rule_from_layout
+from search.limits import MAX_PAGE_BYTES
 
 logger = logging.getLogger(__name__)
 EXIT_BAD_INPUT = 2
@@ -39,10 +41,18 @@ def extract(html_file: Path, url: str, rules_file: Path | None) -> None:
       cchc extract page.html --url https://baonghean.vn/some-article-10293456.html
       cchc extract page.html --url https://example.vn/bai-viet.html --rules rule.yaml
     """
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="--url")
-    host = strip_host_prefix(urlsplit(url).hostname or "")
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError as exc:
+        raise InputError(f"--url {url!r} is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not hostname:
+        raise InputError(f"--url {url!r} is not an http(s) URL")
+    host = strip_host_prefix(hostname)
     source = next((s for s in load_sources().sources if host in s.all_hosts), None)
+    size = html_file.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        raise InputError(f"{html_file}: {size} bytes is more than a page may have ({MAX_PAGE_BYTES})")
     try:
         body = html_file.read_bytes()
         check_html_bytes(body)

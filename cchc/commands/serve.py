@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import click
 
 from cchc.options import store_option
-from cchc.web.accounts import AccountError, Accounts
+from cchc.web.accounts import ROLES, AccountError, Accounts
 from config import get_settings
+from search import StoreDamaged, StoreError, open_store
+from search.sqlite import SQLiteStore
 
 accounts_option = click.option(
     "--accounts", "accounts_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -22,28 +25,91 @@ accounts_option = click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to bind; 0.0.0.0 opens it to the network."
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--behind-proxy", is_flag=True,
+              help="A TLS-terminating reverse proxy on this machine forwards to us: trust its X-Forwarded-* headers"
+                   " and mark cookies Secure.")  # fmt: skip
+@click.option(
+    "--secure-cookies", is_flag=True, help="Mark the session cookie Secure (HTTPS only); on with --behind-proxy."
+)
+@click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), help="Serve HTTPS with this certificate.")
+@click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), help="The certificate's private key.")
 @store_option
 @accounts_option
-def serve(host: str, port: int, store_url: str, accounts_path: Path) -> None:
+def serve(
+    host: str,
+    port: int,
+    behind_proxy: bool,
+    secure_cookies: bool,
+    ssl_certfile: str | None,
+    ssl_keyfile: str | None,
+    store_url: str,
+    accounts_path: Path,
+) -> None:
     """Serve the web app (search, articles, coverage, sources), in Vietnamese.
 
     Reading is open to whoever can reach it; correcting labels needs an account (cchc users add).
+    Beyond this machine, serve over HTTPS: --ssl-certfile/--ssl-keyfile, or --behind-proxy behind one that does.
 
     \b
     Example:
       cchc serve --store sqlite:///data/demo.db        # then open http://127.0.0.1:8000
+      cchc serve --host 0.0.0.0 --behind-proxy         # nginx terminates TLS and forwards here
     """
     import uvicorn
 
     from cchc.web.app import create_app
-    from search import open_store
 
-    app = create_app(
-        store_url, accounts_path, get_settings().under_data("secret.key")
-    )  # validates the configuration first
-    open_store(store_url).close()  # fail now, in one line, if the archive cannot be opened
-    click.echo(f"Ứng dụng web: http://{host}:{port}/ (Ctrl+C để dừng)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise click.UsageError("--ssl-certfile and --ssl-keyfile go together")
+    tls = bool(ssl_certfile)
+    secure = secure_cookies or behind_proxy or tls
+    if not is_loopback(host) and not (behind_proxy or tls):
+        click.echo(
+            f"CẢNH BÁO: đang mở ứng dụng ra mạng ({host}) bằng HTTP không mã hóa: mật khẩu và phiên đăng nhập có thể"
+            " bị nghe lén. Hãy dùng --ssl-certfile/--ssl-keyfile, hoặc đặt sau một proxy HTTPS và thêm --behind-proxy.",
+            err=True,
+        )
+    secret_file = get_settings().under_data("secret.key")
+    app = create_app(store_url, accounts_path, secret_file, secure_cookies=secure)  # validates the configuration
+    check_store(store_url, quick=True)  # fail now, in one line, if the archive cannot be opened or is damaged
+    scheme = "https" if tls else "http"
+    click.echo(f"Ứng dụng web: {scheme}://{host}:{port}/ (Ctrl+C để dừng)")
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", proxy_headers=behind_proxy,
+        forwarded_allow_ips="127.0.0.1,::1" if behind_proxy else None, ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile, server_header=False,
+    )  # fmt: skip
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding `host` keeps the app on this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_store(store_url: str, quick: bool = False) -> list[str]:
+    """The archive's health in lines; a damaged archive raises StoreDamaged (exit 2)."""
+    with open_store(store_url) as store:
+        if isinstance(store, SQLiteStore):
+            verdict = store.integrity_check(quick=quick)
+            if verdict != "ok":
+                raise StoreDamaged(f"{store.path}: the SQLite archive is damaged: {verdict[:300]}")
+            return [f"{store.path}: {'quick_check' if quick else 'integrity_check'} ok"]
+        client = getattr(store, "client", None)
+        if client is None:
+            return [f"{store_url}: no check for this backend"]
+        try:
+            health = client.cluster.health()
+        except Exception as exc:  # noqa: BLE001 - a cluster can refuse in many ways; say it in one line
+            raise StoreError(f"{store_url}: cluster health failed: {type(exc).__name__}: {str(exc)[:200]}") from None
+        status = health.get("status")
+        if status == "red":
+            raise StoreDamaged(f"{store_url}: cluster health is red: some data is unavailable")
+        return [f"{store_url}: cluster {health.get('cluster_name')} health {status}"]
 
 
 @click.group()
@@ -53,6 +119,7 @@ def users() -> None:
     \b
     Examples:
       cchc users add nguyenvana          # asks for the password twice
+      cchc users add tranthib --role admin
       cchc users list
     """
 
@@ -60,11 +127,13 @@ def users() -> None:
 @users.command("add")
 @click.argument("name")
 @click.password_option(help="At least 8 characters; asked for when not given.")
+@click.option("--role", type=click.Choice(ROLES), default=None,
+              help="editor corrects labels; admin also manages accounts (default: editor / unchanged).")  # fmt: skip
 @accounts_option
-def add_user(name: str, password: str, accounts_path: Path) -> None:
-    """Create an account or change its password."""
+def add_user(name: str, password: str, role: str | None, accounts_path: Path) -> None:
+    """Create an account or change its password (its open sessions end)."""
     try:
-        Accounts(accounts_path).add(name, password)
+        Accounts(accounts_path).add(name, password, role)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Đã lưu tài khoản {name} vào {accounts_path}")
@@ -75,17 +144,30 @@ def add_user(name: str, password: str, accounts_path: Path) -> None:
 def list_users(accounts_path: Path) -> None:
     """List the account names."""
     try:
-        names = Accounts(accounts_path).names()
+        accounts = Accounts(accounts_path).accounts()
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo("\n".join(names) if names else "(chưa có tài khoản)")
+    click.echo("\n".join(f"{a.name}\t{a.role}" for a in accounts) if accounts else "(chưa có tài khoản)")
+
+
+@users.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@accounts_option
+def set_role(name: str, role: str, accounts_path: Path) -> None:
+    """Change an account's role (its open sessions end)."""
+    try:
+        Accounts(accounts_path).set_role(name, role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Tài khoản {name}: vai trò {role}")
 
 
 @users.command("remove")
 @click.argument("name")
 @accounts_option
 def remove_user(name: str, accounts_path: Path) -> None:
-    """Delete an account."""
+    """Delete an account; its open sessions end at once."""
     try:
         Accounts(accounts_path).remove(name)
     except AccountError as exc:

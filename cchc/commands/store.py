@@ -58,6 +58,16 @@ def init(store_url: str) -> None:
 
 @store.command()
 @store_option
+def check(store_url: str) -> None:
+    """Check the archive: SQLite's PRAGMA integrity_check, or the engine's cluster health. Exit 2 when damaged."""
+    from cchc.commands.serve import check_store
+
+    for line in check_store(store_url):
+        click.echo(line)
+
+
+@store.command()
+@store_option
 def migrate(store_url: str) -> None:
     """Move the archive to the current schema or index template (reindexing Elasticsearch if needed)."""
     _set_up(store_url, "migrate")

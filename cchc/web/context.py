@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,10 +17,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
 from cchc.reports.names import CHANNEL_NAMES, STATUS_NAMES
-from cchc.web.accounts import Accounts
+from cchc.web.accounts import Account, AccountError, Accounts
 from cchc.web.sessions import COOKIE, LIFETIME, Session, Signer, new_session
+from cchc.web.throttle import LoginThrottle, RateLimit
 from classifier import LoadedModel, load
 from config import Gazetteer, Plan, SourcesFile, Taxonomy
+
+logger = logging.getLogger(__name__)
 
 PLACE_KINDS = {"thanh_pho": "TP", "thi_xa": "TX", "huyen": "huyện", "phuong": "phường", "xa": "xã"}
 WEB_TEMPLATES = Path(__file__).parent / "templates"
@@ -37,6 +41,9 @@ class WebContext:
     accounts: Accounts
     signer: Signer
     secure_cookies: bool = False
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    # Label corrections per user per minute: a person reviews one article at a time; a script gets stopped.
+    relabel_limit: RateLimit = field(default_factory=lambda: RateLimit(30, 60))
     templates: Jinja2Templates = field(init=False)
 
     def __post_init__(self) -> None:
@@ -65,16 +72,45 @@ class WebContext:
         return load(self.model_dir, self.taxonomy)
 
     def session(self, request: Request) -> Session | None:
-        return self.signer.load(request.cookies.get(COOKIE))
+        """The request's session; a signed-in one only while its account exists with the same session version."""
+        session = self.signer.load(request.cookies.get(COOKIE))
+        if session is not None and session.user is not None and self._account(session) is None:
+            return None
+        return session
+
+    def _account(self, session: Session) -> Account | None:
+        try:
+            account = self.accounts.get(session.user or "")
+        except AccountError as exc:
+            logger.error("%s", exc)  # a damaged account file signs everybody out; reading still works
+            return None
+        return account if account is not None and account.session_version == session.version else None
+
+    def account(self, request: Request) -> Account | None:
+        """The signed-in account of the request, or None."""
+        session = self.signer.load(request.cookies.get(COOKIE))
+        return self._account(session) if session is not None and session.user is not None else None
 
     def render(self, request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
         """A page; every visitor gets a session cookie so that forms carry a CSRF token."""
         session = self.session(request) or new_session()
         response = self.templates.TemplateResponse(
-            request, template, {"session": session, "path": request.url.path, **context}, status_code=status
+            request,
+            template,
+            {
+                "session": session,
+                "path": request.url.path,
+                "is_admin": session.user is not None and self._is_admin(session),
+                **context,
+            },
+            status_code=status,
         )
         self.set_session(response, session)
         return response
+
+    def _is_admin(self, session: Session) -> bool:
+        account = self._account(session)
+        return account is not None and account.is_admin
 
     def set_session(self, response: Any, session: Session) -> None:
         response.set_cookie(

@@ -23,6 +23,7 @@ class Session:
     user: str | None
     csrf: str
     expires: int
+    version: int = 0  # the account's session version when issued; a newer one on the account ends this session
 
 
 def load_secret(path: Path) -> bytes:
@@ -58,11 +59,11 @@ class Signer:
             return None
         try:
             data = json.loads(base64.urlsafe_b64decode(payload))
-            session = Session(data["user"], data["csrf"], int(data["expires"]))
+            session = Session(data["user"], data["csrf"], int(data["expires"]), int(data.get("version", 0)))
         except (ValueError, KeyError, TypeError):
             return None
         return session if session.expires > time.time() else None
 
 
-def new_session(user: str | None = None) -> Session:
-    return Session(user, secrets.token_urlsafe(24), int(time.time()) + LIFETIME)
+def new_session(user: str | None = None, version: int = 0) -> Session:
+    return Session(user, secrets.token_urlsafe(24), int(time.time()) + LIFETIME, version)

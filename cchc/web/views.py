@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import logging
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -16,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from cchc.commands.coverage import default_range
 from cchc.reports import charts, tabular
+from cchc.reports.cells import safe_row
 from cchc.reports.html import report_context
 from cchc.reports.names import Names
 from cchc.web.context import CtxDep, WebContext, check_csrf, query_url, toggle_url
@@ -26,7 +28,11 @@ from config.channels import CHANNELS
 from coverage.health import source_health
 from coverage.periods import period_by_key
 from coverage.report import build_coverage
+from crawler.labeling import explanations
 from search import FACET_DIMENSIONS, VN_TZ, open_store
+from search.limits import cut_text
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter()
 EXPORT_LIMIT = 5000
@@ -79,7 +85,7 @@ def export_csv(ctx: CtxDep, params: Params) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_HEADER)
-    writer.writerows(_export_rows(ctx, params))
+    writer.writerows(safe_row(row) for row in _export_rows(ctx, params))
     headers = {"Content-Disposition": 'attachment; filename="ket-qua-tim-kiem.csv"'}
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
@@ -91,7 +97,10 @@ def export_xlsx(ctx: CtxDep, params: Params) -> Response:
     ws.title = "Kết quả"
     ws.append(EXPORT_HEADER)
     for row in _export_rows(ctx, params):
-        ws.append(row)
+        ws.append(safe_row(row))
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, never a formula
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)
@@ -108,12 +117,20 @@ def article_page(request: Request, ctx: CtxDep, article_id: str, saved: bool = F
             raise HTTPException(404)
         reprints = store.reprints((article.id,)).get(article.id, [])
         original = store.get(article.duplicate_of) if article.duplicate_of else None
+        explained = article.explanations
+        if not explained and article.label_source is not None:
+            # Labeled before explanations were kept (or by a backend that has no place for them): compute once.
+            doc = document(article.title, article.lead, cut_text(article.text))
+            explained = explanations(ctx.model, doc, article)
+            store.save_explanations(dataclasses.replace(article, explanations=explained))
+        history = store.label_history(article.id)
+        disputed = article.id in store.label_conflicts()
     labels = [RELEVANCE, *article.areas, *article.topics] if article.relevant else [RELEVANCE]
-    doc = document(article.title, article.lead, article.text)
-    explain = {label: ctx.model.model.explain(doc, label) for label in labels}
+    explain = {label: explained[label] for label in labels if label in explained}
     return ctx.render(request, "article.html.j2", {
         "article": article, "reprints": reprints, "original": original, "explain": explain,
-        "paragraphs": [p for p in article.text.split("\n") if p.strip()], "saved": saved,
+        "paragraphs": [p for p in cut_text(article.text).split("\n") if p.strip()], "saved": saved,
+        "history": history[-20:], "disputed": disputed, "can_edit": ctx.account(request) is not None,
     })  # fmt: skip
 
 
@@ -128,9 +145,15 @@ def correct_labels(
     topic: Annotated[list[str], Form(max_length=5)] = [],  # noqa: B006
 ) -> Response:
     check_csrf(ctx, request, csrf)
-    session = ctx.session(request)
-    if session is None or session.user is None:
+    account = ctx.account(request)
+    if account is None:
         raise HTTPException(403, "Cần đăng nhập để sửa nhãn.")
+    wait = ctx.relabel_limit.retry_after(account.name)
+    if wait:
+        logger.warning("label corrections by %s over the limit (%d per %ds): refused", account.name,
+                       ctx.relabel_limit.limit, ctx.relabel_limit.window)  # fmt: skip
+        raise HTTPException(429, f"Bạn sửa nhãn quá nhanh. Hãy thử lại sau {wait} giây.",
+                            headers={"Retry-After": str(wait)})  # fmt: skip
     known_areas, known_topics = ctx.names["area"], ctx.names["topic"]
     if set(area) - set(known_areas) or set(topic) - set(known_topics):
         raise BadRequest("Lĩnh vực hoặc chủ đề không hợp lệ.")
@@ -139,11 +162,14 @@ def correct_labels(
         article = store.get(article_id[:64])
         if article is None:
             raise HTTPException(404)
-        store.set_labels(dataclasses.replace(
+        corrected = dataclasses.replace(
             article, relevant=is_relevant, areas=tuple(a for a in known_areas if a in area and is_relevant),
             topics=tuple(t for t in known_topics if t in topic and is_relevant), label_source="human",
-            labeled_by=session.user, labeled_at=datetime.now(VN_TZ),
-        ))  # fmt: skip
+            labeled_by=account.name, labeled_at=datetime.now(VN_TZ),
+        )  # fmt: skip
+        outcome = store.correct_labels(article, corrected)
+    ctx.relabel_limit.hit(account.name)
+    logger.info("labels of %s corrected by %s%s", article.id, account.name, " (disputed)" if outcome.conflict else "")
     return RedirectResponse(f"/bai-viet/{article.id}?saved=1", status_code=303)
 
 
