@@ -22,7 +22,7 @@ from sklearn.svm import LinearSVC
 
 from cchc import SHARED_DATA_DIR
 from classifier import DEFAULT_MODEL_DIR, load
-from classifier.dataset import training_examples
+from classifier.dataset import plan_phrases, training_examples
 from classifier.evaluation import Report
 from classifier.features import build_features, with_bigrams
 from classifier.text import normalize
@@ -50,14 +50,14 @@ def quality() -> None:
     corpora = held_out_corpora(examples)
     started = time.perf_counter()
     with memoized():
-        reports, _ = leave_one_corpus_out(examples, areas, topics, corpora)
+        reports, _ = leave_one_corpus_out(examples, areas, topics, corpora, phrases=plan_phrases(taxonomy))
         print(f"leave-one-corpus-out: {len(corpora)} fits in {time.perf_counter() - started:.0f} s")
         header = f"{'held-out corpus':<22} {'n':>6} {'rel':>5} {'P':>6} {'R':>6} {'F1':>6}"
         print(f"{header} {'areas F1':>8} {'topics F1':>8}")
         for corpus, report in reports.items():
             print(_row(corpus, report))
             print("  " + ", ".join(f"{s.label} {s.f1:.2f} (n={s.support})" for s in report.areas if s.support))
-        _, _, split_reports = split_evaluation(examples, areas, topics)
+        _, _, split_reports = split_evaluation(examples, areas, topics, phrases=plan_phrases(taxonomy))
     print("usual split of the real labels (written texts train only):")
     for name, report in split_reports.items():
         print(_row(name, report))

@@ -206,7 +206,7 @@ def data_hash(examples: Iterable[Example]) -> str:
     return digest.hexdigest()[:16]
 
 
-BACKGROUND_COUNT = 600
+BACKGROUND_COUNT = 1500
 
 
 def training_examples(taxonomy: Taxonomy, shared_data: Path, extra: Iterable[Example] = ()) -> list[Example]:

@@ -11,6 +11,7 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -119,7 +120,7 @@ def split_evaluation(
     topic_ids: Sequence[str],
     seed: int = 47,
     progress: Callable[[str], None] = lambda step: None,
-    **params: float,
+    **params: Any,
 ) -> tuple[Split, dict[str, float], dict[str, Report]]:
     """The usual split: fit on train, tune thresholds on validation, measure on validation and test."""
     split = split_examples(examples, seed)
@@ -148,7 +149,7 @@ def leave_one_corpus_out(
     topic_ids: Sequence[str],
     corpora: Sequence[str],
     progress: Callable[[str], None] = lambda step: None,
-    **params: float,
+    **params: Any,
 ) -> tuple[dict[str, Report], dict[str, float]]:
     """Per corpus: fit without any of its articles, test on its labeled ones with thresholds tuned on the others.
 
@@ -176,7 +177,7 @@ def train(
     topic_ids: Sequence[str],
     seed: int = 47,
     progress: Callable[[str], None] = lambda step: None,
-    **params: float,
+    **params: Any,
 ) -> TrainingResult:
     """Fit on everything; thresholds and figures from leave-one-corpus-out runs when real labels span two corpora
     or more, else from a validation and a test split of the real labels (or of all gold, when only written)."""

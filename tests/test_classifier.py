@@ -159,7 +159,7 @@ def test_cli_classify_formats(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in out] == ["a1", "s1"]
-    assert set(out[0]) == {"id", "relevant", "relevance", "areas", "topics", "scores"}
+    assert set(out[0]) == {"id", "relevant", "relevance", "stance", "areas", "topics", "scores"}
     assert out[0]["relevant"] is True and out[1]["relevant"] is False
     assert 0 <= out[1]["relevance"] <= 1 and out[1]["areas"] == []
     assert set(out[0]["scores"]) == {"relevant", *AREAS, *TOPICS}
