@@ -15,6 +15,7 @@ from typing import Any
 
 from search import neardup, snippets
 from search.article import VN_TZ, Article
+from search.batching import batched
 from search.folding import fold, nfc
 from search.query import ParsedQuery, parse_query
 from search.sqlite_schema import migrate
@@ -137,18 +138,13 @@ class SQLiteStore(Store):
     def upsert_many(self, articles: Iterable[Article], batch_size: int = 500) -> dict[UpsertOutcome, int]:
         """Like upsert, one transaction per batch: an interrupted run loses at most the open batch."""
         counts = dict.fromkeys(UpsertOutcome, 0)
-        batch: list[Article] = []
-        for article in [*articles, None]:
-            if article is not None:
-                batch.append(article)
-            if batch and (article is None or len(batch) == batch_size):
-                try:
-                    with self._transaction():
-                        for item in batch:
-                            counts[self._write(item)] += 1
-                except sqlite3.Error as exc:
-                    raise _failure(f"{self.path}: cannot store a batch from {batch[0].id}: {exc}", exc) from None
-                batch = []
+        for batch in batched(articles, batch_size):
+            try:
+                with self._transaction():
+                    for item in batch:
+                        counts[self._write(item)] += 1
+            except sqlite3.Error as exc:
+                raise _failure(f"{self.path}: cannot store a batch from {batch[0].id}: {exc}", exc) from None
         return counts
 
     def _write(self, article: Article) -> UpsertOutcome:

@@ -26,6 +26,7 @@ from classifier.training import train as train_model
 from config import load_places, load_taxonomy
 from crawler.labeling import classify_articles, located
 from search import open_store
+from search.batching import batched
 from search.limits import MAX_INPUT_LINE_BYTES
 
 BATCH = 256
@@ -70,17 +71,6 @@ def read_jsonl(handle: IO[Any], name: str, required: tuple[str, ...]) -> Iterato
         yield record
 
 
-def _batches(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 @click.command()
 @click.option(
     "--input", "input_file", type=click.File("rb"), required=True,
@@ -105,7 +95,7 @@ def classify(input_file: IO[str], output_file: IO[str], explain: bool, model_dir
     counts: Counter[str] = Counter()
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("Đang phân loại", total=None)
-        for batch in _batches(records):
+        for batch in batched(records, BATCH):
             docs = [document(r["title"], r.get("lead", ""), r["text"]) for r in batch]
             for record, doc, p in zip(batch, docs, loaded.model.predict(docs), strict=True):
                 out: dict[str, Any] = {
@@ -229,19 +219,11 @@ def reclassify(store_url: str, model_dir: Path, include_human: bool) -> None:
     counts: Counter[str] = Counter()
     with open_store(store_url) as store, Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("Đang phân loại lại", total=store.stats().total)
-        batch = []
-        for article in store.iter_articles():
-            if article.label_source == "human" and not include_human:
-                counts["human"] += 1
-                progress.advance(task)
-                continue
-            batch.append(article)
-            if len(batch) == BATCH:
-                counts.update(_relabel(store, loaded, matcher, batch))
-                progress.advance(task, len(batch))
-                batch = []
-        counts.update(_relabel(store, loaded, matcher, batch))
-        progress.advance(task, len(batch))
+        for batch in batched(store.iter_articles(), BATCH):
+            kept = [a for a in batch if a.label_source != "human" or include_human]
+            counts["human"] += len(batch) - len(kept)
+            counts.update(_relabel(store, loaded, matcher, kept))
+            progress.advance(task, len(batch))
     click.echo(
         f"Mô hình {loaded.version}: {counts['relevant']} bài về CCHC, {counts['not']} bài khác,"
         f" {counts['human']} bài giữ nhãn do người sửa."

@@ -11,6 +11,7 @@ from rich.progress import Progress
 from cchc.options import store_option
 from config import get_settings
 from search import Store, StoreError, UpsertOutcome, open_store
+from search.batching import batched
 from search.deadletter import DeadLetter
 
 BATCH = 500
@@ -112,15 +113,10 @@ def copy(source_url: str, target_url: str) -> None:
         expected = source.stats().total
         with Progress(console=Console(stderr=True)) as progress:
             task = progress.add_task("Đang sao chép", total=expected)
-            batch = []
-            for article in [*source.iter_articles(), None]:
-                if article is not None:
-                    batch.append(article)
-                if batch and (article is None or len(batch) == BATCH):
-                    for outcome, n in target.upsert_many(batch).items():
-                        totals[outcome] += n
-                    progress.advance(task, len(batch))
-                    batch = []
+            for batch in batched(source.iter_articles(), BATCH):
+                for outcome, n in target.upsert_many(batch).items():
+                    totals[outcome] += n
+                progress.advance(task, len(batch))
         for run in reversed(source.runs(limit=100_000)):
             target.record_run(run)
         if hasattr(target, "refresh"):

@@ -18,6 +18,7 @@ from typing import Any
 from config.channels import CHANNELS
 from search import neardup
 from search.article import VN_TZ, Article
+from search.batching import batched
 from search.deadletter import DeadLetter
 from search.elastic import queries
 from search.elastic.documents import LABEL_FIELDS, from_doc, plan_writes, to_doc
@@ -67,14 +68,9 @@ class ElasticStore(Store):
 
     def upsert_many(self, articles: Iterable[Article], batch_size: int = BATCH) -> dict[UpsertOutcome, int]:
         counts = dict.fromkeys(UpsertOutcome, 0)
-        batch: list[Article] = []
-        for article in [*articles, None]:
-            if article is not None:
-                batch.append(article)
-            if batch and (article is None or len(batch) == batch_size):
-                for outcome in self._write_batch(batch):
-                    counts[outcome] += 1
-                batch = []
+        for batch in batched(articles, batch_size):
+            for outcome in self._write_batch(batch):
+                counts[outcome] += 1
         return counts
 
     def _write_batch(self, batch: list[Article]) -> list[UpsertOutcome]:
