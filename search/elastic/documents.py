@@ -26,7 +26,6 @@ def cut_to_bytes(value: str, limit: int = LUCENE_TERM_BYTES) -> str:
 
 def to_doc(article: Article) -> dict[str, Any]:
     doc = article.to_dict()
-    doc.pop("explanations", None)  # not in the index template yet: the article page computes them for this backend
     for field in TEXT_FIELDS:
         doc[field] = unicodedata.normalize("NFC", doc[field])
     for field in KEYWORD_FIELDS:
