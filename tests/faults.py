@@ -61,7 +61,9 @@ def article(name: str, title: str) -> str:
     html = html.replace(
         "nghe-an-rut-ngan-thoi-gian-giai-quyet-thu-tuc-dat-dai-cho-nguoi-dan-va-doanh-nghiep-10276541.html", name
     )
-    return re.sub(r"<h1 class=\"article-title\">.*?</h1>", f'<h1 class="article-title">{title}</h1>', html)
+    return re.sub(
+        r"<h1 class=\"sc-longform-header-title\">.*?</h1>", f'<h1 class="sc-longform-header-title">{title}</h1>', html
+    )
 
 
 class FaultServer(MirrorServer):

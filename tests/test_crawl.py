@@ -81,7 +81,8 @@ def test_run_is_recorded_with_stats(first_run) -> None:
     for via in ("feed", "sitemap", "listing"):
         assert stats[f"cchc/discovered/{via}"] > 0
     assert stats["robotstxt/request_count"] == 1
-    assert stats["cchc/extracted/epi/2023"] > 0 and stats["cchc/extracted/epi/2019"] > 0
+    for era in ("2023", "2022", "2019"):  # OneCMS, the 2022-23 CMS, the pre-2022 layout
+        assert stats[f"cchc/extracted/epi/{era}"] > 0, era
     assert "cchc/extracted/generic" not in stats
     assert stats["cchc/classified/relevant"] + stats["cchc/classified/not_relevant"] == len(PAGES)
     assert "log_count/ERROR" not in stats

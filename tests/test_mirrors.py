@@ -139,3 +139,10 @@ def test_demo_reads_every_source_and_status_reports_each(demo_archive: Path) -> 
         record = row["last_run_record"]
         assert record["pages_fetched"] > row["articles"] and record["http_status"]["200"] > 0
         assert record["articles"]["new"] == row["articles"] and all(record["published_reached"])
+
+
+def test_dcs_slug_with_percent_encoded_characters_is_crawled(archive) -> None:
+    """nghean.dcs.vn slugs keep typographic quotes percent-encoded; the article is found, served and stored."""
+    mirrored("dcs")
+    urls = [a.canonical_url for a in archive["dcs"]]
+    assert any("-ve-%E2%80%9Cchuyen-doi-so%E2%80%9D-trong-he-thong-chinh-tri/9-26-4602" in u for u in urls), urls

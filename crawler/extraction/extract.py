@@ -48,11 +48,29 @@ class Extracted:
         return data
 
 
-def _text_of(doc: lxml.html.HtmlElement, selector: str | None) -> str | None:
+def _text_of(doc: lxml.html.HtmlElement, selector: str | None, last: bool = False) -> str | None:
+    """The text of the first (or `last`) element the selector matches."""
     if not selector:
         return None
     nodes = doc.cssselect(selector)
-    return cleanup.normalize_space(nodes[0].text_content()) if nodes else None
+    return cleanup.normalize_space(nodes[-1 if last else 0].text_content()) if nodes else None
+
+
+def _signed(doc: lxml.html.HtmlElement, selector: str | None) -> tuple[str | None, str | None]:
+    """(author, credited source) from every element an author selector matches.
+
+    A "Nguồn tin: …" line is the source a story credits, never its author (NukeViet prints both
+    lines with the same classes, and only the source line when no author was entered).
+    """
+    author = credit = None
+    for node in doc.cssselect(selector) if selector else []:
+        line = cleanup.normalize_space(node.text_content())
+        match = cleanup.SIGNATURE.match(line)
+        if match and match[1].lower() != "tác giả":
+            credit = credit or match[2].strip()
+        else:
+            author = author or cleanup.clean_author(line)
+    return author, credit
 
 
 def _matching_rule(doc: lxml.html.HtmlElement, cms: str | None, own: LayoutRule | None = None) -> LayoutRule | None:
@@ -87,8 +105,9 @@ def _date(doc: lxml.html.HtmlElement, rule: LayoutRule | None, head: HeadMeta) -
     if rule:
         for selector in (rule.date, rule.byline):
             nodes = doc.cssselect(selector) if selector else []
-            text = nodes[0].text_content() if nodes else None
-            if nodes and (found := parse_with_format(text or nodes[0].get("datetime"), rule.date_format)):
+            text = cleanup.normalize_space(nodes[0].text_content()) if nodes else None
+            value = text or (nodes[0].get("datetime") or nodes[0].get("content") if nodes else None)
+            if nodes and (found := parse_with_format(value, rule.date_format)):
                 return found
     return parse_date(head.published)
 
@@ -146,14 +165,15 @@ def extract_article(
     while text_paragraphs and lead and cleanup.clean_lead(text_paragraphs[0]) in (lead, title):
         text_paragraphs = text_paragraphs[1:]
     found_author, found_credit = byline.choose(bylines)
-    author = cleanup.clean_author(_text_of(doc, rule.author if rule else None)) or signed_author or found_author
-    credit = credit or found_credit
+    rule_author, rule_credit = _signed(doc, rule.author if rule else None)
+    author = rule_author or signed_author or found_author
+    credit = credit or rule_credit or found_credit
     if rule and rule.byline and not author and (line := _text_of(doc, rule.byline)):
         author = cleanup.clean_author(line.split("•")[0])
     published = _date(doc, rule, head) if rule else None
     if published is None:
         published = metadata.find_published(doc, headline)
-    section = _text_of(doc, rule.section if rule else None) or head.section
+    section = _text_of(doc, rule.section if rule else None, last=True) or head.section
     tags = (
         tuple(cleanup.normalize_space(a.text_content()) for a in doc.cssselect(rule.tags)) if rule and rule.tags else ()
     )

@@ -453,7 +453,9 @@ def learn(named_pages: Sequence[tuple[str, str]]) -> Learned:
             found = [None] * len(pages)
         for page, element in zip(pages, found, strict=True):
             setattr(page, name, element)
-        picked[name] = selectors.first_match_selector(docs, found)[0] if any(el is not None for el in found) else None
+        # A rule's section is read from the last element its selector matches (a breadcrumb's last item).
+        wanted = any(el is not None for el in found)
+        picked[name] = selectors.first_match_selector(docs, found, last=name == "section")[0] if wanted else None
 
     date_format = _date_format([p.date for p in pages])
     for page in pages:

@@ -149,8 +149,10 @@ def best_selector(
     return best, best_score
 
 
-def first_match_selector(roots: Sequence[Element], targets: Sequence[Element | None]) -> tuple[str | None, int]:
-    """The selector whose first match under each root is that page's target (None: should match nothing).
+def first_match_selector(
+    roots: Sequence[Element], targets: Sequence[Element | None], last: bool = False
+) -> tuple[str | None, int]:
+    """The selector whose first (or `last`) match under each root is that page's target (None: matches nothing).
 
     Returns the selector and on how many pages it was right.
     """
@@ -164,7 +166,7 @@ def first_match_selector(roots: Sequence[Element], targets: Sequence[Element | N
         right = 0
         for root, target in zip(roots, targets, strict=True):
             found = select(root, selector)
-            right += (bool(found) and found[0] is target) if target is not None else not found
+            right += (bool(found) and found[-1 if last else 0] is target) if target is not None else not found
         return right
 
     selector, value = best_selector(pool, score, enough=len(roots))
