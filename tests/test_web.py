@@ -235,6 +235,10 @@ def test_stance_on_the_article_page_and_as_a_search_filter(site) -> None:
     assert 'href="/tim-kiem" class="on"><span>Phản ánh hạn chế</span>' in browse
     praise = client.get("/tim-kiem", params={"q": labeled.title, "stance": "praise"}).text
     assert f"/bai-viet/{article}" not in praise
+    exported = list(csv.reader(io.StringIO(client.get("/tim-kiem.csv", params={"stance": "criticism"}).text)))
+    assert exported[0][-1] == "Quan điểm" and {row[-1] for row in exported[1:]} == {"Phản ánh hạn chế"}
+    coverage = client.get("/do-phu").text
+    assert 'id="quan-diem"' in coverage and "<th>Phản ánh hạn chế</th>" in coverage
 
 
 def test_a_correction_sets_the_stance_and_keeps_it_in_the_history(site) -> None:
