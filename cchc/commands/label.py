@@ -90,6 +90,7 @@ def _stance(suggested: str | None) -> Callable[[str], str | None]:
 
 
 def _menu(title: str, names: dict[str, str], suggested: Sequence[str]) -> str:
+    """Print the numbered choices; return the question that asks for them."""
     lines = [f"  {n}. {name}" for n, name in enumerate(names.values(), start=1)]
     keep = ", ".join(names[i] for i in suggested) or "không có"
     click.echo("\n".join(lines))
@@ -161,7 +162,7 @@ def label(limit: int, user: str, model_dir: Path, store_url: str) -> None:
                     suggested = article.topics if article.relevant else ()
                     topics = _ask(_menu("Chủ đề", topic_names, suggested), _choices(list(topic_names), suggested))
                     kept = article.stance if article.relevant else None
-                    options = " · ".join(f"{n}: {name}" for n, name in enumerate(STANCE_NAMES.values(), start=1))
+                    options = " · ".join(f"{k}: {name}" for k, name in enumerate(STANCE_NAMES.values(), start=1))
                     stance = _ask(f"Quan điểm? {options} · 0: chưa xác định (Enter: giữ «"
                                   f"{STANCE_NAMES.get(kept or '', 'chưa xác định')}»):", _stance(kept))  # fmt: skip
                 after = human_labels(article, decision == "yes", areas, topics, stance, user, datetime.now(VN_TZ))
