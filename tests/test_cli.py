@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cchc import MIRRORS_DIR
+from cchc.commands.classify import _human_examples
 from classifier import DEFAULT_MODEL_DIR
 from classifier.modelfile import relevance_threshold
 from config import load_sources, load_taxonomy
@@ -180,6 +181,8 @@ def test_label_on_the_command_line_records_human_labels_with_history(demo_dir: P
             "bientap", "correct", queued[0].relevant, "criticism")  # fmt: skip
         assert not {a.id for a in store.label_queue(relevance_threshold(DEFAULT_MODEL_DIR), limit=50)} & {
             first.id, second.id}  # fmt: skip
+    learned = {e.id: e.stance for e in _human_examples(f"sqlite:///{demo_dir / 'data' / 'demo.db'}")}
+    assert (learned[f"human:{first.id}"], learned[f"human:{second.id}"]) == ("criticism", None)  # for the next model
     found = json.loads(run_cchc("search", "", "--stance", "criticism", "--json", "--store", store_url,
                                 cwd=demo_dir).stdout)  # fmt: skip
     assert first.id in {h["id"] for h in found["hits"]} and {h["stance"] for h in found["hits"]} == {"criticism"}
