@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cchc.commands import classify, coverage, crawl, demo, extract, search, serve, sources, stats, store
+from cchc.commands import classify, coverage, crawl, demo, extract, label, search, serve, sources, stats, store
 from cchc.errors import user_errors
 from config.settings import override as override_settings
 
@@ -52,7 +52,7 @@ def cli(verbose: int, config_dir: Path | None) -> None:
 
 for command in (
     demo.demo, crawl.crawl, extract.extract, search.search, stats.stats, sources.sources,
-    classify.classify, classify.train, classify.evaluate, classify.reclassify, coverage.coverage,
+    classify.classify, classify.train, classify.evaluate, classify.reclassify, label.label, coverage.coverage,
     serve.serve, serve.users, store.store,
 ):  # fmt: skip
     cli.add_command(command)

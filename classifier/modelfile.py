@@ -19,7 +19,7 @@ from typing import Any
 
 import joblib
 
-from classifier.model import CchcModel
+from classifier.model import DEFAULT_THRESHOLD, RELEVANCE, CchcModel
 from config import Taxonomy
 
 logger = logging.getLogger(__name__)
@@ -115,9 +115,8 @@ def save(model: CchcModel, directory: Path, taxonomy: Taxonomy, extra: dict[str,
     return meta
 
 
-def load(directory: Path, taxonomy: Taxonomy) -> LoadedModel:
-    """Load a model directory; refuse it when its file does not match its metadata's hash (before unpickling)
-    or when it was trained on another taxonomy."""
+def read_metadata(directory: Path) -> dict[str, Any]:
+    """A model directory's metadata.json, read without unpickling anything."""
     meta_path, model_path = directory / METADATA_FILE, directory / MODEL_FILE
     if not meta_path.exists() or not model_path.exists():
         raise ModelError(f"{directory}: not a model directory (needs {MODEL_FILE} and {METADATA_FILE})")
@@ -127,6 +126,23 @@ def load(directory: Path, taxonomy: Taxonomy) -> LoadedModel:
         raise ModelError(f"{meta_path}: unreadable metadata: {exc}") from None
     if not isinstance(meta, dict):
         raise ModelError(f"{meta_path}: metadata is not a JSON object")
+    return meta
+
+
+def relevance_threshold(directory: Path) -> float:
+    """The relevance score at which the model calls an article relevant: where it is least sure."""
+    thresholds = read_metadata(directory).get("thresholds")
+    value = thresholds.get(RELEVANCE, DEFAULT_THRESHOLD) if isinstance(thresholds, dict) else DEFAULT_THRESHOLD
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ModelError(f"{directory / METADATA_FILE}: thresholds.relevant is not a number between 0 and 1")
+    return float(value)
+
+
+def load(directory: Path, taxonomy: Taxonomy) -> LoadedModel:
+    """Load a model directory; refuse it when its file does not match its metadata's hash (before unpickling)
+    or when it was trained on another taxonomy."""
+    model_path = directory / MODEL_FILE
+    meta = read_metadata(directory)
     expected = taxonomy_hash(taxonomy)
     if meta.get("taxonomy_hash") != expected:
         raise ModelError(

@@ -17,9 +17,11 @@ from config.channels import CHANNELS
 from coverage.periods import Period, month_in, periods
 from search import crawlstats
 from search.article import VN_TZ
-from search.store import CountQuery, CrawlRun, Store
+from search.store import STANCES, CountQuery, CrawlRun, Store
 
 OK, GAP, UNKNOWN = "ok", "gap", "unknown"
+# Relevant articles whose stance nobody (model or person) has given.
+NO_STANCE = "unknown"
 GOOD_FINISH = ("finished",)
 
 
@@ -88,6 +90,9 @@ class CoverageReport:
     attention: tuple[Attention, ...]
     share_of_voice: dict[str, int] = field(hash=False)
     read_windows: tuple[ReadWindow, ...] = ()
+    # Per channel, its relevant articles by stance (praise, criticism, neutral, unknown): the plan asks for both
+    # the praise of good models and reports of shortcomings.
+    stance_by_channel: dict[str, dict[str, int]] = field(default_factory=dict, hash=False)
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -216,7 +221,14 @@ def build_coverage(
     by_channel_count = store.count_by(("channel",), window)
     voice = {c: by_channel_count.get((c,), 0) for c in CHANNELS}
     return CoverageReport(date_from, date_to, period_kind, datetime.now(VN_TZ), tuple(cells), tuple(gaps),
-                          tuple(units), tuple(attention), voice, tuple(windows))  # fmt: skip
+                          tuple(units), tuple(attention), voice, tuple(windows),
+                          stance_by_channel(store, window))  # fmt: skip
+
+
+def stance_by_channel(store: Store, window: CountQuery) -> dict[str, dict[str, int]]:
+    """Each channel's relevant articles in `window`, by stance; those without one count as unknown."""
+    counts = store.count_by(("channel", "stance"), window)
+    return {c: {s: counts.get((c, s), 0) for s in (*STANCES, NO_STANCE)} for c in CHANNELS}
 
 
 def _p(key: str, date_from: date, date_to: date) -> Period:

@@ -10,6 +10,7 @@ from search.backends import open_store
 from search.store import (
     COUNT_DIMENSIONS,
     FACET_DIMENSIONS,
+    STANCES,
     CountQuery,
     CrawlRun,
     LabelChange,
@@ -27,6 +28,7 @@ from search.store import (
 __all__ = [
     "COUNT_DIMENSIONS",
     "FACET_DIMENSIONS",
+    "STANCES",
     "CountQuery",
     "VN_TZ",
     "Article",

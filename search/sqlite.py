@@ -35,6 +35,7 @@ from search.store import (
     StoreStats,
     UpsertOutcome,
     label_values,
+    nearest_first,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,12 +51,13 @@ _SCALAR_DIMENSIONS = {
     "source": "a.source",
     "unit": "a.unit",
     "section": "a.section",
+    "stance": "a.stance",
     "month": "a.published_month",
     "day": "date(a.published_ts + 7 * 3600, 'unixepoch')",
 }
 LABEL_FIELDS = (
-    "relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "labeled_by",
-    "labeled_at", "explanations",
+    "relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance",
+    "labeled_by", "labeled_at", "explanations",
 )  # fmt: skip
 _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
@@ -294,13 +296,25 @@ class SQLiteStore(Store):
                 if cursor.rowcount == 0:
                     raise StoreError(f"{self.path}: no open label conflict on {article_id}")
                 row = self._conn.execute(
-                    "SELECT relevant, areas, topics FROM articles WHERE id = ?", (article_id,)
+                    f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
                 ).fetchone()
-                kept = {"relevant": None if row["relevant"] is None else bool(row["relevant"]),
-                        "areas": json.loads(row["areas"]), "topics": json.loads(row["topics"])}  # fmt: skip
+                kept = label_values(_article(row))
                 self._history(article_id, user, at, "resolve", kept, kept)
         except sqlite3.Error as exc:
             raise _failure(f"{self.path}: cannot resolve the conflict on {article_id}: {exc}", exc) from None
+
+    def label_queue(self, threshold: float, limit: int = 20) -> list[Article]:
+        # Two walks of the relevance index, outwards from the threshold; the nearest of both sides win.
+        unlabeled = "(label_source IS NULL OR label_source != 'human') AND duplicate_of IS NULL"
+        sides = [
+            self._query(
+                f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE relevance {op} ? AND {unlabeled}"
+                f" ORDER BY relevance {order}, id LIMIT ?",
+                (threshold, limit),
+            )  # fmt: skip
+            for op, order in ((">=", "ASC"), ("<", "DESC"))
+        ]
+        return nearest_first(map(_article, sides[0]), map(_article, sides[1]), threshold, limit)
 
     def iter_articles(self, label_source: str | None = None, batch_size: int = 500) -> Iterator[Article]:
         where, params = ("AND label_source = ?", [label_source]) if label_source else ("", [])
@@ -509,6 +523,9 @@ class SQLiteStore(Store):
         if query.relevant is not None:
             clauses.append("a.relevant = ?")
             params.append(int(query.relevant))
+        if query.stances:
+            clauses.append(f"a.stance IN ({', '.join('?' * len(query.stances))})")
+            params.extend(query.stances)
         if query.fold_reprints:
             clauses.append("a.duplicate_of IS NULL")
         return clauses, params

@@ -120,6 +120,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             resolved_at TEXT, resolved_by TEXT
         )""",
     ),
+    (
+        # Facets and filters by stance read the covering index too.
+        "DROP INDEX articles_facets",
+        """CREATE INDEX articles_facets ON articles(rowid, duplicate_of, relevant, published_ts, source, channel,
+            unit, section, areas, topics, places, stance)""",
+        # The label queue walks outwards from the relevance threshold.
+        "CREATE INDEX articles_relevance ON articles(relevance)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
@@ -44,6 +45,7 @@ class SearchQuery:
     date_from: date | None = None
     date_to: date | None = None
     relevant: bool | None = None
+    stances: tuple[str, ...] = ()
     fold_reprints: bool = False
     sort: str = "relevance"
     limit: int = 20
@@ -58,11 +60,15 @@ class SearchQuery:
             raise StoreError("offset must not be negative")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise StoreError("the start date is after the end date")
+        if set(self.stances) - set(STANCES):
+            raise StoreError(f"unknown stance {sorted(set(self.stances) - set(STANCES))}: use {', '.join(STANCES)}")
 
 
 MAX_LIMIT = 5000
-COUNT_DIMENSIONS = ("area", "topic", "place", "channel", "source", "unit", "section", "month", "day")
-FACET_DIMENSIONS = ("area", "topic", "place", "channel", "source", "unit")
+# What a relevant article does for the plan: praises a good model, reports a shortcoming, or neither.
+STANCES = ("praise", "criticism", "neutral")
+COUNT_DIMENSIONS = ("area", "topic", "place", "channel", "source", "unit", "section", "stance", "month", "day")
+FACET_DIMENSIONS = ("area", "topic", "place", "channel", "source", "unit", "stance")
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,36 @@ class LabelCorrection:
 
 def label_values(article: Article) -> dict[str, Any]:
     """The labels people correct, as kept in the history."""
-    return {"relevant": article.relevant, "areas": list(article.areas), "topics": list(article.topics)}
+    return {"relevant": article.relevant, "areas": list(article.areas), "topics": list(article.topics),
+            "stance": article.stance}  # fmt: skip
+
+
+def human_labels(
+    article: Article,
+    relevant: bool,
+    areas: Iterable[str],
+    topics: Iterable[str],
+    stance: str | None,
+    user: str,
+    at: datetime,
+) -> Article:
+    """`article` with a person's labels: areas, topics and stance only when it is relevant."""
+    if stance is not None and stance not in STANCES:
+        raise StoreError(f"unknown stance {stance!r}: use {', '.join(STANCES)}")
+    return dataclasses.replace(
+        article, relevant=relevant, areas=tuple(areas) if relevant else (), topics=tuple(topics) if relevant else (),
+        stance=stance if relevant else None, label_source="human", labeled_by=user, labeled_at=at,
+    )  # fmt: skip
+
+
+def nearest_first(above: Iterable[Article], below: Iterable[Article], threshold: float, limit: int) -> list[Article]:
+    """The label queue's order: the articles whose relevance is nearest `threshold` first (ties by id).
+
+    Backends pass the nearest `limit` articles on each side of the threshold (those at or above it, those below).
+    """
+    merged = [*above, *below]
+    merged.sort(key=lambda a: (abs((a.relevance or 0.0) - threshold), a.id))
+    return merged[:limit]
 
 
 class Store(ABC):
@@ -216,6 +251,11 @@ class Store(ABC):
     def resolve_conflict(self, article_id: str, user: str) -> None:
         """Accept an article's current labels as final; it joins the training data again."""
         raise StoreError(f"{self.url}: this backend keeps no label conflicts")
+
+    @abstractmethod
+    def label_queue(self, threshold: float, limit: int = 20) -> list[Article]:
+        """The articles most worth a person's label next: classified, not labeled by a person yet, not reprints,
+        relevance nearest `threshold` (the model's decision boundary) first; see `nearest_first`."""
 
     def save_explanations(self, article: Article) -> None:  # noqa: B027 - optional: a cache where supported
         """Keep explanations computed after classification (a no-op where the backend has no place for them)."""

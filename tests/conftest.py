@@ -59,8 +59,10 @@ def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     s.close()
 
 
-def run_cchc(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: int = 300):
-    """Run `cchc ARGS` in a fresh process (a crawl needs its own Twisted reactor)."""
+def run_cchc(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: int = 300, input: str | None = None
+):
+    """Run `cchc ARGS` in a fresh process (a crawl needs its own Twisted reactor); `input` is its standard input."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200", **(env or {})}
     full_env.pop("CCHC_STORE", None)
     return subprocess.run(
@@ -70,6 +72,7 @@ def run_cchc(*args: str, cwd: Path | None = None, env: dict[str, str] | None = N
         capture_output=True,
         text=True,
         timeout=timeout,
+        input=input,
     )
 
 

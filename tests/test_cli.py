@@ -11,13 +11,16 @@ from pathlib import Path
 import pytest
 
 from cchc import MIRRORS_DIR
-from config import load_sources
+from cchc.commands.classify import _human_examples
+from classifier import DEFAULT_MODEL_DIR
+from classifier.modelfile import relevance_threshold
+from config import load_sources, load_taxonomy
 from search import open_store
 from search.folding import fold
 from tests.conftest import run_cchc
 
 COMMANDS = ["demo", "crawl", "extract", "search", "stats", "sources", "sources status", "classify", "train",
-            "evaluate", "reclassify"]  # fmt: skip
+            "evaluate", "reclassify", "label"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +155,41 @@ def test_reclassify_keeps_human_corrections(demo_dir: Path) -> None:
     with open_store(f"sqlite:///{db}") as store:
         assert store.get(first.id).areas == ("the_che",)
         assert all(a.label_source in ("model", "human") for a in store.iter_articles())
+
+
+def test_label_on_the_command_line_records_human_labels_with_history(demo_dir: Path) -> None:
+    store_url = "sqlite:///data/demo.db"
+    with open_store(f"sqlite:///{demo_dir / 'data' / 'demo.db'}") as store:
+        queued = store.label_queue(relevance_threshold(DEFAULT_MODEL_DIR), limit=2)
+    assert len(queued) == 2
+    taxonomy = load_taxonomy()
+    areas, topics = [a.id for a in taxonomy.areas], [t.id for t in taxonomy.topics]
+    # First article: about CCHC, areas 2 and 6, topic 1, "Phản ánh hạn chế"; second: not about CCHC.
+    answers = "x\nc\n2, 6\n1\n2\nk\n"
+    result = run_cchc("label", "--store", store_url, "--limit", "2", "--user", "bientap", cwd=demo_dir, input=answers)
+    assert result.returncode == 0, result.stderr
+    assert "Trả lời c (có), k (không)" in result.stdout and queued[0].title in result.stdout
+    assert "Đã gán nhãn 2 bài, bỏ qua 0 bài." in result.stdout
+    with open_store(f"sqlite:///{demo_dir / 'data' / 'demo.db'}") as store:
+        first, second = store.get(queued[0].id), store.get(queued[1].id)
+        assert (first.relevant, first.areas, first.topics, first.stance) == (
+            True, (areas[1], areas[5]), (topics[0],), "criticism")  # fmt: skip
+        assert (second.relevant, second.areas, second.stance) == (False, (), None)
+        assert {first.label_source, second.label_source, first.labeled_by, second.labeled_by} == {"human", "bientap"}
+        change = store.label_history(first.id)[-1]
+        assert (change.user, change.action, change.before["relevant"], change.after["stance"]) == (
+            "bientap", "correct", queued[0].relevant, "criticism")  # fmt: skip
+        assert not {a.id for a in store.label_queue(relevance_threshold(DEFAULT_MODEL_DIR), limit=50)} & {
+            first.id, second.id}  # fmt: skip
+    learned = {e.id: e.stance for e in _human_examples(f"sqlite:///{demo_dir / 'data' / 'demo.db'}")}
+    assert (learned[f"human:{first.id}"], learned[f"human:{second.id}"]) == ("criticism", None)  # for the next model
+    found = json.loads(run_cchc("search", "", "--stance", "criticism", "--json", "--store", store_url,
+                                cwd=demo_dir).stdout)  # fmt: skip
+    assert first.id in {h["id"] for h in found["hits"]} and {h["stance"] for h in found["hits"]} == {"criticism"}
+    # Input that ends early stops the session without recording anything; a bad user is one line, exit 2.
+    ended = run_cchc("label", "--store", store_url, "--limit", "1", "--user", "bientap", cwd=demo_dir, input="c\n")
+    assert ended.returncode == 0 and "Hết dữ liệu vào: dừng." in ended.stdout and "Đã gán nhãn 0 bài" in ended.stdout
+    bad = run_cchc("label", "--store", store_url, "--user", "Ai Đó", cwd=demo_dir)
+    assert bad.returncode == 2 and "--user" in bad.stderr and "Traceback" not in bad.stderr
+    wrong = run_cchc("search", "", "--stance", "khen", "--store", store_url, cwd=demo_dir)
+    assert wrong.returncode == 2 and "--stance" in wrong.stderr

@@ -186,7 +186,8 @@ def test_csv_and_xlsx_read_back(report, tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
     write_xlsx(report, names, path)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Bản đồ nhiệt", "Khoảng trống", "Đơn vị", "Ô độ phủ", "Mức quan tâm", "Tỷ trọng kênh"]
+    assert wb.sheetnames == ["Bản đồ nhiệt", "Khoảng trống", "Đơn vị", "Ô độ phủ", "Mức quan tâm", "Tỷ trọng kênh",
+                             "Khen - phản ánh"]  # fmt: skip
     cells = wb["Ô độ phủ"]
     assert cells.freeze_panes == "A2"
 
@@ -226,8 +227,45 @@ def test_cli_formats(tmp_path: Path) -> None:
     assert {c["period"] for c in quarters["cells"]} == {"2025-Q1"}
     grouped = json.loads(run_cchc(*common, "--by", "source,month", "--format", "json").stdout)
     assert grouped["counts"] == [{"source": "baonghean", "month": "2025-01", "count": 1}]
+    by_stance = json.loads(run_cchc(*common, "--by", "channel,stance,quarter", "--format", "json").stdout)
+    assert by_stance["counts"] == [{"channel": "newspaper", "stance": "unknown", "quarter": "2025-Q1", "count": 1}]
+    assert as_json["stance_by_channel"]["newspaper"] == {"praise": 0, "criticism": 0, "neutral": 0, "unknown": 1}
+    assert "Bài về CCHC theo quan điểm (Khen ngợi, Phản ánh hạn chế, Trung lập, Chưa xác định)" in table
     bad = run_cchc(*common, "--by", "area,weekday")
     assert bad.returncode == 2 and "--by" in bad.stderr
+
+
+def test_praise_and_criticism_are_counted_per_channel(archive: SQLiteStore, tmp_path: Path) -> None:
+    t = datetime(2025, 2, 10, 9, tzinfo=VN_TZ)
+    praised = dataclasses.replace(article("baonghean", t), stance="praise")
+    stances = [
+        praised,
+        dataclasses.replace(article("baonghean", t), stance="criticism"),
+        dataclasses.replace(article("baonghean", t), stance="criticism"),
+        dataclasses.replace(article("so_y_te", t), stance="criticism"),
+        dataclasses.replace(article("so_y_te", t), stance="neutral"),
+        dataclasses.replace(article("baonghean", t, duplicate_of=praised.id), stance="praise"),  # a reprint
+        dataclasses.replace(article("baonghean", t, relevant=False), stance="criticism"),  # not about CCHC
+        dataclasses.replace(article("baonghean", datetime(2025, 6, 1, tzinfo=VN_TZ)), stance="praise"),  # later
+    ]
+    archive.upsert_many(stances)
+    report = build_coverage(archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), date(2025, 4, 15), "month", TODAY)
+    # The fixture's own relevant articles have no stance: 5 on the newspaper, 3 on unit portals.
+    assert report.stance_by_channel["newspaper"] == {"praise": 1, "criticism": 2, "neutral": 0, "unknown": 5}
+    assert report.stance_by_channel["unit_portal"] == {"praise": 0, "criticism": 1, "neutral": 1, "unknown": 3}
+    assert report.stance_by_channel["broadcaster"] == {"praise": 0, "criticism": 0, "neutral": 0, "unknown": 0}
+    as_json = report.to_json()
+    assert as_json["stance_by_channel"] == report.stance_by_channel and "share_of_voice" in as_json
+    names = Names.of(TAXONOMY, PLAN)
+    write_xlsx(report, names, tmp_path / "r.xlsx")
+    sheet = load_workbook(tmp_path / "r.xlsx")["Khen - phản ánh"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["Kênh", "Mã kênh", "Khen ngợi", "Phản ánh hạn chế", "Trung lập", "Chưa xác định", "Bài về CCHC"]
+    assert ["Báo in, báo điện tử", "newspaper", 1, 2, 0, 5, 8] in rows
+    from cchc.reports.html import render_html
+
+    html = render_html(report, names)
+    assert "Khen ngợi và phản ánh hạn chế" in html and '<td class="n">2</td>' in html
 
 
 def test_plan_file_is_valid() -> None:

@@ -112,6 +112,21 @@ def test_count_and_facet_dsl() -> None:
     assert facets["aggs"]["area"] == {"terms": {"field": "areas", "size": 15}} and facets["size"] == 0
 
 
+def test_stance_filter_count_and_label_queue_dsl() -> None:
+    body = queries.search_body(SearchQuery(stances=("criticism", "praise")))
+    assert {"terms": {"stance": ["criticism", "praise"]}} in body["query"]["bool"]["filter"]
+    sources = queries.count_body(("channel", "stance"), CountQuery())["aggs"]["cells"]["composite"]["sources"]
+    assert sources[1] == {"stance": {"terms": {"field": "stance", "missing_bucket": True}}}  # "unknown" counted
+    above, below = queries.label_queue_bodies(0.4, 7)
+    assert above["query"]["bool"]["filter"] == [{"range": {"relevance": {"gte": 0.4}}}]
+    assert below["query"]["bool"]["filter"] == [{"range": {"relevance": {"lt": 0.4}}}]
+    assert (above["sort"][0], below["sort"][0]) == ({"relevance": {"order": "asc"}}, {"relevance": {"order": "desc"}})
+    assert {"term": {"label_source": "human"}} in above["query"]["bool"]["must_not"]
+    assert {"exists": {"field": "duplicate_of"}} in below["query"]["bool"]["must_not"] and above["size"] == 7
+    with pytest.raises(StoreError, match="unknown stance"):
+        SearchQuery(stances=("khen",))
+
+
 def test_documents_round_trip_nfc_and_term_limit() -> None:
     article = make(1, title="Ho\u0300a bi\u0300nh", author="x" * 40_000, tags=("đ" * 20_000,))
     doc = to_doc(article)
@@ -124,8 +139,8 @@ def test_documents_round_trip_nfc_and_term_limit() -> None:
 def test_bulk_actions_skip_unchanged_and_keep_human_labels() -> None:
     new, same, changed = make(1), make(2), make(3, text="Khác hẳn. " * 30)
     human = {"content_hash": "old", "label_source": "human", "relevant": False, "areas": [], "topics": ["ket_qua"],
-             "relevance": None, "scores": {}, "model_version": None, "places": [], "labeled_by": "bientap",
-             "labeled_at": "2025-04-01T08:00:00+07:00"}  # fmt: skip
+             "relevance": None, "scores": {}, "model_version": None, "places": [], "stance": "criticism",
+             "labeled_by": "bientap", "labeled_at": "2025-04-01T08:00:00+07:00"}  # fmt: skip
     existing = {same.id: {"content_hash": same.content_hash}, changed.id: human}
     actions, outcomes = plan_writes([new, same, changed], existing, "cchc-articles")
     assert outcomes == {new.id: UpsertOutcome.NEW, same.id: UpsertOutcome.UNCHANGED, changed.id: UpsertOutcome.UPDATED}
@@ -133,6 +148,7 @@ def test_bulk_actions_skip_unchanged_and_keep_human_labels() -> None:
     assert all(a["_op_type"] == "index" and a["_index"] == "cchc-articles" and a["require_alias"] for a in actions)
     kept = actions[1]["_source"]
     assert (kept["relevant"], kept["topics"], kept["labeled_by"]) == (False, ["ket_qua"], "bientap")
+    assert kept["stance"] == "criticism"
     assert kept["text"].startswith("Khác hẳn")
 
 

@@ -165,6 +165,34 @@ def test_human_labels_survive_a_recrawl(engine: ElasticStore) -> None:
         engine.set_labels(make(2))
 
 
+def test_stance_filter_counts_and_label_queue_answer_like_sqlite(engine: ElasticStore, tmp_path: Path) -> None:
+    stances = ("praise", "criticism", "neutral", None)
+    articles = [
+        make(n, text=" ".join(f"Một cửa nhận hồ sơ {n * 7919 + j * 104729} ở xã {n}-{j}." for j in range(30)),
+             relevance=round(n / 40, 3), relevant=n >= 20, areas=("thu_tuc",) if n >= 20 else (),
+             stance=stances[n % 4] if n >= 20 else None, label_source="human" if n % 9 == 0 else "model")
+        for n in range(1, 40)
+    ]  # fmt: skip
+    with SQLiteStore(tmp_path / "same.db") as sqlite:
+        for store in (engine, sqlite):
+            store.upsert_many(articles)
+        engine.refresh()
+        for stances_wanted in (("criticism",), ("praise", "neutral")):
+            query = SearchQuery(text="mot cua", stances=stances_wanted, limit=100)
+            found = {h.article.id for h in engine.search(query).hits}
+            assert found == {h.article.id for h in sqlite.search(query).hits} and found
+            assert all(engine.get(i).stance in stances_wanted for i in found)
+        counts = engine.count_by(("channel", "stance"), CountQuery())
+        assert counts == sqlite.count_by(("channel", "stance"), CountQuery()) and counts[("newspaper", "unknown")] > 0
+        assert engine.facets(SearchQuery(), ("stance",)) == sqlite.facets(SearchQuery(), ("stance",))
+        for threshold in (0.5, 0.12, 0.97):
+            queue = engine.label_queue(threshold, limit=6)
+            assert [a.id for a in queue] == [a.id for a in sqlite.label_queue(threshold, limit=6)]
+            assert all(a.label_source != "human" for a in queue)
+            gaps = [abs(a.relevance - threshold) for a in queue]
+            assert gaps == sorted(gaps)
+
+
 def test_highlights_are_html_escaped(engine: ElasticStore) -> None:
     engine.upsert(make(1, title="Cải cách <script>alert(1)</script> hành chính", text="Một cửa & liên thông. " * 5))
     engine.refresh()

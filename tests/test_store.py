@@ -11,6 +11,7 @@ import pytest
 from search import VN_TZ, Article, CrawlRun, SearchQuery, StoreError, UpsertOutcome, article_id, open_store
 from search.sqlite import SQLiteStore
 from search.sqlite_schema import SCHEMA_VERSION
+from search.store import human_labels
 
 
 def make(url: str, title: str, text: str, *, source: str = "baonghean", channel: str = "newspaper",
@@ -282,3 +283,27 @@ def test_upsert_many_batches_and_counts(store: SQLiteStore) -> None:
         UpsertOutcome.DEFERRED: 0,
     }
     assert store.stats().total == 3 and ids(store, "phu luc") == [CCHC.id]
+
+
+def test_stance_is_a_label_kept_in_history_disputes_and_filters(store: SQLiteStore) -> None:
+    store.upsert(dataclasses.replace(CCHC, relevant=True, relevance=0.7, stance="praise", label_source="model"))
+    store.set_labels(dataclasses.replace(store.get(CCHC.id), stance="neutral", model_version="m2"))  # reclassified
+    assert store.get(CCHC.id).stance == "neutral"
+    at = datetime(2025, 4, 1, 9, tzinfo=VN_TZ)
+    first = human_labels(store.get(CCHC.id), True, ("thu_tuc",), (), "criticism", "bientap", at)
+    assert not store.correct_labels(store.get(CCHC.id), first).conflict
+    assert ids(store, "", stances=("criticism",)) == [CCHC.id] and ids(store, "", stances=("neutral",)) == []
+    second = human_labels(store.get(CCHC.id), True, ("thu_tuc",), (), "praise", "phongvien", at)
+    assert store.correct_labels(store.get(CCHC.id), second).conflict  # only the stance differs: still a dispute
+    assert store.label_conflicts() == [CCHC.id]
+    store.resolve_conflict(CCHC.id, "quantri")
+    history = [(h.user, h.before["stance"], h.after["stance"]) for h in store.label_history(CCHC.id)]
+    assert history == [("bientap", "neutral", "criticism"), ("phongvien", "criticism", "praise"),
+                       ("quantri", "praise", "praise")]  # fmt: skip
+    assert ids(store, "cai cach", stances=("praise",)) == [CCHC.id]
+    not_cchc = human_labels(store.get(CCHC.id), False, ("thu_tuc",), ("ket_qua",), "praise", "bientap", at)
+    assert (not_cchc.areas, not_cchc.topics, not_cchc.stance) == ((), (), None)
+    with pytest.raises(StoreError, match="unknown stance"):
+        human_labels(CCHC, True, (), (), "khen", "bientap", at)
+    names = {r[0] for r in sqlite3.connect(store.path).execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"articles_relevance", "articles_facets"} <= names

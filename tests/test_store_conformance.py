@@ -175,3 +175,41 @@ def test_reprints_link_to_the_earliest_copy(any_store: Store) -> None:
     assert any_store.get(late.id).duplicate_of == original.id
     counts = any_store.count_by(("source",), CountQuery(relevant_only=False))
     assert ("nghean24h",) not in counts and ("dcs",) not in counts and counts[("hcc",)] == 1
+
+
+def _judged(slug: str, relevance: float, stance: str | None = None, **fields) -> Article:
+    """A classified article with words of its own (never a near-duplicate of another)."""
+    own = " ".join(f"hồ sơ {slug} số {i * 7919 + len(slug)}" for i in range(12))
+    return make(slug, f"Bài {slug} về thủ tục hành chính", own, relevant=relevance >= 0.5, relevance=relevance,
+                areas=("thu_tuc",) if relevance >= 0.5 else (), stance=stance if relevance >= 0.5 else None,
+                label_source="model", **fields)  # fmt: skip
+
+
+def test_stance_filter_facets_counts_and_label_queue(any_store: Store) -> None:
+    praise, criticism = _judged("khen", 0.97, "praise"), _judged("che", 0.58, "criticism")
+    portal = _judged("cong", 0.81, "criticism", source="nghean_gov", channel="provincial_portal")
+    near_below, far_below = _judged("gan", 0.46), _judged("xa", 0.02)
+    human = dataclasses.replace(_judged("nguoi", 0.5), label_source="human", labeled_by="bientap")
+    reprint = dataclasses.replace(_judged("dang-lai", 0.51, "praise"), duplicate_of=praise.id)
+    any_store.upsert_many([praise, criticism, portal, near_below, far_below, human, reprint])
+    settle(any_store)
+    criticisms = {criticism.id, portal.id}
+    assert {h.article.id for h in any_store.search(SearchQuery(stances=("criticism",))).hits} == criticisms
+    both = hit_ids(any_store, "thu tuc", stances=("praise", "criticism"), sources=("baonghean",), fold_reprints=True)
+    assert both == {praise.id, criticism.id}
+    assert any_store.facets(SearchQuery(), ("stance",))["stance"] == {"criticism": 2, "praise": 2}
+    assert any_store.facets(SearchQuery(fold_reprints=True), ("stance",))["stance"] == {"criticism": 2, "praise": 1}
+    counts = any_store.count_by(("channel", "stance"), CountQuery())
+    assert counts == {("newspaper", "praise"): 1, ("newspaper", "criticism"): 1, ("newspaper", "unknown"): 1,
+                      ("provincial_portal", "criticism"): 1}  # fmt: skip
+    # The model's least sure first: relevance nearest 0.5; people's labels and reprints are not asked again.
+    assert [a.id for a in any_store.label_queue(0.5, limit=3)] == [near_below.id, criticism.id, portal.id]
+    assert [a.id for a in any_store.label_queue(0.9, limit=2)] == [praise.id, portal.id]
+    assert len(any_store.label_queue(0.5, limit=50)) == 5
+    # A person's stance is a label like the others: kept in place of the model's on a re-crawl.
+    any_store.set_labels(dataclasses.replace(criticism, stance="neutral", label_source="human", labeled_by="bt"))
+    any_store.upsert(dataclasses.replace(criticism, text=criticism.text + " Cập nhật.", content_hash=""))
+    settle(any_store)
+    assert any_store.get(criticism.id).stance == "neutral"
+    assert criticism.id not in {a.id for a in any_store.label_queue(0.5, limit=50)}
+    assert hit_ids(any_store, "", stances=("neutral",)) == {criticism.id}

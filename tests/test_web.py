@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import shutil
@@ -14,8 +15,10 @@ from openpyxl import load_workbook
 
 from cchc.web.accounts import Accounts
 from cchc.web.app import create_app
+from classifier import DEFAULT_MODEL_DIR
+from classifier.modelfile import relevance_threshold
 from config import load_sources
-from search import Article, article_id, open_store
+from search import Article, SearchQuery, article_id, open_store
 from tests.conftest import run_cchc
 
 USER, PASSWORD = "bientap", "mat-khau-dai-1"
@@ -152,7 +155,7 @@ def test_stored_strings_are_escaped(site) -> None:
      "/tim-kiem?page=99999", "/tim-kiem?sort=random", "/tim-kiem?area=%3Cscript%3E", "/tim-kiem?relevant=2",
      "/tim-kiem?from=2025-02-01&to=2025-01-01", "/tim-kiem?q=" + "a" * 600, "/do-phu?period=year",
      "/do-phu?channel=tv", "/do-phu?from=2020-01-01&to=2025-01-01", "/do-phu?from=2025-05-01&to=2025-01-01",
-     "/tim-kiem.csv?page=-1"],
+     "/tim-kiem.csv?page=-1", "/tim-kiem?stance=khen"],
 )  # fmt: skip
 def test_bad_parameters_are_400_never_500(site, path: str) -> None:
     client, _ = site
@@ -207,3 +210,75 @@ def test_cli_users(tmp_path: Path) -> None:
     assert "mat-khau-rat-dai" not in stored and "pbkdf2" not in stored and '"hash"' in stored
     assert Accounts(tmp_path / "users.json").verify("nguyenvana", "mat-khau-rat-dai")
     assert not Accounts(tmp_path / "users.json").verify("nguyenvana", "sai")
+
+
+def total_of(page: str) -> int:
+    return int(re.search(r'id="total">(\d+) kết quả', page).group(1))
+
+
+def test_stance_on_the_article_page_and_as_a_search_filter(site) -> None:
+    client, db = site
+    article = first_article_id(client)
+    with open_store(f"sqlite:///{db}") as store:
+        labeled = store.get(article)
+        store.set_labels(dataclasses.replace(labeled, relevant=True, areas=labeled.areas or ("thu_tuc",),
+                                             stance="criticism"))  # fmt: skip
+        expected = store.search(SearchQuery(stances=("criticism",), fold_reprints=True)).total
+    page = client.get(f"/bai-viet/{article}").text
+    assert 'id="stance">Phản ánh hạn chế</span>' in page and "quan điểm:" in page
+    listing = client.get("/tim-kiem", params={"q": labeled.title, "stance": "criticism"}).text
+    assert total_of(listing) >= 1 and f"/bai-viet/{article}" in listing
+    assert 'data-facet="stance"' in listing and 'class="tag stance criticism">Phản ánh hạn chế' in listing
+    assert total_of(client.get("/tim-kiem", params={"stance": "criticism"}).text) == expected
+    # The facet link keeps the filter in the URL and removes it again.
+    browse = client.get("/tim-kiem", params={"stance": "criticism"}).text
+    assert 'href="/tim-kiem" class="on"><span>Phản ánh hạn chế</span>' in browse
+    praise = client.get("/tim-kiem", params={"q": labeled.title, "stance": "praise"}).text
+    assert f"/bai-viet/{article}" not in praise
+    exported = list(csv.reader(io.StringIO(client.get("/tim-kiem.csv", params={"stance": "criticism"}).text)))
+    assert exported[0][-1] == "Quan điểm" and {row[-1] for row in exported[1:]} == {"Phản ánh hạn chế"}
+    coverage = client.get("/do-phu").text
+    assert 'id="quan-diem"' in coverage and "<th>Phản ánh hạn chế</th>" in coverage
+
+
+def test_a_correction_sets_the_stance_and_keeps_it_in_the_history(site) -> None:
+    client, db = site
+    article = first_article_id(client)
+    login(client)
+    token = csrf_of(client.get(f"/bai-viet/{article}").text)
+    form = {"csrf": token, "relevant": "1", "area": ["thu_tuc"], "stance": "praise"}
+    assert client.post(f"/bai-viet/{article}/nhan", data=form, follow_redirects=False).status_code == 303
+    with open_store(f"sqlite:///{db}") as store:
+        assert store.get(article).stance == "praise"
+        assert store.label_history(article)[-1].after["stance"] == "praise"
+    page = client.get(f"/bai-viet/{article}").text
+    assert 'id="stance">Khen ngợi</span>' in page and 'name="stance" value="praise" checked' in page
+    assert client.post(f"/bai-viet/{article}/nhan", data={**form, "stance": "khen"}).status_code == 400
+    not_cchc = {**form, "relevant": "0"}
+    assert client.post(f"/bai-viet/{article}/nhan", data=not_cchc, follow_redirects=False).status_code == 303
+    with open_store(f"sqlite:///{db}") as store:
+        assert store.get(article).stance is None  # only articles about CCHC have a stance
+
+
+def test_labeling_queue_needs_login_and_lists_the_least_sure_first(site) -> None:
+    client, db = site
+    assert client.get("/gan-nhan").status_code == 403
+    login(client)
+    page = client.get("/gan-nhan").text
+    assert 'href="/gan-nhan" class="active">Gán nhãn' in page
+    queued = re.findall(r'href="/bai-viet/([0-9a-f]+)#sua-nhan"', page)
+    threshold = relevance_threshold(DEFAULT_MODEL_DIR)
+    with open_store(f"sqlite:///{db}") as store:
+        candidates = {a.id: abs(a.relevance - threshold) for a in store.iter_articles()
+                      if a.relevance is not None and a.label_source != "human" and a.duplicate_of is None}  # fmt: skip
+    assert queued and len(queued) == min(30, len(candidates)) and set(queued) <= set(candidates)
+    gaps = [candidates[i] for i in queued]
+    assert gaps == sorted(gaps)
+    assert all(gaps[-1] <= gap for i, gap in candidates.items() if i not in queued)
+    # Labeling the first one through its article page takes it off the queue.
+    first = queued[0]
+    token = csrf_of(client.get(f"/bai-viet/{first}").text)
+    saved = client.post(f"/bai-viet/{first}/nhan", data={"csrf": token, "relevant": "0"}, follow_redirects=False)
+    assert saved.status_code == 303 and 'href="/gan-nhan"' in client.get(saved.headers["location"]).text
+    after = re.findall(r'href="/bai-viet/([0-9a-f]+)#sua-nhan"', client.get("/gan-nhan").text)
+    assert first not in after and after[: len(queued) - 1] == queued[1:]

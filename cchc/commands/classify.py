@@ -119,7 +119,7 @@ def _human_examples(store_url: str | None) -> list[Example]:
     with open_store(store_url) as store:
         return [
             Example(f"human:{a.id}", a.title, a.lead, a.text, bool(a.relevant),
-                    frozenset(a.areas) | frozenset(a.topics), "human")
+                    frozenset(a.areas) | frozenset(a.topics), "human", stance=a.stance if a.relevant else None)
             for a in store.iter_articles(label_source="human")
         ]  # fmt: skip
 

@@ -21,7 +21,7 @@ from search import VN_TZ, CountQuery, open_store
 
 FORMATS = ("table", "csv", "xlsx", "html", "json")
 PERIODS = ("month", "quarter")
-GROUPS = ("area", "topic", "channel", "source", "unit", "place")
+GROUPS = ("area", "topic", "channel", "source", "unit", "place", "stance")
 
 
 def default_range(today: date) -> tuple[date, date]:
@@ -94,13 +94,18 @@ def _table(report: CoverageReport, names: Names) -> None:
     for u in report.units:
         if u.period == last and u.status != "ok":
             click.echo(f"  {u.name}: {u.count}/{u.target} bài ({names.status(u.status)})")
+    click.echo("\nBài về CCHC theo quan điểm (" + ", ".join(tabular.STANCE_HEADER[2:-1]) + "):")
+    for row in tabular.stance_rows(report, names):
+        click.echo(f"  {row[0]}: " + " / ".join(str(n) for n in row[2:-1]) + f" (tổng {row[-1]})")
 
 
 @click.command()
 @click.option("--from", "date_from", type=DATE, help="First day (YYYY-MM-DD); default: twelve months ago.")
 @click.option("--to", "date_to", type=DATE, help="Last day (YYYY-MM-DD); default: today.")
-@click.option("--by", "by", default="area,channel,month", show_default=True,
-              help="Groups (area, topic, channel, source, unit, place) and one period (month, quarter).")  # fmt: skip
+@click.option(
+    "--by", "by", default="area,channel,month", show_default=True,
+    help="Groups (area, topic, channel, source, unit, place, stance) and one period (month, quarter).",
+)  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (xlsx and html default to data/reports/).")  # fmt: skip
@@ -118,6 +123,7 @@ def coverage(
       cchc coverage --from 2025-01-01 --to 2025-12-31 --format html --output bao-cao.html
       cchc coverage --by area,channel,quarter --format json
       cchc coverage --by unit,quarter --format csv
+      cchc coverage --by channel,stance,quarter --format json   # praise vs criticism per channel
     """
     today = datetime.now(VN_TZ).date()
     start, end = default_range(today)

@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.text import Text
 
 from cchc.options import DATE, echo_json, json_option, store_option
-from search import SearchHit, SearchQuery, open_store
+from cchc.reports.names import STANCE_NAMES
+from search import STANCES, SearchHit, SearchQuery, open_store
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -39,6 +40,7 @@ def hit_json(hit: SearchHit) -> dict[str, object]:
         "section": a.section,
         "published_at": a.published_at.isoformat() if a.published_at else None,
         "areas": list(a.areas),
+        "stance": a.stance,
         "score": round(hit.score, 4),
         "title_html": hit.title_html,
         "snippet_html": hit.snippet_html,
@@ -50,6 +52,10 @@ def hit_json(hit: SearchHit) -> dict[str, object]:
 @click.option("--source", "sources", multiple=True, help="Only this source id (repeatable).")
 @click.option("--channel", "channels", multiple=True, help="Only this channel (repeatable).")
 @click.option("--area", "areas", multiple=True, help="Only articles tagged with this area id (repeatable).")
+@click.option(
+    "--stance", "stances", multiple=True, type=click.Choice(STANCES),
+    help="Only CCHC articles that praise, report shortcomings (criticism) or neither (repeatable).",
+)  # fmt: skip
 @click.option("--from", "date_from", type=DATE, help="Published on or after (YYYY-MM-DD, +07:00).")
 @click.option("--to", "date_to", type=DATE, help="Published on or before (YYYY-MM-DD, +07:00).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
@@ -62,6 +68,7 @@ def search(
     sources: tuple[str, ...],
     channels: tuple[str, ...],
     areas: tuple[str, ...],
+    stances: tuple[str, ...],
     date_from: date | None,
     date_to: date | None,
     sort: str,
@@ -78,9 +85,10 @@ def search(
     Examples:
       cchc search "cai cach hanh chinh"
       cchc search '"một cửa" -video' --source baonghean --from 2025-01-01 --json
+      cchc search "" --stance criticism --from 2025-01-01     # the CCHC articles that report shortcomings
     """
     request = SearchQuery(
-        text=query, sources=sources, channels=channels, areas=areas,
+        text=query, sources=sources, channels=channels, areas=areas, stances=stances,
         date_from=date_from, date_to=date_to, sort=sort, limit=limit, offset=offset,
     )  # fmt: skip
     with open_store(store_url) as store:
@@ -96,6 +104,7 @@ def search(
         title = Text(f"\n{n}. ").append(_rich(hit.title_html))
         title.stylize("bold")
         console.print(title)
-        console.print(Text(f"   {a.source} · {a.section or ''} · {when}", style="dim"))
+        stance = f" · {STANCE_NAMES[a.stance]}" if a.relevant and a.stance in STANCE_NAMES else ""
+        console.print(Text(f"   {a.source} · {a.section or ''} · {when}{stance}", style="dim"))
         console.print(Text("   ").append(_rich(hit.snippet_html)))
         console.print(Text(f"   {a.url}", style="blue"))

@@ -48,6 +48,8 @@ def report_context(report: CoverageReport, names: Names, only_channel: str | Non
         "status_names": STATUS_NAMES,
         "gap_kinds": GAP_KINDS,
         "windows": report.read_windows,
+        "stance_header": tabular.STANCE_HEADER,
+        "stance_rows": tabular.stance_rows(report, names, only_channel),
     }
 
 

@@ -1,4 +1,4 @@
-"""Vietnamese names of what the reports show: channels, statuses, areas, gap kinds."""
+"""Vietnamese names of what the reports show: channels, stances, statuses, areas, gap kinds."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ CHANNEL_NAMES = {
     "unit_portal": "Cổng/Trang TTĐT đơn vị",
     "aggregator": "Trang tổng hợp tin",
 }
+STANCE_NAMES = {"praise": "Khen ngợi", "criticism": "Phản ánh hạn chế", "neutral": "Trung lập"}
 STATUS_NAMES = {"ok": "đạt", "gap": "thiếu", "unknown": "chưa thu thập"}
 GAP_KINDS = {"area": "Lĩnh vực trên kênh", "unit": "Đơn vị", "qa_column": "Chuyên mục Dân hỏi"}
 

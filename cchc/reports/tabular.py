@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from cchc.reports.names import GAP_KINDS, Names
-from coverage.report import CoverageReport
+from cchc.reports.names import GAP_KINDS, STANCE_NAMES, Names
+from coverage.report import NO_STANCE, CoverageReport
 
 CELL_HEADER = ["Lĩnh vực", "Mã lĩnh vực", "Kênh", "Mã kênh", "Kỳ", "Số bài", "Chỉ tiêu", "Trạng thái"]
 GAP_HEADER = ["Hạng", "Loại", "Đối tượng", "Kênh", "Từ kỳ", "Đến kỳ", "Số kỳ", "Chỉ tiêu mỗi kỳ", "Số bài", "Mức thiếu"]
 UNIT_HEADER = ["Đơn vị", "Mã đơn vị", "Quý", "Số bài CCHC", "Chỉ tiêu", "Trạng thái", "Nguồn theo dõi"]
 ATTENTION_HEADER = ["Kỳ", "Bài về CCHC", "Tổng số bài", "Tỷ lệ CCHC"]
 VOICE_HEADER = ["Kênh", "Mã kênh", "Bài về CCHC"]
+STANCE_HEADER = ["Kênh", "Mã kênh", *STANCE_NAMES.values(), "Chưa xác định", "Bài về CCHC"]
 
 
 def cell_rows(report: CoverageReport, names: Names) -> list[list[object]]:
@@ -41,3 +42,12 @@ def attention_rows(report: CoverageReport) -> list[list[object]]:
 
 def voice_rows(report: CoverageReport, names: Names) -> list[list[object]]:
     return [[names.channel(c), c, n] for c, n in report.share_of_voice.items()]
+
+
+def stance_rows(report: CoverageReport, names: Names, only_channel: str | None = None) -> list[list[object]]:
+    """Per channel: its relevant articles that praise, report shortcomings, neither, or have no stance yet."""
+    return [
+        [names.channel(c), c, *(counts.get(s, 0) for s in (*STANCE_NAMES, NO_STANCE)), sum(counts.values())]
+        for c, counts in report.stance_by_channel.items()
+        if only_channel in (None, c)
+    ]

@@ -63,4 +63,5 @@ def write_xlsx(report: CoverageReport, names: Names, path: Path) -> None:
     _sheet(wb, "Ô độ phủ", tabular.CELL_HEADER, tabular.cell_rows(report, names))
     _sheet(wb, "Mức quan tâm", tabular.ATTENTION_HEADER, tabular.attention_rows(report))
     _sheet(wb, "Tỷ trọng kênh", tabular.VOICE_HEADER, tabular.voice_rows(report, names))
+    _sheet(wb, "Khen - phản ánh", tabular.STANCE_HEADER, tabular.stance_rows(report, names))
     wb.save(path)

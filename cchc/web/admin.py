@@ -1,4 +1,4 @@
-"""Admin pages: accounts (add, remove, set role) and the review of disputed label corrections."""
+"""Pages for signed-in people: the labeling queue, the review of disputed label corrections, accounts (admins)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from starlette.exceptions import HTTPException
 from cchc.web.accounts import Account, AccountError
 from cchc.web.context import CtxDep, WebContext, check_csrf
 from cchc.web.params import BadRequest
+from classifier.modelfile import relevance_threshold
 from search import open_store
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter()
 ROLE_NAMES = {"editor": "biên tập (sửa nhãn)", "admin": "quản trị"}
+QUEUE_SIZE = 30
 
 
 def require_account(ctx: WebContext, request: Request, admin: bool = False) -> Account:
@@ -66,6 +68,16 @@ def change_account(
         raise BadRequest(f"Không thực hiện được: {exc}") from None
     logger.warning("account %s: %s (role %s) by %s", name, action, role, admin.name)
     return RedirectResponse(f"/quan-tri?done={action}", status_code=303)
+
+
+@router.get("/gan-nhan", response_class=HTMLResponse)
+def queue_page(request: Request, ctx: CtxDep) -> HTMLResponse:
+    """The articles most worth labeling next (the model least sure first), each opening its correction form."""
+    require_account(ctx, request)
+    threshold = relevance_threshold(ctx.model_dir)
+    with open_store(ctx.store_url) as store:
+        articles = store.label_queue(threshold, QUEUE_SIZE)
+    return ctx.render(request, "queue.html.j2", {"articles": articles, "threshold": threshold})
 
 
 @router.get("/xem-xet", response_class=HTMLResponse)

@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
-from cchc.reports.names import CHANNEL_NAMES, STATUS_NAMES
+from cchc.reports.names import CHANNEL_NAMES, STANCE_NAMES, STATUS_NAMES
 from cchc.web.accounts import Account, AccountError, Accounts
 from cchc.web.sessions import COOKIE, LIFETIME, Session, Signer, new_session
 from cchc.web.throttle import LoginThrottle, RateLimit
@@ -65,6 +65,7 @@ class WebContext:
             "topic": {t.id: t.name for t in self.taxonomy.topics},
             "unit": units,
             "place": {p.id: f"{PLACE_KINDS[p.kind]} {p.name}" for p in self.places.places},
+            "stance": dict(STANCE_NAMES),
         }
 
     @cached_property

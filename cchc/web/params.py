@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import Query
 
-from search import SearchQuery
+from search import STANCES, SearchQuery
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -34,12 +34,13 @@ class SearchParams:
     relevant: bool | None
     sort: str
     page: int
+    stance: list[str]
 
     def query(self, limit: int = PAGE_SIZE, offset: int | None = None) -> SearchQuery:
         return SearchQuery(
             text=self.q, sources=tuple(self.source), channels=tuple(self.channel), areas=tuple(self.area),
             topics=tuple(self.topic), units=tuple(self.unit), places=tuple(self.place), date_from=self.date_from,
-            date_to=self.date_to, relevant=self.relevant, fold_reprints=True,
+            date_to=self.date_to, relevant=self.relevant, stances=tuple(self.stance), fold_reprints=True,
             sort="date" if self.sort == "date" or not self.q.strip() else "relevance", limit=limit,
             offset=(self.page - 1) * PAGE_SIZE if offset is None else offset,
         )  # fmt: skip
@@ -47,7 +48,7 @@ class SearchParams:
     def pairs(self) -> list[tuple[str, str]]:
         """The parameters as they appear in the URL (to build links that keep them)."""
         pairs = [("q", self.q)] if self.q else []
-        for name in ("source", "channel", "area", "topic", "unit", "place"):
+        for name in ("source", "channel", "area", "topic", "unit", "place", "stance"):
             pairs += [(name, v) for v in getattr(self, name)]
         if self.date_from:
             pairs.append(("from", self.date_from.isoformat()))
@@ -73,13 +74,17 @@ def search_params(
     relevant: Annotated[Literal["", "0", "1"], Query()] = "",
     sort: Annotated[Literal["relevance", "date"], Query()] = "relevance",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    stance: Annotated[list[str], Query(max_length=3)] = [],  # noqa: B006
 ) -> SearchParams:
     for name, values in (("source", source), ("channel", channel), ("area", area), ("topic", topic),
                          ("unit", unit), ("place", place)):  # fmt: skip
         for value in values:
             if not re.match(ID, value):
                 raise BadRequest(f"Bộ lọc {name} không hợp lệ: {value!r}")
+    for value in stance:
+        if value not in STANCES:
+            raise BadRequest(f"Bộ lọc quan điểm không hợp lệ: {value!r}")
     if date_from and date_to and date_from > date_to:
         raise BadRequest("Ngày bắt đầu sau ngày kết thúc.")
     return SearchParams(q, source, channel, area, topic, unit, place, date_from, date_to,
-                        None if relevant == "" else relevant == "1", sort, page)  # fmt: skip
+                        None if relevant == "" else relevant == "1", sort, page, stance)  # fmt: skip

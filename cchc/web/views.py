@@ -29,14 +29,15 @@ from coverage.health import source_health
 from coverage.periods import period_by_key
 from coverage.report import build_coverage
 from crawler.labeling import explanations
-from search import FACET_DIMENSIONS, VN_TZ, open_store
+from search import FACET_DIMENSIONS, STANCES, VN_TZ, open_store
 from search.limits import cut_text
+from search.store import human_labels
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter()
 EXPORT_LIMIT = 5000
-EXPORT_HEADER = ["Tiêu đề", "Nguồn", "Kênh", "Ngày đăng", "Lĩnh vực", "Chủ đề", "Về CCHC", "Địa chỉ"]
+EXPORT_HEADER = ["Tiêu đề", "Nguồn", "Kênh", "Ngày đăng", "Lĩnh vực", "Chủ đề", "Về CCHC", "Địa chỉ", "Quan điểm"]
 Params = Annotated[SearchParams, Depends(search_params)]
 
 
@@ -75,7 +76,8 @@ def _export_rows(ctx: WebContext, params: SearchParams) -> list[list[object]]:
          h.article.published_at.isoformat() if h.article.published_at else "",
          ", ".join(names["area"].get(a, a) for a in h.article.areas),
          ", ".join(names["topic"].get(t, t) for t in h.article.topics),
-         {True: "có", False: "không", None: ""}[h.article.relevant], h.article.url]
+         {True: "có", False: "không", None: ""}[h.article.relevant], h.article.url,
+         names["stance"].get(h.article.stance or "", "") if h.article.relevant else ""]
         for h in hits
     ]  # fmt: skip
 
@@ -143,6 +145,7 @@ def correct_labels(
     relevant: Annotated[str, Form(max_length=1)] = "",
     area: Annotated[list[str], Form(max_length=6)] = [],  # noqa: B006
     topic: Annotated[list[str], Form(max_length=5)] = [],  # noqa: B006
+    stance: Annotated[Literal["", *STANCES], Form()] = "",  # type: ignore[valid-type]
 ) -> Response:
     check_csrf(ctx, request, csrf)
     account = ctx.account(request)
@@ -162,10 +165,9 @@ def correct_labels(
         article = store.get(article_id[:64])
         if article is None:
             raise HTTPException(404)
-        corrected = dataclasses.replace(
-            article, relevant=is_relevant, areas=tuple(a for a in known_areas if a in area and is_relevant),
-            topics=tuple(t for t in known_topics if t in topic and is_relevant), label_source="human",
-            labeled_by=account.name, labeled_at=datetime.now(VN_TZ),
+        corrected = human_labels(
+            article, is_relevant, [a for a in known_areas if a in area], [t for t in known_topics if t in topic],
+            stance or None, account.name, datetime.now(VN_TZ),
         )  # fmt: skip
         outcome = store.correct_labels(article, corrected)
     ctx.relabel_limit.hit(account.name)

@@ -15,7 +15,7 @@ KEYWORD_FIELDS = ("url", "canonical_url", "author", "section")
 TEXT_FIELDS = ("title", "lead", "text")
 DERIVED = ("published_month", "published_day", "simhash_bands")
 LABEL_FIELDS = ("relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places",
-                "labeled_by", "labeled_at")  # fmt: skip
+                "stance", "labeled_by", "labeled_at")  # fmt: skip
 
 
 def cut_to_bytes(value: str, limit: int = LUCENE_TERM_BYTES) -> str:

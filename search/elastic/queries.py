@@ -13,7 +13,7 @@ FOLDED = ["title.folded^3", "lead.folded^2", "text.folded"]
 EXACT = ["title^3", "lead^2", "text"]
 FIELDS = {
     "area": "areas", "topic": "topics", "place": "places", "channel": "channel", "source": "source",
-    "unit": "unit", "section": "section", "month": "published_month", "day": "published_day",
+    "unit": "unit", "section": "section", "stance": "stance", "month": "published_month", "day": "published_day",
 }  # fmt: skip
 # An article without any value of a list field is not counted for it (as SQLite's join over the list);
 # one without a scalar value counts as "unknown".
@@ -59,7 +59,8 @@ def text_query(parsed: ParsedQuery) -> dict[str, Any]:
 def filters(query: SearchQuery) -> list[dict[str, Any]]:
     clauses: list[dict[str, Any]] = []
     for field, values in (("source", query.sources), ("channel", query.channels), ("areas", query.areas),
-                          ("topics", query.topics), ("unit", query.units), ("places", query.places)):  # fmt: skip
+                          ("topics", query.topics), ("unit", query.units), ("places", query.places),
+                          ("stance", query.stances)):  # fmt: skip
         if values:
             clauses.append({"terms": {field: list(values)}})
     span: dict[str, str] = {}
@@ -109,6 +110,16 @@ def facets_body(query: SearchQuery, dims: tuple[str, ...], limit: int) -> dict[s
         return None
     return {"query": scope, "size": 0,
             "aggs": {dim: {"terms": {"field": FIELDS[dim], "size": limit}} for dim in dims}}  # fmt: skip
+
+
+def label_queue_bodies(threshold: float, limit: int) -> list[dict[str, Any]]:
+    """The nearest `limit` unlabeled originals at or above `threshold`, and below it (see store.nearest_first)."""
+    not_wanted = [{"term": {"label_source": "human"}}, {"exists": {"field": "duplicate_of"}}]
+    return [
+        {"query": {"bool": {"filter": [{"range": {"relevance": {op: threshold}}}], "must_not": not_wanted}},
+         "sort": [{"relevance": {"order": order}}, {"id": "asc"}], "size": limit}
+        for op, order in (("gte", "asc"), ("lt", "desc"))
+    ]  # fmt: skip
 
 
 def count_body(dims: tuple[str, ...], query: CountQuery, after: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from search.store import (
     StoreError,
     StoreStats,
     UpsertOutcome,
+    nearest_first,
 )
 
 logger = logging.getLogger(__name__)
@@ -228,6 +229,13 @@ class ElasticStore(Store):
                 return
             yield from (from_doc(h["_source"]) for h in hits)
             after = hits[-1]["sort"]
+
+    def label_queue(self, threshold: float, limit: int = 20) -> list[Article]:
+        above, below = (
+            [from_doc(h["_source"]) for h in self._search(ARTICLES.alias, body)["hits"]["hits"]]
+            for body in queries.label_queue_bodies(threshold, limit)
+        )
+        return nearest_first(above, below, threshold, limit)
 
     def search(self, query: SearchQuery) -> SearchResult:
         body = queries.search_body(query)
