@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -13,6 +14,19 @@ from search.neardup import fingerprint
 
 # Every timestamp the archive shows is in Vietnam's time zone (no daylight saving).
 VN_TZ = timezone(timedelta(hours=7))
+# What labeling writes (the model, or a person): every backend stores and rewrites exactly these fields.
+LABEL_FIELDS = (
+    "relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance",
+    "labeled_by", "labeled_at", "explanations",
+)  # fmt: skip
+
+
+def keep_human_labels(new: dict[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`new` (a backend's stored form of a fresh crawl) with `old`'s labels when a person gave them: a person's
+    correction outlives a new crawl of the page. Both stores call this, on their own stored forms."""
+    if old is not None and old.get("label_source") == "human":
+        new.update({name: old.get(name) for name in LABEL_FIELDS})
+    return new
 
 
 _DATETIME_FIELDS = ("published_at", "fetched_at", "labeled_at")

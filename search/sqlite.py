@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from search import neardup, snippets
-from search.article import VN_TZ, Article
+from search.article import LABEL_FIELDS, VN_TZ, Article, keep_human_labels
 from search.batching import batched
 from search.folding import fold, nfc
 from search.query import ParsedQuery, parse_query
@@ -55,10 +55,6 @@ _SCALAR_DIMENSIONS = {
     "month": "a.published_month",
     "day": "date(a.published_ts + 7 * 3600, 'unixepoch')",
 }
-LABEL_FIELDS = (
-    "relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance",
-    "labeled_by", "labeled_at", "explanations",
-)  # fmt: skip
 _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
     "tags", "media", "language", "published_at", "fetched_at", "content_hash", "duplicate_of", "relevant",
@@ -158,8 +154,7 @@ class SQLiteStore(Store):
         if row is not None and row["content_hash"] == article.content_hash:
             return UpsertOutcome.UNCHANGED
         if row is not None:
-            if row["label_source"] == "human":  # a person's correction outlives a new crawl of the page
-                values.update({name: row[name] for name in LABEL_FIELDS})
+            keep_human_labels(values, dict(row))
             self._conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (row["rowid"],))
             self._conn.execute("DELETE FROM simhash_bands WHERE article = ?", (row["rowid"],))
             self._conn.execute("DELETE FROM articles WHERE rowid = ?", (row["rowid"],))
@@ -207,15 +202,19 @@ class SQLiteStore(Store):
         return neardup.judge(article.id, article.simhash, article.published_at, copies)
 
     def set_labels(self, article: Article) -> None:
-        values = _row_values(article)
-        assignments = ", ".join(f"{name} = ?" for name in LABEL_FIELDS)
         try:
             with self._transaction():
-                cursor = self._conn.execute(
-                    f"UPDATE articles SET {assignments} WHERE id = ?", [*(values[n] for n in LABEL_FIELDS), article.id]
-                )
+                self._write_labels(article)
         except sqlite3.Error as exc:
             raise _failure(f"{self.path}: cannot label article {article.id}: {exc}", exc) from None
+
+    def _write_labels(self, article: Article) -> None:
+        """Rewrite an article's label fields inside the caller's transaction; StoreError when there is no such id."""
+        values = _row_values(article)
+        assignments = ", ".join(f"{name} = ?" for name in LABEL_FIELDS)
+        cursor = self._conn.execute(
+            f"UPDATE articles SET {assignments} WHERE id = ?", [*(values[n] for n in LABEL_FIELDS), article.id]
+        )
         if cursor.rowcount == 0:
             raise StoreError(f"{self.path}: no article {article.id} to label")
 
@@ -238,15 +237,9 @@ class SQLiteStore(Store):
             before.label_source == "human" and before.labeled_by not in (None, user)
             and label_values(before) != label_values(after)
         )  # fmt: skip
-        values = _row_values(after)
-        assignments = ", ".join(f"{name} = ?" for name in LABEL_FIELDS)
         try:
             with self._transaction():
-                cursor = self._conn.execute(
-                    f"UPDATE articles SET {assignments} WHERE id = ?", [*(values[n] for n in LABEL_FIELDS), after.id]
-                )
-                if cursor.rowcount == 0:
-                    raise StoreError(f"{self.path}: no article {after.id} to label")
+                self._write_labels(after)
                 self._history(after.id, user, at, "correct", label_values(before), label_values(after))
                 if disagrees:
                     self._conn.execute(

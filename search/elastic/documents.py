@@ -7,15 +7,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from search import neardup
-from search.article import VN_TZ, Article
+from search.article import VN_TZ, Article, keep_human_labels
 from search.store import UpsertOutcome
 
 LUCENE_TERM_BYTES = 32_766
 KEYWORD_FIELDS = ("url", "canonical_url", "author", "section")
 TEXT_FIELDS = ("title", "lead", "text")
 DERIVED = ("published_month", "published_day", "simhash_bands")
-LABEL_FIELDS = ("relevant", "relevance", "areas", "topics", "scores", "label_source", "model_version", "places",
-                "stance", "labeled_by", "labeled_at")  # fmt: skip
 
 
 def cut_to_bytes(value: str, limit: int = LUCENE_TERM_BYTES) -> str:
@@ -59,8 +57,7 @@ def plan_writes(
             outcomes[article.id] = UpsertOutcome.UNCHANGED
             continue
         doc = to_doc(article)
-        if old is not None and old.get("label_source") == "human":
-            doc.update({field: old.get(field) for field in LABEL_FIELDS})
+        keep_human_labels(doc, old)
         # require_alias: never let a write auto-create an unmapped index when `store init` was not run.
         actions.append({"_op_type": "index", "_index": index, "_id": article.id, "require_alias": True, "_source": doc})
         outcomes[article.id] = UpsertOutcome.NEW if old is None else UpsertOutcome.UPDATED

@@ -17,11 +17,11 @@ from typing import Any
 
 from config.channels import CHANNELS
 from search import neardup
-from search.article import VN_TZ, Article
+from search.article import LABEL_FIELDS, VN_TZ, Article
 from search.batching import batched
 from search.deadletter import DeadLetter
 from search.elastic import queries
-from search.elastic.documents import LABEL_FIELDS, from_doc, plan_writes, to_doc
+from search.elastic.documents import from_doc, plan_writes, to_doc
 from search.elastic.engines import Engine, EngineConfigError, connect
 from search.elastic.setup import ARTICLES, RUNS, current_index
 from search.store import (
