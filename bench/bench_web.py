@@ -8,6 +8,7 @@ Prints figures only.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import lzma
 import os
@@ -24,9 +25,12 @@ from fastapi.testclient import TestClient
 from cchc import MIRRORS_DIR, SHARED_DATA_DIR
 from cchc.mirrors import article_pages
 from cchc.web.app import create_app
+from classifier import DEFAULT_MODEL_DIR, load
 from config import load_places, load_sources, load_taxonomy
 from crawler.extraction import decode_html, extract_article
+from crawler.labeling import classify_articles
 from search import VN_TZ, Article, CrawlRun, article_id
+from search.limits import MAX_TEXT_CHARS
 from search.sqlite import SQLiteStore
 
 PAGES = [
@@ -113,12 +117,26 @@ def prepare_archive(db: Path, count: int, reuse: bool) -> None:
     build(db, count)
 
 
+def store_largest_article(path: Path) -> str:
+    """Store (again) an article of the largest text the archive keeps, classified as a crawl would; its page URL."""
+    texts = [text for _, text in corpus(200)]
+    body = "\n".join(itertools.islice(itertools.cycle(texts), 2_000))[:MAX_TEXT_CHARS]
+    url = "https://baonghean.vn/bai-dai-nhat-duoc-phep.html"
+    article = Article(id=article_id(url), url=url, canonical_url=url, source="baonghean", channel="newspaper",
+                      title="Bài dài nhất được phép", text=body, published_at=datetime.now(VN_TZ))  # fmt: skip
+    (labeled,) = classify_articles(load(DEFAULT_MODEL_DIR, load_taxonomy()), [article])
+    with SQLiteStore(path) as store:
+        store.upsert(labeled)
+    return f"/bai-viet/{labeled.id}"
+
+
 def time_pages(path: Path, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         client = TestClient(create_app(f"sqlite:///{path}", Path(tmp) / "u.json", Path(tmp) / "s.key"))
         conn = sqlite3.connect(path)
         article = conn.execute("SELECT id FROM articles WHERE relevant = 1 LIMIT 1").fetchone()[0]
-        for name, url in [*PAGES, ("article", f"/bai-viet/{article}")]:
+        largest = store_largest_article(path)
+        for name, url in [*PAGES, ("article", f"/bai-viet/{article}"), ("article: largest allowed", largest)]:
             times = []
             for _ in range(repeat):
                 t0 = time.perf_counter()

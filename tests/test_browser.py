@@ -4,14 +4,10 @@ login and label correction, coverage cell to its articles. Each page's screensho
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect, sync_playwright
 
 from cchc import MIRRORS_DIR
@@ -20,14 +16,9 @@ from cchc.web.app import create_app
 from config import load_sources
 from search import open_store
 from tests.browser import ARTIFACTS, FLAGS, chromium
+from tests.liveserver import served
 
 USER, PASSWORD = "phongvien", "mat-khau-du-dai"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +28,9 @@ def live(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     db = folder / "demo.db"
     shutil.copy(demo_archive, db)
     Accounts(folder / "users.json").add(USER, PASSWORD)
-    port = _free_port()
     app = create_app(f"sqlite:///{db}", folder / "users.json", folder / "secret.key")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", db
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url, db
 
 
 @pytest.fixture(scope="module")

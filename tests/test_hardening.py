@@ -10,18 +10,16 @@ import json
 import logging
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from openpyxl import load_workbook
 
 from cchc.commands.classify import _human_examples
@@ -34,6 +32,7 @@ from crawler.labeling import classify_articles
 from search import VN_TZ, Article, article_id, open_store
 from search.limits import MAX_INPUT_LINE_BYTES, MAX_TEXT_CHARS
 from tests.conftest import run_cchc
+from tests.liveserver import free_port, served
 
 EDITOR, OTHER, ADMIN, PASSWORD = "bientap", "phongvien", "quantri", "mat-khau-du-dai-1"
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+cmd", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
@@ -68,41 +67,24 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def serve(archive: Path, tmp_path: Path) -> Iterator[Callable[..., str]]:
     """Start the app on a loopback port over a private copy of the archive; returns its base URL."""
-    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+    with ExitStack() as servers:
 
-    def start(db: Path | None = None, **options: object) -> str:
-        if db is None:
-            db = tmp_path / "cchc.db"
-            shutil.copy(archive, db)
-        accounts = Accounts(tmp_path / "users.json")
-        if not (tmp_path / "users.json").exists():
-            accounts.add(EDITOR, PASSWORD)
-            accounts.add(OTHER, PASSWORD)
-            accounts.add(ADMIN, PASSWORD, "admin")
-        app = create_app(f"sqlite:///{db}", tmp_path / "users.json", tmp_path / "secret.key", **options)
-        port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        servers.append((server, thread))
-        return f"http://127.0.0.1:{port}"
+        def start(db: Path | None = None, **options: object) -> str:
+            if db is None:
+                db = tmp_path / "cchc.db"
+                shutil.copy(archive, db)
+            accounts = Accounts(tmp_path / "users.json")
+            if not (tmp_path / "users.json").exists():
+                accounts.add(EDITOR, PASSWORD)
+                accounts.add(OTHER, PASSWORD)
+                accounts.add(ADMIN, PASSWORD, "admin")
+            app = create_app(f"sqlite:///{db}", tmp_path / "users.json", tmp_path / "secret.key", **options)
+            return servers.enter_context(served(app))
 
-    yield start
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
+        yield start
 
 
 def csrf_of(html: str) -> str:
@@ -129,16 +111,13 @@ def first_id(archive: Path) -> str:
 # -- 1. bounded work --------------------------------------------------------------------------------------
 
 
-def test_largest_article_page_renders_within_a_second(serve) -> None:
+def test_largest_article_page_shows_the_explanations_stored_at_classification(serve) -> None:
+    # Its render time is measured by `python -m bench.bench_web` (article: largest allowed), not here.
     base = serve()
     big = article_id("https://baonghean.vn/bai-kiem-thu-99.html")
     with httpx.Client(base_url=base) as client:
-        client.get("/tim-kiem")  # warm up the app (templates, config)
-        started = time.perf_counter()
         page = client.get(f"/bai-viet/{big}")
-        elapsed = time.perf_counter() - started
     assert page.status_code == 200 and "Bài dài nhất được phép" in page.text
-    assert elapsed <= 1.0, f"the largest allowed article took {elapsed:.2f} s"
     assert re.search(r'<span class="tag" title="[0-9.]+">', page.text), "the stored explanations are shown"
 
 
@@ -303,7 +282,7 @@ def test_every_response_carries_the_security_headers(serve, tmp_path: Path) -> N
 def _serve_cli(tmp_path: Path, archive: Path, *options: str) -> tuple[subprocess.Popen, int]:
     db = tmp_path / "serve.db"
     shutil.copy(archive, db)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "cchc", "serve", "--port", str(port), "--store", f"sqlite:///{db}",
          "--accounts", str(tmp_path / "users.json"), *options],
@@ -363,7 +342,7 @@ def test_damaged_archive_is_one_line_exit_2_and_a_503_page(damaged: Path, serve)
         result = run_cchc(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
-    served = run_cchc("serve", "--port", str(_free_port()), "--store", url, timeout=60)
+    served = run_cchc("serve", "--port", str(free_port()), "--store", url, timeout=60)
     assert served.returncode == 2 and "damaged" in served.stderr
     base = serve(db=damaged)
     with httpx.Client(base_url=base) as client:
