@@ -72,7 +72,7 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
         click.echo("\nLần chạy này không có bài mới: mọi bài trên bản sao đã có trong kho.")
     report, names = build_report(store_url, *default_range(today := datetime.now(VN_TZ).date()), "month", today)
     html_path, xlsx_path = write_report_files(report, names, get_settings().under_data("reports", "demo-do-phu"))
-    click.echo(f"\nBáo cáo độ phủ 12 tháng gần nhất: {html_path.resolve()}")
+    click.echo(f"\nBáo cáo độ phủ từ {report.date_from:%d/%m/%Y} đến {report.date_to:%d/%m/%Y}: {html_path.resolve()}")
     click.echo(f"  mở bằng trình duyệt: file://{html_path.resolve()}")
     click.echo(f"  bảng tính: {xlsx_path.resolve()}")
     click.echo(

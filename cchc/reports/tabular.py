@@ -30,7 +30,15 @@ def gap_rows(report: CoverageReport, names: Names) -> list[list[object]]:
 
 def unit_rows(report: CoverageReport, names: Names) -> list[list[object]]:
     return [
-        [u.name, u.unit, u.period, u.count, u.target, names.status(u.status), ", ".join(u.sources) or "không có nguồn"]
+        [
+            names.unit(u.unit),
+            u.unit,
+            u.period,
+            u.count,
+            u.target if u.target is not None else "",
+            names.status(u.status),
+            ", ".join(u.sources) or "không có nguồn",
+        ]
         for u in report.units
     ]
 

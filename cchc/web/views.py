@@ -191,7 +191,7 @@ def coverage_page(
         raise BadRequest("Khoảng thời gian tối đa là 3 năm.")
     with open_store(ctx.store_url) as store:
         report = build_coverage(store, ctx.sources.sources, ctx.plan, [a.id for a in ctx.taxonomy.areas],
-                                date_from, date_to, period, today)  # fmt: skip
+                                date_from, date_to, period, today, [channel] if channel else None)  # fmt: skip
     names = Names.of(ctx.taxonomy, ctx.plan)
 
     def cell_url(area: str, cell_channel: str, key: str) -> str:
@@ -202,11 +202,11 @@ def coverage_page(
 
     attention = report.attention
     return ctx.render(request, "coverage_page.html.j2", {
-        **report_context(report, names, only_channel=channel or None), "cell_url": cell_url,
+        **report_context(report, names), "cell_url": cell_url,
         "trend": Markup(charts.trend_svg([a.period for a in attention], [a.relevant for a in attention],
                                          [a.share for a in attention])),
         "form": {"from": date_from.isoformat(), "to": date_to.isoformat(), "period": period, "channel": channel},
-        "gap_rows": tabular.gap_rows(report, names)[:30],
+        "gap_rows": tabular.gap_rows(report, names),  # all of them: the heading counts what is listed
     })  # fmt: skip
 
 
