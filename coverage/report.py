@@ -296,7 +296,7 @@ def _unit_scores(
             ]
             count = sum(n for (u, m), n in per_unit.items() if u == unit.unit and month_in("quarter", m) == period.key)
             target = unit.min_per_quarter if unit.valid_through(period.start, period.end) else None
-            status = reading.status(unit_sources, period, count, target)
+            status = reading.status(unit_sources, period, count, target) if target is not None else NONE
             ids = tuple(s.id for s in unit_sources)
             scores.append(UnitScore(unit.unit, unit.name, period.key, count, target, status, ids))
     return scores

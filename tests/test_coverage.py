@@ -285,3 +285,114 @@ def test_a_source_with_no_new_article_in_its_last_runs_is_silent() -> None:
     assert source_health(quiet[:-1]).status == "ok", "fewer runs than the window cannot say silent"
     fresh = [CrawlRun("hcc", t, t, "finished", {"cchc/stored/new": 1}), *quiet[1:]]
     assert source_health(fresh).status == "ok"
+
+
+ENDED = Plan.model_validate(
+    {
+        "version": 1,
+        "plan": "test",
+        "channel_targets": [{"channel": "newspaper", "per": "month", "min": 1}],
+        "units": [
+            {"unit": "vinh", "name": "UBND thành phố Vinh", "min_per_quarter": 1, "valid_to": "2025-06-30"},
+            {"unit": "so_tttt", "name": "Sở TT&TT", "min_per_quarter": 1, "valid_to": "2025-02-28",
+             "successors": ["so_y_te"]},
+            {"unit": "so_y_te", "name": "Sở Y tế", "min_per_quarter": 1},
+        ],
+    }
+)  # fmt: skip
+
+
+def test_a_unit_that_ended_is_scored_only_while_it_existed(tmp_path: Path) -> None:
+    """Vinh's portal was read all of 2025 and published nothing: gaps in Q1-Q2, nothing after 30/6/2025;
+    Sở TT&TT ended on 28/2: its first quarter is not whole, so it is not scored at all."""
+    with SQLiteStore(tmp_path / "u.db") as store:
+        for source in ("vinh", "so_tttt", "so_y_te"):
+            store.record_run(run(source, date(2024, 12, 1), date(2026, 1, 5)))
+        store.upsert(article("so_y_te", datetime(2025, 8, 1, 9, tzinfo=VN_TZ)))
+        report = build_coverage(store, SOURCES, ENDED, AREAS, date(2025, 1, 1), date(2025, 12, 31), "month",
+                                date(2026, 1, 5))  # fmt: skip
+    scores = {(u.unit, u.period): u for u in report.units}
+    assert [scores["vinh", q].status for q in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")] == [
+        "gap", "gap", "none", "none"
+    ]  # fmt: skip
+    assert scores["vinh", "2025-Q3"].target is None and scores["vinh", "2025-Q3"].sources == ()
+    assert {scores["so_tttt", q].status for q in ("2025-Q1", "2025-Q2")} == {"none"}
+    unit_gaps = [(g.subject, g.start, g.end) for g in report.gaps if g.kind == "unit"]
+    assert ("vinh", "2025-Q1", "2025-Q2") in unit_gaps
+    assert not any(s == "so_tttt" for s, _, _ in unit_gaps)
+    assert scores["so_y_te", "2025-Q3"].status == "ok"
+    names = Names.of(TAXONOMY, ENDED)
+    assert names.unit("vinh") == "UBND thành phố Vinh (đến 30/6/2025)"
+    assert names.unit("so_tttt") == "Sở TT&TT (đến 28/2/2025; nhiệm vụ chuyển sang Sở Y tế)"
+
+
+def test_a_source_that_ended_reads_nothing_after_its_end(tmp_path: Path) -> None:
+    """Only the Vinh portal (ended 30/6/2025) was read: unit-portal cells after its end are unknown, not zero."""
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.record_run(run("vinh", date(2024, 12, 1), date(2026, 1, 5)))
+        report = build_coverage(store, SOURCES, PLAN, AREAS, date(2025, 1, 1), date(2025, 12, 31), "quarter",
+                                date(2026, 1, 5))  # fmt: skip
+    statuses = [cell(report, "the_che", "unit_portal", q).status for q in ("2025-Q2", "2025-Q3")]
+    assert statuses == ["gap", "unknown"]
+
+
+def test_plan_successors_must_be_units_of_the_plan() -> None:
+    bad = {
+        "version": 1,
+        "plan": "t",
+        "channel_targets": [{"channel": "newspaper", "per": "month", "min": 1}],
+        "units": [{"unit": "a", "name": "A", "min_per_quarter": 1, "valid_to": "2025-02-28", "successors": ["b"]}],
+    }
+    with pytest.raises(ValueError, match="successors"):
+        Plan.model_validate(bad)
+    assert load_plan().unit("so_tttt").successors == ["so_khcn", "so_vhttdl"]
+
+
+def test_an_unfinished_month_is_open_not_a_gap(archive: SQLiteStore) -> None:
+    """On 15 April, April's newspaper cells show progress: 1 of 2 is open, 2 of 2 already ok; weeks still to
+    come in the Q&A column are open too, never counted short."""
+    t = datetime(2025, 4, 2, 9, tzinfo=VN_TZ)
+    archive.upsert(article("baonghean", t, areas=("the_che",)))
+    archive.upsert(article("baonghean", t, areas=("the_che", "cong_vu")))
+    archive.upsert(article("baonghean", t, areas=("cong_vu",)))
+    archive.upsert(article("baonghean", t, areas=("thu_tuc",)))
+    archive.record_run(run("nghean_gov", date(2024, 12, 1), TODAY))
+    report = build_coverage(archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), date(2025, 6, 30), "month", TODAY)
+    assert (
+        cell(report, "the_che", "newspaper", "2025-04").count,
+        cell(report, "the_che", "newspaper", "2025-04").status,
+    ) == (2, "ok")  # noqa: E501
+    assert (
+        cell(report, "thu_tuc", "newspaper", "2025-04").count,
+        cell(report, "thu_tuc", "newspaper", "2025-04").status,
+    ) == (1, "open")  # noqa: E501
+    assert cell(report, "thu_tuc", "newspaper", "2025-03").status == "gap"
+    assert {cell(report, a, "newspaper", m).status for a in AREAS for m in ("2025-05", "2025-06")} == {"open"}
+    qa = [g for g in report.gaps if g.kind == "qa_column"]
+    assert qa and all(g.end <= "2025-W15" for g in qa), "the week of 14 April and later have not ended"
+    assert report.to_json()["summary"]["open"] == len(AREAS) * 3 - 2  # the_che and cong_vu met April already
+
+
+def test_the_channel_filter_limits_every_figure(report, archive: SQLiteStore) -> None:
+    portals = build_coverage(archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), date(2025, 4, 15), "month", TODAY,
+                             ["unit_portal"])  # fmt: skip
+    assert {c.channel for c in portals.cells} == {"unit_portal"} and portals.channels == ("unit_portal",)
+    assert {g.channel for g in portals.gaps} <= {"unit_portal", None} and portals.gaps
+    assert all(g.kind != "qa_column" for g in portals.gaps)
+    # 3 unit-portal articles, against 8 CCHC articles on all channels.
+    assert sum(a.relevant for a in portals.attention) == 3 < sum(a.relevant for a in report.attention) == 8
+    assert portals.share_of_voice == {"unit_portal": 3}
+    assert {u.unit for u in portals.units} == {"so_y_te", "so_noi_vu"}
+    newspaper = build_coverage(archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), date(2025, 4, 15), "month", TODAY,
+                               ["newspaper"])  # fmt: skip
+    assert newspaper.units == () and len(newspaper.cells) == len(AREAS) * 4
+    assert sum(a.total for a in newspaper.attention) == 6
+
+
+def test_cells_without_target_are_grey_and_say_so(report, tmp_path: Path) -> None:
+    from cchc.reports.html import render_html
+
+    html = render_html(report, Names.of(TAXONOMY, PLAN))
+    assert 'class="n none"' in html and "không có chỉ tiêu" in html
+    assert 'class="n open"' in html and ">0/2<" in html  # April on 15 April: progress against the target
+    assert f"{report.to_json()['summary']['none']} ô không có chỉ tiêu" in html
