@@ -20,6 +20,7 @@ from search.store import (
     Store,
     StoreDamaged,
     StoreError,
+    StoreMissing,
     StoreStats,
     UpsertOutcome,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "Store",
     "StoreDamaged",
     "StoreError",
+    "StoreMissing",
     "StoreStats",
     "UpsertOutcome",
     "article_id",

@@ -19,6 +19,14 @@ class StoreError(Exception):
     """The store cannot be opened, read or written; the message is one line."""
 
 
+class StoreMissing(StoreError):
+    """A command that only reads named an archive that does not exist (it is never created empty)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: the archive does not exist")
+        self.path = path
+
+
 class StoreDamaged(StoreError):
     """The archive's file or index is damaged (e.g. a malformed SQLite database): reads cannot be trusted."""
 

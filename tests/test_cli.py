@@ -14,6 +14,7 @@ from cchc import MIRRORS_DIR
 from config import load_sources
 from search import open_store
 from search.folding import fold
+from search.sqlite import SQLiteStore
 from tests.conftest import run_cchc
 
 COMMANDS = ["demo", "crawl", "extract", "search", "stats", "sources", "sources status", "classify", "train",
@@ -96,6 +97,30 @@ def test_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> N
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["search", "x"], ["stats"], ["coverage"], ["coverage", "--by", "source,month"], ["sources", "status"], ["serve"],
+     ["store", "check"]],
+)  # fmt: skip
+def test_read_only_commands_refuse_a_missing_archive(tmp_path: Path, args: list[str]) -> None:
+    """A mistyped --store never becomes an empty archive that answers "nothing" (issue 13)."""
+    result = run_cchc(*args, "--store", "sqlite:///data/typo.db", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("lỗi: kho lưu trữ data/typo.db không tồn tại")
+    assert "cchc demo" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_missing_archive_points_at_the_demo_archive(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    with SQLiteStore(tmp_path / "data" / "demo.db"):
+        pass
+    result = run_cchc("stats", cwd=tmp_path)  # the default store, data/cchc.db, was never made
+    assert result.returncode == 2
+    assert "data/cchc.db không tồn tại" in result.stderr and "--store sqlite:///data/demo.db" in result.stderr
+    assert not (tmp_path / "data" / "cchc.db").exists()
 
 
 def test_not_a_database(tmp_path: Path) -> None:

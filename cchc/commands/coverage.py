@@ -48,7 +48,7 @@ def build_report(
     store_url: str, date_from: date, date_to: date, period: str, today: date
 ) -> tuple[CoverageReport, Names]:
     taxonomy, plan, sources = load_taxonomy(), load_plan(), load_sources().sources  # all valid before any write
-    with open_store(store_url) as store:
+    with open_store(store_url, create=False) as store:
         report = build_coverage(store, sources, plan, [a.id for a in taxonomy.areas], date_from, date_to, period, today)
     return report, Names.of(taxonomy, plan)
 
@@ -63,7 +63,7 @@ def write_report_files(report: CoverageReport, names: Names, stem: Path) -> list
 
 
 def _grouped_counts(store_url: str, groups: tuple[str, ...], period: str, date_from: date, date_to: date) -> list[dict]:
-    with open_store(store_url) as store:
+    with open_store(store_url, create=False) as store:
         raw = store.count_by((*groups, "month"), CountQuery(date_from=date_from, date_to=date_to))
     totals: dict[tuple[str, ...], int] = {}
     for key, n in raw.items():

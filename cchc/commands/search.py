@@ -83,7 +83,7 @@ def search(
         text=query, sources=sources, channels=channels, areas=areas,
         date_from=date_from, date_to=date_to, sort=sort, limit=limit, offset=offset,
     )  # fmt: skip
-    with open_store(store_url) as store:
+    with open_store(store_url, create=False) as store:
         result = store.search(request)
     if as_json:
         echo_json({"query": query, "total": result.total, "hits": [hit_json(h) for h in result.hits]})
