@@ -6,11 +6,13 @@ import dataclasses
 import gzip
 import json
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
 
 from cchc import MIRRORS_DIR
+from classifier.modelfile import DEFAULT_MODEL_DIR
 from config import load_sources
 from search import open_store
 from search.folding import fold
@@ -177,3 +179,40 @@ def test_reclassify_keeps_human_corrections(demo_dir: Path) -> None:
     with open_store(f"sqlite:///{db}") as store:
         assert store.get(first.id).areas == ("the_che",)
         assert all(a.label_source in ("model", "human") for a in store.iter_articles())
+
+
+def _closed_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_source_that_cannot_be_read_fails_the_crawl_in_one_line(tmp_path: Path) -> None:
+    """Its host refuses every connection (no mirror, no network): exit 1, one Vietnamese line naming the source
+    and the cause, no traceback, and the run is recorded as broken for Nguồn and `sources status`."""
+    mirror = f"yte.nghean.gov.vn=http://127.0.0.1:{_closed_port()}/so_y_te"
+    result = run_cchc("crawl", "so_y_te", "--store", "sqlite:///c.db", "--mirror", mirror, "--set", "RETRY_TIMES=0",
+                      cwd=tmp_path, timeout=120)  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    failures = [line for line in result.stderr.splitlines() if line.startswith("lỗi:")]
+    assert failures == [failures[0]] and failures[0].startswith("lỗi: Sở Y tế Nghệ An (so_y_te): máy chủ từ chối")
+    assert "Traceback" not in result.stderr and "ERROR" not in result.stderr
+    status = json.loads(run_cchc("sources", "status", "--json", "--store", "sqlite:///c.db", cwd=tmp_path).stdout)
+    (so_y_te,) = [s for s in status if s["source"] == "so_y_te"]
+    assert so_y_te["health"] == "broken" and "từ chối kết nối" in so_y_te["health_detail"]
+
+
+def test_a_damaged_model_stops_the_crawl_before_fetching(tmp_path: Path, mirror_server) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL_DIR, model)
+    data = bytearray((model / "model.joblib").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (model / "model.joblib").write_bytes(bytes(data))
+    result = run_cchc("crawl", "baonghean", "--store", "sqlite:///c.db", "--set", f"CCHC_MODEL={model}",
+                      "--mirror", f"baonghean.vn={mirror_server.base_url}/baonghean", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("lỗi: không nạp được mô hình phân loại, chưa thu thập gì")
+    assert len(result.stderr.strip().splitlines()) == 1
+    with SQLiteStore(tmp_path / "c.db") as store:
+        assert store.runs("baonghean") == [] and store.stats().total == 0

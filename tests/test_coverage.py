@@ -396,3 +396,36 @@ def test_cells_without_target_are_grey_and_say_so(report, tmp_path: Path) -> Non
     assert 'class="n none"' in html and "không có chỉ tiêu" in html
     assert 'class="n open"' in html and ">0/2<" in html  # April on 15 April: progress against the target
     assert f"{report.to_json()['summary']['none']} ô không có chỉ tiêu" in html
+
+
+@pytest.mark.parametrize(
+    ("stats", "phrase"),
+    [
+        ({"downloader/exception_type_count/scrapy.exceptions.CannotResolveHostError": 3, "log_count/ERROR": 2},
+         "không phân giải được tên miền (DNS), 3 lần"),
+        ({"downloader/exception_type_count/twisted.internet.error.ConnectionRefusedError": 2, "log_count/ERROR": 1},
+         "máy chủ từ chối kết nối, 2 lần"),
+        ({"cchc/errors/fetch/DownloadTimeoutError": 1}, "hết thời gian chờ"),
+        ({"downloader/response_status_count/503": 3, "cchc/errors/fetch/HttpError": 1}, "HTTP 5xx, 3 lần"),
+        ({"robotstxt/forbidden": 4}, "robots.txt không cho phép thu thập (4 trang)"),
+        ({"cchc/extracted/generic": 5, "cchc/stored/new": 5}, "bố cục trang có thể đã đổi: 5/5 bài"),
+    ],
+)  # fmt: skip
+def test_a_run_that_could_not_read_its_source_says_why(stats: dict, phrase: str) -> None:
+    from coverage.health import failure_cause, unread_cause
+
+    assert phrase in (unread_cause(stats) or "")
+    assert unread_cause(stats) == failure_cause(stats)
+    t = datetime(2025, 4, 1, 9, tzinfo=VN_TZ)
+    assert source_health([CrawlRun("hcc", t, t, "finished", stats)]).status == "broken"
+
+
+def test_a_run_that_read_its_source_despite_some_failed_pages_is_not_a_failed_crawl() -> None:
+    from coverage.health import failure_cause, unread_cause
+
+    partial = {"cchc/errors/fetch/HttpError": 1, "downloader/response_status_count/500": 3, "cchc/stored/new": 40,
+               "cchc/extracted/epi/2023": 40}  # fmt: skip
+    assert unread_cause(partial) is None and "HTTP 5xx" in (failure_cause(partial) or "")
+    retried = {"downloader/response_status_count/503": 2, "cchc/stored/new": 3, "cchc/extracted/epi/2023": 3}
+    assert failure_cause(retried) is None, "a retry that succeeded is no failure"
+    assert "kết thúc 'shutdown'" in (unread_cause({"cchc/stored/new": 3}, "shutdown") or "")
