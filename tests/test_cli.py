@@ -7,14 +7,16 @@ import gzip
 import json
 import shutil
 import socket
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from cchc import MIRRORS_DIR
+from cchc.commands.coverage import default_range
 from classifier.modelfile import DEFAULT_MODEL_DIR
 from config import load_sources
-from search import open_store
+from search import VN_TZ, open_store
 from search.folding import fold
 from search.sqlite import SQLiteStore
 from tests.conftest import run_cchc
@@ -36,6 +38,9 @@ def test_demo_stores_the_mirror_and_reports_sections(demo_dir: Path) -> None:
     assert (demo_dir / "data" / "demo.db").exists()
     assert "bài mới" in out and "Thời sự" in out and "Kinh tế" in out
     assert 'cchc search "cai cach hanh chinh" --store sqlite:///data/demo.db' in out
+    # The report's period is printed as it is, never as "12 tháng gần nhất" (issue 13).
+    start, end = default_range(datetime.now(VN_TZ).date())
+    assert f"Báo cáo độ phủ từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}:" in out and "12 tháng" not in out
 
 
 def test_demo_second_run_says_nothing_new(demo_dir: Path) -> None:
