@@ -203,6 +203,13 @@ class Topic(Label):
     """One cross-cutting topic (fixed id)."""
 
 
+class Acronym(Strict):
+    """An acronym the plan uses and the words it stands for; search matches either way."""
+
+    short: str = Field(min_length=2)
+    long: list[str] = Field(min_length=1)
+
+
 AREA_IDS = ("the_che", "thu_tuc", "to_chuc_bo_may", "cong_vu", "tai_chinh_cong", "chinh_quyen_so")
 TOPIC_IDS = ("chu_truong", "chi_so", "nguoi_dan", "dien_hinh", "ket_qua")
 
@@ -212,6 +219,7 @@ class Taxonomy(Strict):
     plan: str
     areas: list[Area]
     topics: list[Topic]
+    acronyms: list[Acronym] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _fixed_ids(self) -> Taxonomy:
@@ -220,6 +228,19 @@ class Taxonomy(Strict):
         if tuple(t.id for t in self.topics) != TOPIC_IDS:
             raise ValueError(f"topics must be exactly {', '.join(TOPIC_IDS)} in this order")
         return self
+
+    @property
+    def synonyms(self) -> tuple[tuple[str, ...], ...]:
+        """Each acronym with its long forms, for search (forms that share a long form are one set)."""
+        sets: list[list[str]] = []
+        for acronym in self.acronyms:
+            forms = [acronym.short, *acronym.long]
+            joined = next((s for s in sets if set(s) & set(forms)), None)
+            if joined is None:
+                sets.append(forms)
+            else:
+                joined += [f for f in forms if f not in joined]
+        return tuple(tuple(s) for s in sets)
 
 
 Period = Literal["week", "month", "quarter"]

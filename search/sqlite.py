@@ -479,7 +479,7 @@ class SQLiteStore(Store):
 
         `covering` reads the narrow facet index instead of the articles (for counting, not for showing).
         """
-        parsed = parse_query(query.text)
+        parsed = parse_query(query.text, query.synonyms)
         if parsed.empty and query.text.strip():
             return None
         clauses, params = self._filters(query)

@@ -56,6 +56,7 @@ class SearchQuery:
     sort: str = "relevance"
     limit: int = 20
     offset: int = 0
+    synonyms: tuple[tuple[str, ...], ...] = ()  # forms that mean the same (the plan's acronyms), matched either way
 
     def __post_init__(self) -> None:
         if self.sort not in ("relevance", "date"):

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from cchc.options import DATE, echo_json, json_option, store_option
+from config import load_taxonomy
 from search import SearchHit, SearchQuery, open_store
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
@@ -82,6 +83,7 @@ def search(
     request = SearchQuery(
         text=query, sources=sources, channels=channels, areas=areas,
         date_from=date_from, date_to=date_to, sort=sort, limit=limit, offset=offset,
+        synonyms=load_taxonomy().synonyms,
     )  # fmt: skip
     with open_store(store_url, create=False) as store:
         result = store.search(request)

@@ -47,7 +47,7 @@ def home() -> RedirectResponse:
 
 @router.get("/tim-kiem", response_class=HTMLResponse)
 def search_page(request: Request, ctx: CtxDep, params: Params) -> HTMLResponse:
-    query = params.query()
+    query = params.query(ctx.taxonomy.synonyms)
     with open_store(ctx.store_url) as store:
         result = store.search(query)
         facets = store.facets(dataclasses.replace(query, limit=1, offset=0), FACET_DIMENSIONS, limit=15)
@@ -67,7 +67,7 @@ def search_page(request: Request, ctx: CtxDep, params: Params) -> HTMLResponse:
 
 def _export_rows(ctx: WebContext, params: SearchParams) -> list[list[object]]:
     with open_store(ctx.store_url) as store:
-        hits = store.search(params.query(limit=EXPORT_LIMIT, offset=0)).hits
+        hits = store.search(params.query(ctx.taxonomy.synonyms, limit=EXPORT_LIMIT, offset=0)).hits
     names = ctx.names
     return [
         [h.article.title, names["source"].get(h.article.source, h.article.source),
