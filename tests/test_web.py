@@ -237,3 +237,16 @@ def test_coverage_filter_applies_to_every_figure_and_the_gap_count_is_what_is_li
         assert heading == gap_table.count("<tr>") - 1 > 0
     assert "Cổng/Trang TTĐT đơn vị" not in newspaper.split("<h2>Khoảng trống")[1].split("<h2>Mức quan tâm")[0]
     assert "Sở Y tế" in everything and "Sở Y tế" not in newspaper  # the unit has no newspaper source
+
+
+def test_an_archive_removed_while_serving_is_a_503_and_is_not_recreated(tmp_path: Path) -> None:
+    db = tmp_path / "gone.db"
+    with open_store(f"sqlite:///{db}"):
+        pass
+    client = TestClient(create_app(f"sqlite:///{db}", tmp_path / "u.json", tmp_path / "s.key"))
+    assert client.get("/tim-kiem").status_code == 200
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    for path in ("/tim-kiem", "/do-phu", "/nguon"):
+        assert client.get(path).status_code == 503, path
+    assert not db.exists()

@@ -48,7 +48,7 @@ def home() -> RedirectResponse:
 @router.get("/tim-kiem", response_class=HTMLResponse)
 def search_page(request: Request, ctx: CtxDep, params: Params) -> HTMLResponse:
     query = params.query(ctx.taxonomy.synonyms)
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         result = store.search(query)
         facets = store.facets(dataclasses.replace(query, limit=1, offset=0), FACET_DIMENSIONS, limit=15)
         reprints = store.reprints(tuple(h.article.id for h in result.hits))
@@ -66,7 +66,7 @@ def search_page(request: Request, ctx: CtxDep, params: Params) -> HTMLResponse:
 
 
 def _export_rows(ctx: WebContext, params: SearchParams) -> list[list[object]]:
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         hits = store.search(params.query(ctx.taxonomy.synonyms, limit=EXPORT_LIMIT, offset=0)).hits
     names = ctx.names
     return [
@@ -111,7 +111,7 @@ def export_xlsx(ctx: CtxDep, params: Params) -> Response:
 
 @router.get("/bai-viet/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, ctx: CtxDep, article_id: str, saved: bool = False) -> HTMLResponse:
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         article = store.get(article_id[:64])
         if article is None:
             raise HTTPException(404)
@@ -158,7 +158,7 @@ def correct_labels(
     if set(area) - set(known_areas) or set(topic) - set(known_topics):
         raise BadRequest("Lĩnh vực hoặc chủ đề không hợp lệ.")
     is_relevant = relevant == "1"
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         article = store.get(article_id[:64])
         if article is None:
             raise HTTPException(404)
@@ -189,7 +189,7 @@ def coverage_page(
         raise BadRequest("Ngày bắt đầu sau ngày kết thúc.")
     if (date_to - date_from).days > 3 * 366:
         raise BadRequest("Khoảng thời gian tối đa là 3 năm.")
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         report = build_coverage(store, ctx.sources.sources, ctx.plan, [a.id for a in ctx.taxonomy.areas],
                                 date_from, date_to, period, today, [channel] if channel else None)  # fmt: skip
     names = Names.of(ctx.taxonomy, ctx.plan)
@@ -213,7 +213,7 @@ def coverage_page(
 @router.get("/nguon", response_class=HTMLResponse)
 def sources_page(request: Request, ctx: CtxDep) -> HTMLResponse:
     rows = []
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         stats = store.stats()
         for source in ctx.sources.sources:
             runs = store.runs(source.id, limit=3)
