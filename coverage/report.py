@@ -197,6 +197,8 @@ def build_coverage(
     all); every figure (cells, gaps, units, attention, share of voice) counts only those channels' sources."""
     today = today or datetime.now(VN_TZ).date()
     chosen = tuple(c for c in CHANNELS if channels is None or c in channels)
+    # A unit publishing on channels left out has no target for the chosen ones alone: counted, not scored.
+    partial = {s.unit for s in sources if s.enabled and s.channel not in chosen}
     if channels is not None:
         sources = [s for s in sources if s.channel in chosen]
     windows = merge_windows(w for s in sources for w in read_windows(store.runs(s.id, limit=10_000)))
@@ -227,7 +229,7 @@ def build_coverage(
             )
 
     duties = [u for u in plan.units if channels is None or any(s.unit == u.unit for s in sources)]
-    units = _unit_scores(store, sources, duties, reading, window, date_from, date_to)
+    units = _unit_scores(store, sources, duties, partial, reading, window, date_from, date_to)
     for unit in duties:
         rows = [(_p(s.period, date_from, date_to), s.count, s.target, s.status) for s in units if s.unit == unit.unit]
         gaps += _group_gaps("unit", unit.unit, None, rows)
@@ -281,12 +283,14 @@ def _unit_scores(
     store: Store,
     sources: Sequence[Source],
     units: Sequence[UnitDuty],
+    partial: set[str | None],
     reading: _Reading,
     window: CountQuery,
     date_from: date,
     date_to: date,
 ) -> list[UnitScore]:
-    """Each unit's quarters; a quarter the unit did not hold its duty for in full is not scored (none)."""
+    """Each unit's quarters; a quarter the unit did not hold its duty for in full, or a unit in `partial` (some
+    of its channels filtered out), is not scored (none)."""
     per_unit = store.count_by(("unit", "month"), window)
     scores = []
     for unit in units:
@@ -295,7 +299,8 @@ def _unit_scores(
                 s for s in sources if s.unit == unit.unit and s.enabled and s.valid_during(period.start, period.end)
             ]
             count = sum(n for (u, m), n in per_unit.items() if u == unit.unit and month_in("quarter", m) == period.key)
-            target = unit.min_per_quarter if unit.valid_through(period.start, period.end) else None
+            whole = unit.valid_through(period.start, period.end) and unit.unit not in partial
+            target = unit.min_per_quarter if whole else None
             status = reading.status(unit_sources, period, count, target) if target is not None else NONE
             ids = tuple(s.id for s in unit_sources)
             scores.append(UnitScore(unit.unit, unit.name, period.key, count, target, status, ids))

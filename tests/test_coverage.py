@@ -387,6 +387,17 @@ def test_the_channel_filter_limits_every_figure(report, archive: SQLiteStore) ->
                                ["newspaper"])  # fmt: skip
     assert newspaper.units == () and len(newspaper.cells) == len(AREAS) * 4
     assert sum(a.total for a in newspaper.attention) == 6
+    # A unit on two channels (Báo và Đài: newspaper and broadcaster) has no target for one channel alone.
+    both = PLAN.model_copy(update={"units": [*PLAN.units, PLAN.units[0].model_copy(
+        update={"unit": "bao_va_dai_nghe_an", "name": "Báo và Đài", "min_per_quarter": 12})]})  # fmt: skip
+    alone = build_coverage(archive, SOURCES, both, AREAS, date(2025, 1, 1), date(2025, 4, 15), "month", TODAY,
+                           ["newspaper"])  # fmt: skip
+    assert {(u.period, u.count, u.target, u.status) for u in alone.units} == {("2025-Q1", 5, None, "none"),
+                                                                              ("2025-Q2", 0, None, "none")}  # fmt: skip
+    assert not any(g.kind == "unit" for g in alone.gaps)
+    together = build_coverage(archive, SOURCES, both, AREAS, date(2025, 1, 1), date(2025, 4, 15), "month", TODAY)
+    scored = {u.period: u for u in together.units if u.unit == "bao_va_dai_nghe_an"}
+    assert scored["2025-Q1"].target == 12 and scored["2025-Q1"].status in ("gap", "unknown")
 
 
 def test_cells_without_target_are_grey_and_say_so(report, tmp_path: Path) -> None:
