@@ -95,3 +95,11 @@ def test_the_search_page_expands_acronyms(archive: Path, tmp_path: Path) -> None
     client = TestClient(create_app(f"sqlite:///{archive}", tmp_path / "u.json", tmp_path / "s.key"))
     page = client.get("/tim-kiem", params={"q": "TTHC"}).text
     assert 'id="total">2 kết quả' in page
+
+
+def test_acronyms_need_no_retraining() -> None:
+    from classifier.modelfile import taxonomy_hash
+
+    taxonomy = load_taxonomy()
+    assert taxonomy.acronyms, "the plan's acronyms ship in config/taxonomy.yaml"
+    assert taxonomy_hash(taxonomy) == taxonomy_hash(taxonomy.model_copy(update={"acronyms": []}))
