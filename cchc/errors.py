@@ -13,10 +13,10 @@ import click
 from classifier import ModelError
 from classifier.dataset import DataError
 from classifier.modelfile import ModelIntegrityError
-from config import ConfigError
+from config import ConfigError, get_settings
 from crawler.extraction.learn import LearnError
 from crawler.extraction.page import PageError
-from search import StoreDamaged, StoreError
+from search import StoreDamaged, StoreError, StoreMissing
 
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1
@@ -28,6 +28,17 @@ class InputError(click.ClickException):
     exit_code = EXIT_CONFIG
 
 
+def missing_store(path: str) -> str:
+    """One line on an archive that does not exist, pointing at the demo's archive when there is one."""
+    demo = get_settings().under_data("demo.db")
+    hint = (
+        f"kho mẫu của `cchc demo` ở {demo}: thêm --store sqlite:///{demo}"
+        if demo.is_file()
+        else f"chạy `cchc demo` (tạo {demo}) hoặc `cchc crawl` trước, hoặc sửa --store / CCHC_STORE"
+    )
+    return f"kho lưu trữ {path} không tồn tại (lệnh chỉ đọc không tạo kho rỗng); {hint}"
+
+
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Print a known error as `error: ...` on stderr and exit; let the unknown ones raise."""
@@ -37,6 +48,9 @@ def user_errors() -> Iterator[None]:
         # The reader (`| head`) went away: stop quietly, as Python's docs advise.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_FAILURE)
+    except StoreMissing as exc:
+        click.echo(f"lỗi: {missing_store(exc.path)}", err=True)
+        sys.exit(EXIT_CONFIG)
     except LearnError as exc:
         click.echo(f"lỗi: {exc}", err=True)
         sys.exit(EXIT_CONFIG)

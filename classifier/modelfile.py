@@ -49,8 +49,9 @@ class LoadedModel:
 
 
 def taxonomy_hash(taxonomy: Taxonomy) -> str:
-    """A hash of everything in the taxonomy a model depends on (ids, descriptions, seed phrases)."""
-    canonical = json.dumps(taxonomy.model_dump(), ensure_ascii=False, sort_keys=True)
+    """A hash of everything in the taxonomy a model depends on (ids, descriptions, seed phrases); the acronyms
+    only serve search, so users add them without retraining."""
+    canonical = json.dumps(taxonomy.model_dump(exclude={"acronyms"}), ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 

@@ -7,7 +7,19 @@ settings (config.settings), never behaviour of the crawler, classifier or store.
 from __future__ import annotations
 
 from config.loader import CONFIG_DIR, ConfigError, config_file, load_places, load_plan, load_sources, load_taxonomy
-from config.models import Area, Gazetteer, Layout, LayoutFile, Place, Plan, Source, SourcesFile, Taxonomy, Topic
+from config.models import (
+    Area,
+    Gazetteer,
+    Layout,
+    LayoutFile,
+    Place,
+    Plan,
+    Source,
+    SourcesFile,
+    Taxonomy,
+    Topic,
+    UnitDuty,
+)
 from config.settings import Settings, get_settings
 
 __all__ = [
@@ -24,6 +36,7 @@ __all__ = [
     "SourcesFile",
     "Taxonomy",
     "Topic",
+    "UnitDuty",
     "config_file",
     "load_places",
     "load_plan",

@@ -29,6 +29,31 @@ def _check_regex(value: str | None) -> str | None:
     return value
 
 
+class Dated(Strict):
+    """Something that exists between two days (inclusive); None means "since ever" or "still"."""
+
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> Dated:
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError("valid_from is after valid_to")
+        return self
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def valid_through(self, first: date, last: date) -> bool:
+        """Whether it existed on every day of [first, last]."""
+        return self.valid_on(first) and self.valid_on(last)
+
+    def valid_during(self, first: date, last: date) -> bool:
+        """Whether it existed on some day of [first, last]."""
+        started = self.valid_from is None or self.valid_from <= last
+        return started and (self.valid_to is None or first <= self.valid_to)
+
+
 class Layout(Strict):
     """A site's layout rule as CSS selectors (what `cchc sources learn` writes); only title and body are required."""
 
@@ -80,8 +105,8 @@ def _check_selector(value: str | None) -> str | None:
     return value
 
 
-class Source(Strict):
-    """One watched channel: where to find its articles and how to read them."""
+class Source(Dated):
+    """One watched channel: where to find its articles and how to read them (valid_from/valid_to: while it ran)."""
 
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)
@@ -178,6 +203,13 @@ class Topic(Label):
     """One cross-cutting topic (fixed id)."""
 
 
+class Acronym(Strict):
+    """An acronym the plan uses and the words it stands for; search matches either way."""
+
+    short: str = Field(min_length=2)
+    long: list[str] = Field(min_length=1)
+
+
 AREA_IDS = ("the_che", "thu_tuc", "to_chuc_bo_may", "cong_vu", "tai_chinh_cong", "chinh_quyen_so")
 TOPIC_IDS = ("chu_truong", "chi_so", "nguoi_dan", "dien_hinh", "ket_qua")
 
@@ -187,6 +219,7 @@ class Taxonomy(Strict):
     plan: str
     areas: list[Area]
     topics: list[Topic]
+    acronyms: list[Acronym] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _fixed_ids(self) -> Taxonomy:
@@ -195,6 +228,19 @@ class Taxonomy(Strict):
         if tuple(t.id for t in self.topics) != TOPIC_IDS:
             raise ValueError(f"topics must be exactly {', '.join(TOPIC_IDS)} in this order")
         return self
+
+    @property
+    def synonyms(self) -> tuple[tuple[str, ...], ...]:
+        """Each acronym with its long forms, for search (forms that share a long form are one set)."""
+        sets: list[list[str]] = []
+        for acronym in self.acronyms:
+            forms = [acronym.short, *acronym.long]
+            joined = next((s for s in sets if set(s) & set(forms)), None)
+            if joined is None:
+                sets.append(forms)
+            else:
+                joined += [f for f in forms if f not in joined]
+        return tuple(tuple(s) for s in sets)
 
 
 Period = Literal["week", "month", "quarter"]
@@ -210,13 +256,17 @@ class ChannelTarget(Strict):
     areas: list[str] | None = Field(default=None, description="Only these areas (default: all).")
 
 
-class UnitDuty(Strict):
-    """A unit the plan makes responsible, what it asks of it, and how many CCHC articles a quarter."""
+class UnitDuty(Dated):
+    """A unit the plan makes responsible, what it asks of it, and how many CCHC articles a quarter.
+
+    valid_from/valid_to bound the days the unit holds the duty (it was created, merged or abolished);
+    `successors` name the plan's units its duties pass to after valid_to."""
 
     unit: str = Field(pattern=ID_PATTERN)
     name: str
     min_per_quarter: int = Field(ge=0)
     duties: list[str] = Field(default_factory=list)
+    successors: list[str] = Field(default_factory=list)
 
 
 class QaColumn(Strict):
@@ -244,7 +294,16 @@ class Plan(Strict):
         units = [u.unit for u in self.units]
         if len(units) != len(set(units)):
             raise ValueError("a unit is listed twice in units")
+        for i, unit in enumerate(self.units):
+            unknown = set(unit.successors) - set(units)
+            if unknown:
+                raise ValueError(f"units[{i}].successors: not units of the plan {sorted(unknown)}")
+            if unit.successors and unit.valid_to is None:
+                raise ValueError(f"units[{i}]: successors without valid_to (the day the unit ended)")
         return self
+
+    def unit(self, unit_id: str) -> UnitDuty | None:
+        return next((u for u in self.units if u.unit == unit_id), None)
 
     def target(self, channel: str, area: str, per: Period) -> int | None:
         """The minimum for an area on a channel in one period of `per`, or None when the plan sets none."""
@@ -254,24 +313,13 @@ class Plan(Strict):
         return None
 
 
-class Place(Strict):
+class Place(Dated):
     id: str = Field(pattern=ID_PATTERN)
     name: str
     kind: PlaceKind
     aliases: list[str] = Field(min_length=1)
-    valid_from: date | None = None
-    valid_to: date | None = None
     successors: list[str] = Field(default_factory=list)
     verified: bool = True
-
-    @model_validator(mode="after")
-    def _period(self) -> Place:
-        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
-            raise ValueError("valid_from is after valid_to")
-        return self
-
-    def valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
 class Province(Strict):

@@ -6,7 +6,7 @@ Backend-independent: it asks the store for counts. It imports only `search` and 
 
 from __future__ import annotations
 
-from coverage.health import Health, source_health
+from coverage.health import Health, failure_cause, source_health, unread_cause
 from coverage.periods import Period, month_in, period_by_key, period_of, periods
 from coverage.report import CoverageReport, ReadWindow, build_coverage, merge_windows, read_windows
 
@@ -16,6 +16,7 @@ __all__ = [
     "Period",
     "ReadWindow",
     "build_coverage",
+    "failure_cause",
     "merge_windows",
     "month_in",
     "period_by_key",
@@ -23,4 +24,5 @@ __all__ = [
     "periods",
     "read_windows",
     "source_health",
+    "unread_cause",
 ]

@@ -2,7 +2,9 @@
 gaps ranked by how far below target and for how long, the unit scorecard, attention and share of voice.
 
 "We collected nothing" must never look like "they published nothing": a cell is unknown unless a
-successful crawl of one of its sources covered the whole period.
+successful crawl of one of its sources covered the whole period. A period that has not ended is open (its
+progress is shown, never a gap); a cell the plan sets no target for is none; a unit is scored only for
+periods wholly inside its validity, and a source counts as read only while it existed.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
-from config import Plan, Source
+from config import Plan, Source, UnitDuty
 from config.channels import CHANNELS
 from coverage.periods import Period, month_in, periods
 from search import crawlstats
 from search.article import VN_TZ
 from search.store import STANCES, CountQuery, CrawlRun, Store
 
-OK, GAP, UNKNOWN = "ok", "gap", "unknown"
+OK, GAP, UNKNOWN, OPEN, NONE = "ok", "gap", "unknown", "open", "none"
+STATUSES = (OK, GAP, UNKNOWN, OPEN, NONE)
 # Relevant articles whose stance nobody (model or person) has given.
 NO_STANCE = "unknown"
 GOOD_FINISH = ("finished",)
@@ -61,11 +64,13 @@ class Gap:
 
 @dataclass(frozen=True)
 class UnitScore:
+    """A unit's CCHC articles in one quarter; target None (status none) when it did not hold its duty all quarter."""
+
     unit: str
     name: str
     period: str
     count: int
-    target: int
+    target: int | None
     status: str
     sources: tuple[str, ...]
 
@@ -93,6 +98,8 @@ class CoverageReport:
     # Per channel, its relevant articles by stance (praise, criticism, neutral, unknown): the plan asks for both
     # the praise of good models and reports of shortcomings.
     stance_by_channel: dict[str, dict[str, int]] = field(default_factory=dict, hash=False)
+    channels: tuple[str, ...] = CHANNELS
+    today: date | None = None
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -101,7 +108,8 @@ class CoverageReport:
         data["read_windows"] = [
             {"source": w.source, "start": w.start.isoformat(), "end": w.end.isoformat()} for w in self.read_windows
         ]
-        data["summary"] = {s: sum(c.status == s for c in self.cells) for s in (OK, GAP, UNKNOWN)}
+        data["today"] = self.today.isoformat() if self.today else None
+        data["summary"] = {s: sum(c.status == s for c in self.cells) for s in STATUSES}
         return data
 
 
@@ -138,15 +146,28 @@ class _Reading:
         for w in windows:
             self.by_source[w.source].append(w)
 
-    def read(self, sources: Iterable[str], period: Period) -> bool:
+    def read(self, sources: Iterable[Source], period: Period) -> bool:
+        """Whether a source that existed during the period was read for all of it (up to today)."""
         last = min(period.end, self.today)
-        return any(w.start <= period.start and w.end >= last for s in sources for w in self.by_source.get(s, ()))
+        return any(
+            w.start <= period.start and w.end >= last
+            for s in sources
+            if s.valid_during(period.start, period.end)
+            for w in self.by_source.get(s.id, ())
+        )
 
-
-def _status(read: bool, count: int, target: int | None) -> str:
-    if not read:
-        return UNKNOWN
-    return GAP if target is not None and count < target else OK
+    def status(self, sources: Iterable[Source], period: Period, count: int, target: int | None) -> str:
+        """unknown unless read (a count nobody collected is no count); then none without a target; open before
+        the period ends (unless already met)."""
+        if period.start > self.today:
+            return OPEN if target is not None else NONE
+        if not self.read(sources, period):
+            return UNKNOWN
+        if target is None:
+            return NONE
+        if count >= target:
+            return OK
+        return OPEN if period.end >= self.today else GAP
 
 
 def _group_gaps(kind: str, subject: str, channel: str | None, rows: list[tuple[Period, int, int, str]]) -> list[Gap]:
@@ -175,13 +196,21 @@ def build_coverage(
     date_to: date,
     period_kind: str = "month",
     today: date | None = None,
+    channels: Sequence[str] | None = None,
 ) -> CoverageReport:
-    """The coverage of [date_from, date_to] (local dates, inclusive) against `plan`."""
+    """The coverage of [date_from, date_to] (local dates, inclusive) against `plan`, on `channels` (default:
+    all); every figure (cells, gaps, units, attention, share of voice) counts only those channels' sources."""
     today = today or datetime.now(VN_TZ).date()
+    chosen = tuple(c for c in CHANNELS if channels is None or c in channels)
+    # A unit publishing on channels left out has no target for the chosen ones alone: counted, not scored.
+    partial = {s.unit for s in sources if s.enabled and s.channel not in chosen}
+    if channels is not None:
+        sources = [s for s in sources if s.channel in chosen]
     windows = merge_windows(w for s in sources for w in read_windows(store.runs(s.id, limit=10_000)))
     reading = _Reading(windows, today)
-    window = CountQuery(date_from=date_from, date_to=date_to)
-    by_channel = {c: [s.id for s in sources if s.channel == c and s.enabled] for c in CHANNELS}
+    only = tuple(s.id for s in sources) if channels is not None else ()
+    window = CountQuery(date_from=date_from, date_to=date_to, sources=only)
+    by_channel = {c: [s for s in sources if s.channel == c and s.enabled] for c in chosen}
     grid = periods(period_kind, date_from, date_to)
 
     monthly = store.count_by(("area", "channel", "month"), window)
@@ -191,12 +220,12 @@ def build_coverage(
 
     cells, gaps = [], []
     for area in area_ids:
-        for channel in CHANNELS:
+        for channel in chosen:
             target = plan.target(channel, area, period_kind)
             rows = []
             for period in grid:
                 count = counts.get((area, channel, period.key), 0)
-                status = _status(reading.read(by_channel[channel], period), count, target)
+                status = reading.status(by_channel[channel], period, count, target)
                 cells.append(Cell(area, channel, period.key, count, target, status))
                 rows.append((period, count, target or 0, status))
             gaps += _group_gaps("area", area, channel, rows)
@@ -204,14 +233,17 @@ def build_coverage(
                 plan, area, channel, monthly, reading, by_channel[channel], date_from, date_to, period_kind
             )
 
-    units = _unit_scores(store, sources, plan, reading, window, date_from, date_to)
-    for unit in plan.units:
+    duties = [u for u in plan.units if channels is None or any(s.unit == u.unit for s in sources)]
+    units = _unit_scores(store, sources, duties, partial, reading, window, date_from, date_to)
+    for unit in duties:
         rows = [(_p(s.period, date_from, date_to), s.count, s.target, s.status) for s in units if s.unit == unit.unit]
         gaps += _group_gaps("unit", unit.unit, None, rows)
-    gaps += _qa_gaps(store, plan, reading, date_from, date_to)
+    if "provincial_portal" in chosen:
+        gaps += _qa_gaps(store, plan, sources, reading, date_from, date_to)
     gaps.sort(key=lambda g: (-g.shortfall, -g.periods, g.kind, g.subject, g.channel or "", g.start))
 
-    all_counts = store.count_by(("month",), CountQuery(date_from=date_from, date_to=date_to, relevant_only=False))
+    all_counts = store.count_by(("month",), CountQuery(date_from=date_from, date_to=date_to, relevant_only=False,
+                                                       sources=only))  # fmt: skip
     relevant_counts = store.count_by(("month",), window)
     attention = []
     for period in grid:
@@ -219,16 +251,16 @@ def build_coverage(
         relevant = sum(n for (m,), n in relevant_counts.items() if month_in(period_kind, m) == period.key)
         attention.append(Attention(period.key, relevant, total, round(relevant / total, 4) if total else None))
     by_channel_count = store.count_by(("channel",), window)
-    voice = {c: by_channel_count.get((c,), 0) for c in CHANNELS}
+    voice = {c: by_channel_count.get((c,), 0) for c in chosen}
     return CoverageReport(date_from, date_to, period_kind, datetime.now(VN_TZ), tuple(cells), tuple(gaps),
                           tuple(units), tuple(attention), voice, tuple(windows),
-                          stance_by_channel(store, window))  # fmt: skip
+                          stance_by_channel(store, window, chosen), chosen, today)  # fmt: skip
 
 
-def stance_by_channel(store: Store, window: CountQuery) -> dict[str, dict[str, int]]:
+def stance_by_channel(store: Store, window: CountQuery, channels: tuple[str, ...]) -> dict[str, dict[str, int]]:
     """Each channel's relevant articles in `window`, by stance; those without one count as unknown."""
     counts = store.count_by(("channel", "stance"), window)
-    return {c: {s: counts.get((c, s), 0) for s in (*STANCES, NO_STANCE)} for c in CHANNELS}
+    return {c: {s: counts.get((c, s), 0) for s in (*STANCES, NO_STANCE)} for c in channels}
 
 
 def _p(key: str, date_from: date, date_to: date) -> Period:
@@ -241,7 +273,7 @@ def _coarser_gaps(
     channel: str,
     monthly: dict[tuple[str, ...], int],
     reading: _Reading,
-    channel_sources: list[str],
+    channel_sources: list[Source],
     date_from: date,
     date_to: date,
     period_kind: str,
@@ -255,42 +287,50 @@ def _coarser_gaps(
         count = sum(
             n for (a, c, m), n in monthly.items() if a == area and c == channel and month_in("quarter", m) == period.key
         )
-        status = _status(reading.read(channel_sources, period), count, target)
-        rows.append((period, count, target, status))
+        rows.append((period, count, target, reading.status(channel_sources, period, count, target)))
     return _group_gaps("area", area, channel, rows)
 
 
 def _unit_scores(
     store: Store,
     sources: Sequence[Source],
-    plan: Plan,
+    units: Sequence[UnitDuty],
+    partial: set[str | None],
     reading: _Reading,
     window: CountQuery,
     date_from: date,
     date_to: date,
 ) -> list[UnitScore]:
+    """Each unit's quarters; a quarter the unit did not hold its duty for in full, or a unit in `partial` (some
+    of its channels filtered out), is not scored (none)."""
     per_unit = store.count_by(("unit", "month"), window)
     scores = []
-    for unit in plan.units:
-        unit_sources = tuple(s.id for s in sources if s.unit == unit.unit and s.enabled)
+    for unit in units:
         for period in periods("quarter", date_from, date_to):
+            unit_sources = [
+                s for s in sources if s.unit == unit.unit and s.enabled and s.valid_during(period.start, period.end)
+            ]
             count = sum(n for (u, m), n in per_unit.items() if u == unit.unit and month_in("quarter", m) == period.key)
-            status = _status(reading.read(unit_sources, period), count, unit.min_per_quarter)
-            scores.append(
-                UnitScore(unit.unit, unit.name, period.key, count, unit.min_per_quarter, status, unit_sources)
-            )
+            whole = unit.valid_through(period.start, period.end) and unit.unit not in partial
+            target = unit.min_per_quarter if whole else None
+            status = reading.status(unit_sources, period, count, target) if target is not None else NONE
+            ids = tuple(s.id for s in unit_sources)
+            scores.append(UnitScore(unit.unit, unit.name, period.key, count, target, status, ids))
     return scores
 
 
-def _qa_gaps(store: Store, plan: Plan, reading: _Reading, date_from: date, date_to: date) -> list[Gap]:
+def _qa_gaps(
+    store: Store, plan: Plan, sources: Sequence[Source], reading: _Reading, date_from: date, date_to: date
+) -> list[Gap]:
     qa = plan.qa_column
     if qa is None:
         return []
+    portal = [s for s in sources if s.id == qa.source]
     days = store.count_by(("day",), CountQuery(date_from=date_from, date_to=date_to, relevant_only=False,
                                                sources=(qa.source,), section=qa.section))  # fmt: skip
     rows = []
     for period in periods(qa.per, date_from, date_to):
         count = sum(n for (d,), n in days.items() if period.start.isoformat() <= d <= period.end.isoformat())
-        status = _status(reading.read([qa.source], period), count, qa.min)
+        status = reading.status(portal, period, count, qa.min)
         rows.append((period, count, qa.min, status))
     return _group_gaps("qa_column", qa.source, "provincial_portal", rows)

@@ -21,6 +21,7 @@ from search.store import (
     Store,
     StoreDamaged,
     StoreError,
+    StoreMissing,
     StoreStats,
     UpsertOutcome,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "Store",
     "StoreDamaged",
     "StoreError",
+    "StoreMissing",
     "StoreStats",
     "UpsertOutcome",
     "article_id",

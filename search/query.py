@@ -3,6 +3,8 @@
 Supported: words (all must match), "quoted phrases", `-word` or `NOT word` to exclude,
 `a OR b`, and `word*` for a prefix. Everything else (parentheses, NEAR, stray
 quotes, punctuation) is read as plain words, so no input can break the query.
+Synonyms (the plan's acronyms: CCHC = cải cách hành chính) match either way: a word, a quoted phrase or a run
+of typed words that spells one form also finds the others.
 """
 
 from __future__ import annotations
@@ -16,14 +18,26 @@ _TOKEN = re.compile(r'"[^"]*"?|\S+')
 _WORD = re.compile(r"[^\W_]+")
 
 
+Synonyms = tuple[tuple[str, ...], ...]  # each: forms that mean the same ("CCHC", "cải cách hành chính")
+
+
 @dataclass(frozen=True)
 class Term:
+    """Words that must match: as a phrase, or (`phrase=False`, words typed one by one) each anywhere."""
+
     words: tuple[str, ...]
     prefix: bool = False
+    phrase: bool = True
 
     def render(self, folded: bool) -> str:
         words = [fold(w) if folded else w for w in self.words]
+        if not self.phrase and len(words) > 1:
+            return "(" + " AND ".join(f'"{w}"' for w in words) + ")"
         return '"' + " ".join(words) + '"' + ("*" if self.prefix else "")
+
+
+def _key(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(w).lower() for w in words)
 
 
 @dataclass(frozen=True)
@@ -57,8 +71,41 @@ class ParsedQuery:
         return expr
 
 
-def parse_query(text: str) -> ParsedQuery:
-    """Parse a user's query; never raises."""
+def _expand(groups: list[list[Term]], synonyms: Synonyms) -> list[list[Term]]:
+    """Each term that spells a synonym's form gets the other forms as alternatives (OR); so does a run of
+    single typed words spelling a multi-word form (its words still match anywhere, not only side by side)."""
+    forms: dict[tuple[str, ...], list[Term]] = {}
+    for names in synonyms:
+        terms = [Term(words) for n in names if (words := tuple(_WORD.findall(nfc(n))))]
+        for term in terms:
+            forms[_key(term.words)] = terms
+    longest = max((len(k) for k in forms), default=0)
+    expanded: list[list[Term]] = []
+    i = 0
+    while i < len(groups):
+        for n in range(min(longest, len(groups) - i), 1, -1):
+            run = groups[i : i + n]
+            if all(len(g) == 1 and len(g[0].words) == 1 and not g[0].prefix for g in run):
+                words = tuple(g[0].words[0] for g in run)
+                if _key(words) in forms:
+                    others = [t for t in forms[_key(words)] if _key(t.words) != _key(words)]
+                    expanded.append([Term(words, phrase=False), *others])
+                    i += n
+                    break
+        else:
+            group = list(groups[i])
+            for term in groups[i]:
+                if not term.prefix:
+                    group += [
+                        t for t in forms.get(_key(term.words), ()) if all(_key(t.words) != _key(g.words) for g in group)
+                    ]
+            expanded.append(group)
+            i += 1
+    return expanded
+
+
+def parse_query(text: str, synonyms: Synonyms = ()) -> ParsedQuery:
+    """Parse a user's query, expanding `synonyms`; never raises."""
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     negate_next = join_next = False
@@ -86,4 +133,6 @@ def parse_query(text: str) -> ParsedQuery:
         else:
             groups.append([term])
         join_next = False
+    if synonyms:
+        groups = _expand(groups, synonyms)
     return ParsedQuery(tuple(tuple(g) for g in groups), tuple(excluded))

@@ -32,6 +32,7 @@ from search.store import (
     Store,
     StoreDamaged,
     StoreError,
+    StoreMissing,
     StoreStats,
     UpsertOutcome,
     label_values,
@@ -109,9 +110,11 @@ def _article(row: sqlite3.Row) -> Article:
 class SQLiteStore(Store):
     """Articles in one SQLite file; writes are transactions, readers never block the writer (WAL)."""
 
-    def __init__(self, path: str | os.PathLike[str], url: str | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str], url: str | None = None, create: bool = True) -> None:
         self.path = Path(path)
         self.url = url or f"sqlite:///{self.path}"
+        if not create and not self.path.is_file():
+            raise StoreMissing(str(self.path))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # One connection per store object; the web app opens one per request, possibly on a worker thread.
@@ -479,7 +482,7 @@ class SQLiteStore(Store):
 
         `covering` reads the narrow facet index instead of the articles (for counting, not for showing).
         """
-        parsed = parse_query(query.text)
+        parsed = parse_query(query.text, query.synonyms)
         if parsed.empty and query.text.strip():
             return None
         clauses, params = self._filters(query)

@@ -20,6 +20,14 @@ class StoreError(Exception):
     """The store cannot be opened, read or written; the message is one line."""
 
 
+class StoreMissing(StoreError):
+    """A command that only reads named an archive that does not exist (it is never created empty)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: the archive does not exist")
+        self.path = path
+
+
 class StoreDamaged(StoreError):
     """The archive's file or index is damaged (e.g. a malformed SQLite database): reads cannot be trusted."""
 
@@ -50,6 +58,7 @@ class SearchQuery:
     sort: str = "relevance"
     limit: int = 20
     offset: int = 0
+    synonyms: tuple[tuple[str, ...], ...] = ()  # forms that mean the same (the plan's acronyms), matched either way
 
     def __post_init__(self) -> None:
         if self.sort not in ("relevance", "date"):

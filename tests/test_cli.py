@@ -6,17 +6,21 @@ import dataclasses
 import gzip
 import json
 import shutil
+import socket
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from cchc import MIRRORS_DIR
 from cchc.commands.classify import _human_examples
+from cchc.commands.coverage import default_range
 from classifier import DEFAULT_MODEL_DIR
 from classifier.modelfile import relevance_threshold
 from config import load_sources, load_taxonomy
-from search import open_store
+from search import VN_TZ, open_store
 from search.folding import fold
+from search.sqlite import SQLiteStore
 from tests.conftest import run_cchc
 
 COMMANDS = ["demo", "crawl", "extract", "search", "stats", "sources", "sources status", "classify", "train",
@@ -36,6 +40,9 @@ def test_demo_stores_the_mirror_and_reports_sections(demo_dir: Path) -> None:
     assert (demo_dir / "data" / "demo.db").exists()
     assert "bài mới" in out and "Thời sự" in out and "Kinh tế" in out
     assert 'cchc search "cai cach hanh chinh" --store sqlite:///data/demo.db' in out
+    # The report's period is printed as it is, never as "12 tháng gần nhất" (issue 13).
+    start, end = default_range(datetime.now(VN_TZ).date())
+    assert f"Báo cáo độ phủ từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}:" in out and "12 tháng" not in out
 
 
 def test_demo_second_run_says_nothing_new(demo_dir: Path) -> None:
@@ -99,6 +106,30 @@ def test_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> N
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["search", "x"], ["stats"], ["coverage"], ["coverage", "--by", "source,month"], ["sources", "status"], ["serve"],
+     ["store", "check"]],
+)  # fmt: skip
+def test_read_only_commands_refuse_a_missing_archive(tmp_path: Path, args: list[str]) -> None:
+    """A mistyped --store never becomes an empty archive that answers "nothing" (issue 13)."""
+    result = run_cchc(*args, "--store", "sqlite:///data/typo.db", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("lỗi: kho lưu trữ data/typo.db không tồn tại")
+    assert "cchc demo" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_missing_archive_points_at_the_demo_archive(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    with SQLiteStore(tmp_path / "data" / "demo.db"):
+        pass
+    result = run_cchc("stats", cwd=tmp_path)  # the default store, data/cchc.db, was never made
+    assert result.returncode == 2
+    assert "data/cchc.db không tồn tại" in result.stderr and "--store sqlite:///data/demo.db" in result.stderr
+    assert not (tmp_path / "data" / "cchc.db").exists()
 
 
 def test_not_a_database(tmp_path: Path) -> None:
@@ -193,3 +224,40 @@ def test_label_on_the_command_line_records_human_labels_with_history(demo_dir: P
     assert bad.returncode == 2 and "--user" in bad.stderr and "Traceback" not in bad.stderr
     wrong = run_cchc("search", "", "--stance", "khen", "--store", store_url, cwd=demo_dir)
     assert wrong.returncode == 2 and "--stance" in wrong.stderr
+
+
+def _closed_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_source_that_cannot_be_read_fails_the_crawl_in_one_line(tmp_path: Path) -> None:
+    """Its host refuses every connection (no mirror, no network): exit 1, one Vietnamese line naming the source
+    and the cause, no traceback, and the run is recorded as broken for Nguồn and `sources status`."""
+    mirror = f"yte.nghean.gov.vn=http://127.0.0.1:{_closed_port()}/so_y_te"
+    result = run_cchc("crawl", "so_y_te", "--store", "sqlite:///c.db", "--mirror", mirror, "--set", "RETRY_TIMES=0",
+                      cwd=tmp_path, timeout=120)  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    failures = [line for line in result.stderr.splitlines() if line.startswith("lỗi:")]
+    assert failures == [failures[0]] and failures[0].startswith("lỗi: Sở Y tế Nghệ An (so_y_te): máy chủ từ chối")
+    assert "Traceback" not in result.stderr and "ERROR" not in result.stderr
+    status = json.loads(run_cchc("sources", "status", "--json", "--store", "sqlite:///c.db", cwd=tmp_path).stdout)
+    (so_y_te,) = [s for s in status if s["source"] == "so_y_te"]
+    assert so_y_te["health"] == "broken" and "từ chối kết nối" in so_y_te["health_detail"]
+
+
+def test_a_damaged_model_stops_the_crawl_before_fetching(tmp_path: Path, mirror_server) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL_DIR, model)
+    data = bytearray((model / "model.joblib").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (model / "model.joblib").write_bytes(bytes(data))
+    result = run_cchc("crawl", "baonghean", "--store", "sqlite:///c.db", "--set", f"CCHC_MODEL={model}",
+                      "--mirror", f"baonghean.vn={mirror_server.base_url}/baonghean", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("lỗi: không nạp được mô hình phân loại, chưa thu thập gì")
+    assert len(result.stderr.strip().splitlines()) == 1
+    with SQLiteStore(tmp_path / "c.db") as store:
+        assert store.runs("baonghean") == [] and store.stats().total == 0

@@ -117,8 +117,9 @@ def test_counts_month_edges_and_reprints(report) -> None:
 def test_unknown_is_not_zero(report) -> None:
     # Nobody read a broadcaster: unknown, never a gap.
     assert {c.status for c in report.cells if c.channel == "broadcaster"} == {"unknown"}
-    # Unit portals were read (so_y_te since January): zero there is a real zero, with no monthly target.
-    assert cell(report, "the_che", "unit_portal", "2025-02").status == "ok"
+    # Unit portals were read (so_y_te since January): zero there is a real zero, but the plan sets no monthly
+    # target for them: "none", never "ok" (issue 13: 0 articles without a target used to paint green).
+    assert cell(report, "the_che", "unit_portal", "2025-02").status == "none"
     # The crawl window started 2024-12-01 and the month is fully read.
     assert cell(report, "the_che", "newspaper", "2025-03").status == "gap"
 
@@ -131,7 +132,8 @@ def test_failed_runs_do_not_count_as_reading(archive: SQLiteStore) -> None:
 def test_unit_scorecard(report) -> None:
     scores = {(u.unit, u.period): u for u in report.units}
     assert (scores["so_y_te", "2025-Q1"].count, scores["so_y_te", "2025-Q1"].status) == (2, "ok")
-    assert scores["so_y_te", "2025-Q2"].status == "gap"
+    # Q2 has not ended on TODAY (15 April): its progress is open, never a gap (issue 13).
+    assert (scores["so_y_te", "2025-Q2"].count, scores["so_y_te", "2025-Q2"].status) == (0, "open")
     # so_noi_vu published, but its only run failed: we cannot say.
     assert {scores["so_noi_vu", q].status for q in ("2025-Q1", "2025-Q2")} == {"unknown"}
 
@@ -140,17 +142,19 @@ def test_gaps_are_ranked_by_shortfall_and_length(report) -> None:
     shortfalls = [g.shortfall for g in report.gaps]
     assert shortfalls == sorted(shortfalls, reverse=True)
     top = report.gaps[0]
-    assert top.kind == "area" and top.channel == "newspaper" and top.periods == 4 and top.count == 0
+    # April has not ended on TODAY: gaps run January to March, never into the open month (issue 13).
+    assert top.kind == "area" and top.channel == "newspaper" and top.periods == 3 and top.count == 0
     thu_tuc = [g for g in report.gaps if g.subject == "thu_tuc" and g.channel == "newspaper"]
-    assert [(g.start, g.end, g.count) for g in thu_tuc] == [("2025-02", "2025-04", 1)]
+    assert [(g.start, g.end, g.count) for g in thu_tuc] == [("2025-02", "2025-03", 1)]
     assert not any(g.channel == "broadcaster" for g in report.gaps)
-    assert any(g.kind == "unit" and g.subject == "so_y_te" and g.start == "2025-Q2" for g in report.gaps)
+    assert not any(g.end in ("2025-04", "2025-Q2") for g in report.gaps)
 
 
 def test_quarterly_targets_are_checked_on_quarters(report) -> None:
     unit_gaps = [g for g in report.gaps if g.channel == "unit_portal"]
-    assert {(g.subject, g.start) for g in unit_gaps} >= {("the_che", "2025-Q1"), ("thu_tuc", "2025-Q2")}
+    assert {(g.subject, g.start) for g in unit_gaps} >= {("the_che", "2025-Q1")}
     assert not any(g.subject in ("thu_tuc", "cong_vu") and g.start == "2025-Q1" for g in unit_gaps)
+    assert not any(g.start == "2025-Q2" for g in unit_gaps), "Q2 has not ended: open, not a gap"
 
 
 def test_qa_column_is_unknown_when_the_portal_was_never_read(report) -> None:
@@ -319,3 +323,158 @@ def test_a_source_with_no_new_article_in_its_last_runs_is_silent() -> None:
     assert source_health(quiet[:-1]).status == "ok", "fewer runs than the window cannot say silent"
     fresh = [CrawlRun("hcc", t, t, "finished", {"cchc/stored/new": 1}), *quiet[1:]]
     assert source_health(fresh).status == "ok"
+
+
+ENDED = Plan.model_validate(
+    {
+        "version": 1,
+        "plan": "test",
+        "channel_targets": [{"channel": "newspaper", "per": "month", "min": 1}],
+        "units": [
+            {"unit": "vinh", "name": "UBND thành phố Vinh", "min_per_quarter": 1, "valid_to": "2025-06-30"},
+            {"unit": "so_tttt", "name": "Sở TT&TT", "min_per_quarter": 1, "valid_to": "2025-02-28",
+             "successors": ["so_y_te"]},
+            {"unit": "so_y_te", "name": "Sở Y tế", "min_per_quarter": 1},
+        ],
+    }
+)  # fmt: skip
+
+
+def test_a_unit_that_ended_is_scored_only_while_it_existed(tmp_path: Path) -> None:
+    """Vinh's portal was read all of 2025 and published nothing: gaps in Q1-Q2, nothing after 30/6/2025;
+    Sở TT&TT ended on 28/2: its first quarter is not whole, so it is not scored at all."""
+    with SQLiteStore(tmp_path / "u.db") as store:
+        for source in ("vinh", "so_tttt", "so_y_te"):
+            store.record_run(run(source, date(2024, 12, 1), date(2026, 1, 5)))
+        store.upsert(article("so_y_te", datetime(2025, 8, 1, 9, tzinfo=VN_TZ)))
+        report = build_coverage(store, SOURCES, ENDED, AREAS, date(2025, 1, 1), date(2025, 12, 31), "month",
+                                date(2026, 1, 5))  # fmt: skip
+    scores = {(u.unit, u.period): u for u in report.units}
+    assert [scores["vinh", q].status for q in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")] == [
+        "gap", "gap", "none", "none"
+    ]  # fmt: skip
+    assert scores["vinh", "2025-Q3"].target is None and scores["vinh", "2025-Q3"].sources == ()
+    assert {scores["so_tttt", q].status for q in ("2025-Q1", "2025-Q2")} == {"none"}
+    unit_gaps = [(g.subject, g.start, g.end) for g in report.gaps if g.kind == "unit"]
+    assert ("vinh", "2025-Q1", "2025-Q2") in unit_gaps
+    assert not any(s == "so_tttt" for s, _, _ in unit_gaps)
+    assert scores["so_y_te", "2025-Q3"].status == "ok"
+    names = Names.of(TAXONOMY, ENDED)
+    assert names.unit("vinh") == "UBND thành phố Vinh (đến 30/6/2025)"
+    assert names.unit("so_tttt") == "Sở TT&TT (đến 28/2/2025; nhiệm vụ chuyển sang Sở Y tế)"
+
+
+def test_a_source_that_ended_reads_nothing_after_its_end(tmp_path: Path) -> None:
+    """Only the Vinh portal (ended 30/6/2025) was read: unit-portal cells after its end are unknown, not zero."""
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.record_run(run("vinh", date(2024, 12, 1), date(2026, 1, 5)))
+        report = build_coverage(store, SOURCES, PLAN, AREAS, date(2025, 1, 1), date(2025, 12, 31), "quarter",
+                                date(2026, 1, 5))  # fmt: skip
+    statuses = [cell(report, "the_che", "unit_portal", q).status for q in ("2025-Q2", "2025-Q3")]
+    assert statuses == ["gap", "unknown"]
+
+
+def test_plan_successors_must_be_units_of_the_plan() -> None:
+    bad = {
+        "version": 1,
+        "plan": "t",
+        "channel_targets": [{"channel": "newspaper", "per": "month", "min": 1}],
+        "units": [{"unit": "a", "name": "A", "min_per_quarter": 1, "valid_to": "2025-02-28", "successors": ["b"]}],
+    }
+    with pytest.raises(ValueError, match="successors"):
+        Plan.model_validate(bad)
+    assert load_plan().unit("so_tttt").successors == ["so_khcn", "so_vhttdl"]
+
+
+def test_an_unfinished_month_is_open_not_a_gap(archive: SQLiteStore) -> None:
+    """On 15 April, April's newspaper cells show progress: 1 of 2 is open, 2 of 2 already ok; weeks still to
+    come in the Q&A column are open too, never counted short."""
+    t = datetime(2025, 4, 2, 9, tzinfo=VN_TZ)
+    archive.upsert(article("baonghean", t, areas=("the_che",)))
+    archive.upsert(article("baonghean", t, areas=("the_che", "cong_vu")))
+    archive.upsert(article("baonghean", t, areas=("cong_vu",)))
+    archive.upsert(article("baonghean", t, areas=("thu_tuc",)))
+    archive.record_run(run("nghean_gov", date(2024, 12, 1), TODAY))
+    report = build_coverage(archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), date(2025, 6, 30), "month", TODAY)
+    assert (
+        cell(report, "the_che", "newspaper", "2025-04").count,
+        cell(report, "the_che", "newspaper", "2025-04").status,
+    ) == (2, "ok")  # noqa: E501
+    assert (
+        cell(report, "thu_tuc", "newspaper", "2025-04").count,
+        cell(report, "thu_tuc", "newspaper", "2025-04").status,
+    ) == (1, "open")  # noqa: E501
+    assert cell(report, "thu_tuc", "newspaper", "2025-03").status == "gap"
+    assert {cell(report, a, "newspaper", m).status for a in AREAS for m in ("2025-05", "2025-06")} == {"open"}
+    qa = [g for g in report.gaps if g.kind == "qa_column"]
+    assert qa and all(g.end <= "2025-W15" for g in qa), "the week of 14 April and later have not ended"
+    assert report.to_json()["summary"]["open"] == len(AREAS) * 3 - 2  # the_che and cong_vu met April already
+
+
+def test_the_channel_filter_limits_every_figure(report, archive: SQLiteStore) -> None:
+    portals = build_coverage(archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), date(2025, 4, 15), "month", TODAY,
+                             ["unit_portal"])  # fmt: skip
+    assert {c.channel for c in portals.cells} == {"unit_portal"} and portals.channels == ("unit_portal",)
+    assert {g.channel for g in portals.gaps} <= {"unit_portal", None} and portals.gaps
+    assert all(g.kind != "qa_column" for g in portals.gaps)
+    # 3 unit-portal articles, against 8 CCHC articles on all channels.
+    assert sum(a.relevant for a in portals.attention) == 3 < sum(a.relevant for a in report.attention) == 8
+    assert portals.share_of_voice == {"unit_portal": 3}
+    assert {u.unit for u in portals.units} == {"so_y_te", "so_noi_vu"}
+    newspaper = build_coverage(archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), date(2025, 4, 15), "month", TODAY,
+                               ["newspaper"])  # fmt: skip
+    assert newspaper.units == () and len(newspaper.cells) == len(AREAS) * 4
+    assert sum(a.total for a in newspaper.attention) == 6
+    # A unit on two channels (Báo và Đài: newspaper and broadcaster) has no target for one channel alone.
+    both = PLAN.model_copy(update={"units": [*PLAN.units, PLAN.units[0].model_copy(
+        update={"unit": "bao_va_dai_nghe_an", "name": "Báo và Đài", "min_per_quarter": 12})]})  # fmt: skip
+    alone = build_coverage(archive, SOURCES, both, AREAS, date(2025, 1, 1), date(2025, 4, 15), "month", TODAY,
+                           ["newspaper"])  # fmt: skip
+    assert {(u.period, u.count, u.target, u.status) for u in alone.units} == {("2025-Q1", 5, None, "none"),
+                                                                              ("2025-Q2", 0, None, "none")}  # fmt: skip
+    assert not any(g.kind == "unit" for g in alone.gaps)
+    together = build_coverage(archive, SOURCES, both, AREAS, date(2025, 1, 1), date(2025, 4, 15), "month", TODAY)
+    scored = {u.period: u for u in together.units if u.unit == "bao_va_dai_nghe_an"}
+    assert scored["2025-Q1"].target == 12 and scored["2025-Q1"].status in ("gap", "unknown")
+
+
+def test_cells_without_target_are_grey_and_say_so(report, tmp_path: Path) -> None:
+    from cchc.reports.html import render_html
+
+    html = render_html(report, Names.of(TAXONOMY, PLAN))
+    assert 'class="n none"' in html and "không có chỉ tiêu" in html
+    assert 'class="n open"' in html and ">0/2<" in html  # April on 15 April: progress against the target
+    assert f"{report.to_json()['summary']['none']} ô không có chỉ tiêu" in html
+
+
+@pytest.mark.parametrize(
+    ("stats", "phrase"),
+    [
+        ({"downloader/exception_type_count/scrapy.exceptions.CannotResolveHostError": 3, "log_count/ERROR": 2},
+         "không phân giải được tên miền (DNS), 3 lần"),
+        ({"downloader/exception_type_count/twisted.internet.error.ConnectionRefusedError": 2, "log_count/ERROR": 1},
+         "máy chủ từ chối kết nối, 2 lần"),
+        ({"cchc/errors/fetch/DownloadTimeoutError": 1}, "hết thời gian chờ"),
+        ({"downloader/response_status_count/503": 3, "cchc/errors/fetch/HttpError": 1}, "HTTP 5xx, 3 lần"),
+        ({"robotstxt/forbidden": 4}, "robots.txt không cho phép thu thập (4 trang)"),
+        ({"cchc/extracted/generic": 5, "cchc/stored/new": 5}, "bố cục trang có thể đã đổi: 5/5 bài"),
+    ],
+)  # fmt: skip
+def test_a_run_that_could_not_read_its_source_says_why(stats: dict, phrase: str) -> None:
+    from coverage.health import failure_cause, unread_cause
+
+    assert phrase in (unread_cause(stats) or "")
+    assert unread_cause(stats) == failure_cause(stats)
+    t = datetime(2025, 4, 1, 9, tzinfo=VN_TZ)
+    assert source_health([CrawlRun("hcc", t, t, "finished", stats)]).status == "broken"
+
+
+def test_a_run_that_read_its_source_despite_some_failed_pages_is_not_a_failed_crawl() -> None:
+    from coverage.health import failure_cause, unread_cause
+
+    partial = {"cchc/errors/fetch/HttpError": 1, "downloader/response_status_count/500": 3, "cchc/stored/new": 40,
+               "cchc/extracted/epi/2023": 40}  # fmt: skip
+    assert unread_cause(partial) is None and "HTTP 5xx" in (failure_cause(partial) or "")
+    retried = {"downloader/response_status_count/503": 2, "cchc/stored/new": 3, "cchc/extracted/epi/2023": 3}
+    assert failure_cause(retried) is None, "a retry that succeeded is no failure"
+    assert "kết thúc 'shutdown'" in (unread_cause({"cchc/stored/new": 3}, "shutdown") or "")

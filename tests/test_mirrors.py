@@ -121,7 +121,10 @@ def test_a_changed_layout_shows_as_broken(tmp_path: Path) -> None:
     with MirrorServer(tmp_path / "sites") as server:
         result = run_cchc("crawl", "hcc", "--store", f"sqlite:///{db}", "--mirror",
                           f"hcc.nghean.gov.vn={server.base_url}/hcc", *POLITENESS_OFF)  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    # A source read through the wrong layout was not read: exit 1 and one line saying so (issue 13; was exit 0).
+    assert result.returncode == 1, result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("lỗi:")]
+    assert "(hcc): bố cục trang có thể đã đổi" in line
     status = json.loads(run_cchc("sources", "status", "--json", "--store", f"sqlite:///{db}").stdout)
     hcc = next(row for row in status if row["source"] == "hcc")
     assert hcc["health"] == "broken" and "Bố cục trang có thể đã đổi" in hcc["health_detail"]

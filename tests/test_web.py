@@ -282,3 +282,46 @@ def test_labeling_queue_needs_login_and_lists_the_least_sure_first(site) -> None
     assert saved.status_code == 303 and 'href="/gan-nhan"' in client.get(saved.headers["location"]).text
     after = re.findall(r'href="/bai-viet/([0-9a-f]+)#sua-nhan"', client.get("/gan-nhan").text)
     assert first not in after and after[: len(queued) - 1] == queued[1:]
+
+
+def test_coverage_filter_applies_to_every_figure_and_the_gap_count_is_what_is_listed(tmp_path: Path) -> None:
+    """A crafted archive: the newspaper and a unit portal read through 2025; the page filtered to the newspaper
+    counts only its articles, cells and gaps, and its heading counts the rows it lists."""
+    from datetime import date, datetime
+
+    from search import VN_TZ
+    from search.sqlite import SQLiteStore
+    from tests.test_coverage import article, run
+
+    db = tmp_path / "f.db"
+    with SQLiteStore(db) as store:
+        store.upsert(article("baonghean", datetime(2025, 3, 3, 9, tzinfo=VN_TZ)))
+        for day in (4, 5):
+            store.upsert(article("so_y_te", datetime(2025, 3, day, 9, tzinfo=VN_TZ)))
+        for source in ("baonghean", "so_y_te"):
+            store.record_run(run(source, date(2024, 12, 1), date(2026, 1, 5)))
+    client = TestClient(create_app(f"sqlite:///{db}", tmp_path / "u.json", tmp_path / "s.key"))
+    span = {"from": "2025-01-01", "to": "2025-12-31"}
+    everything = client.get("/do-phu", params=span).text
+    newspaper = client.get("/do-phu", params={**span, "channel": "newspaper"}).text
+    assert "<b>3</b> bài về CCHC" in everything and "<b>1</b> bài về CCHC" in newspaper
+    assert "chỉ tính kênh: <b>Báo in, báo điện tử</b>" in newspaper
+    for page in (everything, newspaper):
+        heading = int(re.search(r"<h2>Khoảng trống \((\d+)\)</h2>", page).group(1))
+        gap_table = page.split("<h2>Khoảng trống")[1].split("<h2>")[0]
+        assert heading == gap_table.count("<tr>") - 1 > 0
+    assert "Cổng/Trang TTĐT đơn vị" not in newspaper.split("<h2>Khoảng trống")[1].split("<h2>Mức quan tâm")[0]
+    assert "Sở Y tế" in everything and "Sở Y tế" not in newspaper  # the unit has no newspaper source
+
+
+def test_an_archive_removed_while_serving_is_a_503_and_is_not_recreated(tmp_path: Path) -> None:
+    db = tmp_path / "gone.db"
+    with open_store(f"sqlite:///{db}"):
+        pass
+    client = TestClient(create_app(f"sqlite:///{db}", tmp_path / "u.json", tmp_path / "s.key"))
+    assert client.get("/tim-kiem").status_code == 200
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    for path in ("/tim-kiem", "/do-phu", "/nguon"):
+        assert client.get(path).status_code == 503, path
+    assert not db.exists()

@@ -22,10 +22,12 @@ from search import VN_TZ, CountQuery, open_store
 FORMATS = ("table", "csv", "xlsx", "html", "json")
 PERIODS = ("month", "quarter")
 GROUPS = ("area", "topic", "channel", "source", "unit", "place", "stance")
+TABLE_GAPS = 15
 
 
 def default_range(today: date) -> tuple[date, date]:
-    """The last twelve months: from the first day of the month eleven months back, to today."""
+    """This calendar month and the eleven before it: from the first day of the month eleven months back, to today
+    (the current month has not ended: its cells are open)."""
     months = today.year * 12 + today.month - 1 - 11
     return date(months // 12, months % 12 + 1, 1), today
 
@@ -46,7 +48,7 @@ def build_report(
     store_url: str, date_from: date, date_to: date, period: str, today: date
 ) -> tuple[CoverageReport, Names]:
     taxonomy, plan, sources = load_taxonomy(), load_plan(), load_sources().sources  # all valid before any write
-    with open_store(store_url) as store:
+    with open_store(store_url, create=False) as store:
         report = build_coverage(store, sources, plan, [a.id for a in taxonomy.areas], date_from, date_to, period, today)
     return report, Names.of(taxonomy, plan)
 
@@ -61,7 +63,7 @@ def write_report_files(report: CoverageReport, names: Names, stem: Path) -> list
 
 
 def _grouped_counts(store_url: str, groups: tuple[str, ...], period: str, date_from: date, date_to: date) -> list[dict]:
-    with open_store(store_url) as store:
+    with open_store(store_url, create=False) as store:
         raw = store.count_by((*groups, "month"), CountQuery(date_from=date_from, date_to=date_to))
     totals: dict[tuple[str, ...], int] = {}
     for key, n in raw.items():
@@ -79,28 +81,31 @@ def _csv(header: list[str], rows: list[list[object]]) -> str:
 
 
 def _table(report: CoverageReport, names: Names) -> None:
-    counts = {s: sum(c.status == s for c in report.cells) for s in ("ok", "gap", "unknown")}
-    click.echo(f"Độ phủ {report.date_from:%d/%m/%Y} – {report.date_to:%d/%m/%Y}: {counts['ok']} ô đạt, "
-               f"{counts['gap']} ô thiếu, {counts['unknown']} ô chưa thu thập.")  # fmt: skip
-    click.echo("\nKhoảng trống lớn nhất:")
-    for row in tabular.gap_rows(report, names)[:15]:
+    counts = report.to_json()["summary"]
+    statuses = ", ".join(f"{counts[s]} ô {names.status(s)}" for s in ("ok", "gap", "open", "none", "unknown"))
+    click.echo(f"Độ phủ {report.date_from:%d/%m/%Y} – {report.date_to:%d/%m/%Y}: {statuses}.")
+    rows = tabular.gap_rows(report, names)
+    click.echo(f"\nKhoảng trống lớn nhất (tổng {len(rows)}):")
+    for row in rows[:TABLE_GAPS]:
         rank, kind, subject, channel, start, end, n, target, count, shortfall = row
         where = f" · {channel}" if channel else ""
         click.echo(f"  {rank:>2}. {subject}{where}: {start}–{end} ({n} kỳ), {count} bài, chỉ tiêu {target}/kỳ")
-    if not report.gaps:
+    if len(rows) > TABLE_GAPS:
+        click.echo(f"  … và {len(rows) - TABLE_GAPS} khoảng trống khác (--format xlsx hoặc csv để xem hết)")
+    if not rows:
         click.echo("  (không có)")
-    click.echo("\nĐơn vị chưa đạt hoặc chưa thu thập trong quý gần nhất:")
     last = max((u.period for u in report.units), default=None)
+    click.echo(f"\nĐơn vị chưa đạt, chưa hết kỳ hoặc chưa thu thập trong quý {last}:")
     for u in report.units:
-        if u.period == last and u.status != "ok":
-            click.echo(f"  {u.name}: {u.count}/{u.target} bài ({names.status(u.status)})")
+        if u.period == last and u.status in ("gap", "open", "unknown"):
+            click.echo(f"  {names.unit(u.unit)}: {u.count}/{u.target} bài ({names.status(u.status)})")
     click.echo("\nBài về CCHC theo quan điểm (" + ", ".join(tabular.STANCE_HEADER[2:-1]) + "):")
     for row in tabular.stance_rows(report, names):
         click.echo(f"  {row[0]}: " + " / ".join(str(n) for n in row[2:-1]) + f" (tổng {row[-1]})")
 
 
 @click.command()
-@click.option("--from", "date_from", type=DATE, help="First day (YYYY-MM-DD); default: twelve months ago.")
+@click.option("--from", "date_from", type=DATE, help="First day (YYYY-MM-DD); default: 1st of the month 11 months ago.")
 @click.option("--to", "date_to", type=DATE, help="Last day (YYYY-MM-DD); default: today.")
 @click.option(
     "--by", "by", default="area,channel,month", show_default=True,

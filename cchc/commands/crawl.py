@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,38 @@ import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from cchc.errors import EXIT_CONFIG, EXIT_FAILURE
 from cchc.options import DATE, store_option
+from classifier import ModelError
+from classifier import load as load_model
 from config import Source, get_settings, load_places, load_sources, load_taxonomy
-from crawler.runner import RunSummary, run_crawl
+from coverage.health import unread_cause
+from crawler.runner import RunSummary, crawler_settings, run_crawl
 from search import crawlstats, open_store
+
+
+def check_model(settings: dict[str, Any]) -> None:
+    """Load the classifier the crawl will use, before anything is fetched: a model that cannot be loaded would
+    otherwise make every source store nothing. Exit 2 with one line."""
+    directory = crawler_settings(settings).get("CCHC_MODEL")
+    if not directory:
+        return
+    try:
+        load_model(Path(directory), load_taxonomy())
+    except ModelError as exc:
+        click.echo(f"lỗi: không nạp được mô hình phân loại, chưa thu thập gì: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+
+
+def report_failures(summaries: list[RunSummary], names: dict[str, str]) -> int:
+    """One Vietnamese line on stderr per source the crawl could not read, with the cause; returns how many."""
+    failed = 0
+    for summary in summaries:
+        cause = unread_cause(summary.stats, summary.finish_reason)
+        if cause:
+            failed += 1
+            click.echo(f"lỗi: {names.get(summary.source, summary.source)} ({summary.source}): {cause}", err=True)
+    return failed
 
 
 def crawl_with_progress(
@@ -53,7 +82,8 @@ def crawl_with_progress(
             refresh=refresh,
         )
         for summary in summaries:
-            progress.update(tasks[summary.source], total=1, completed=1)
+            ended = "không đọc được" if unread_cause(summary.stats, summary.finish_reason) else "xong"
+            progress.update(tasks[summary.source], total=1, completed=1, line=ended)
     return summaries
 
 
@@ -145,8 +175,11 @@ def crawl(
             else {}
         ),
     }
+    check_model(settings)
     summaries = crawl_with_progress(
         chosen, settings, since, until, get_settings().under_data("jobs") if resume else None, refresh
     )
     for summary in summaries:
         click.echo(describe(summary))
+    if report_failures(summaries, {s.id: s.name for s in chosen}):
+        sys.exit(EXIT_FAILURE)

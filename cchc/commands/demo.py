@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import click
 
 from cchc import MIRRORS_DIR
 from cchc.commands.coverage import build_report, default_range, write_report_files
-from cchc.commands.crawl import crawl_with_progress, describe
+from cchc.commands.crawl import check_model, crawl_with_progress, describe, report_failures
+from cchc.errors import EXIT_FAILURE
 from cchc.mirrors import MirrorServer
 from config import get_settings, load_sources, load_taxonomy
 from search import VN_TZ, crawlstats, open_store
@@ -43,6 +45,7 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
     store_url = f"sqlite:///{db_path}"
     config = load_sources()
     open_store(store_url).close()  # fail now, in one line, if the archive cannot be opened
+    check_model(LOOPBACK_SETTINGS)
     with MirrorServer(mirrors_dir) as server:
         sources = server.mirrored(config.sources)
         if not sources:
@@ -53,6 +56,7 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
 
     for summary in summaries:
         click.echo(describe(summary))
+    failed = report_failures(summaries, {s.id: s.name for s in sources})
     with open_store(store_url) as store:
         stats = store.stats()
     if stats.total == 0:
@@ -72,7 +76,7 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
         click.echo("\nLần chạy này không có bài mới: mọi bài trên bản sao đã có trong kho.")
     report, names = build_report(store_url, *default_range(today := datetime.now(VN_TZ).date()), "month", today)
     html_path, xlsx_path = write_report_files(report, names, get_settings().under_data("reports", "demo-do-phu"))
-    click.echo(f"\nBáo cáo độ phủ 12 tháng gần nhất: {html_path.resolve()}")
+    click.echo(f"\nBáo cáo độ phủ từ {report.date_from:%d/%m/%Y} đến {report.date_to:%d/%m/%Y}: {html_path.resolve()}")
     click.echo(f"  mở bằng trình duyệt: file://{html_path.resolve()}")
     click.echo(f"  bảng tính: {xlsx_path.resolve()}")
     click.echo(
@@ -83,3 +87,5 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
         f"  cchc serve --store {store_url}    rồi mở http://127.0.0.1:8000/\n"
         "  cchc users add TEN_DANG_NHAP      để tạo tài khoản được sửa nhãn"
     )
+    if failed:
+        sys.exit(EXIT_FAILURE)

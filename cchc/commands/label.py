@@ -135,7 +135,7 @@ def label(limit: int, user: str, model_dir: Path, store_url: str) -> None:
     source_names = {s.id: s.name for s in load_sources().sources}
     threshold = relevance_threshold(model_dir)
     labeled = skipped = disputed = 0
-    with open_store(store_url) as store:
+    with open_store(store_url, create=False) as store:
         queue = store.label_queue(threshold, limit)
         if not queue:
             click.echo("Không còn bài nào cần gán nhãn.")

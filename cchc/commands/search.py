@@ -12,6 +12,7 @@ from rich.text import Text
 
 from cchc.options import DATE, echo_json, json_option, store_option
 from cchc.reports.names import STANCE_NAMES
+from config import load_taxonomy
 from search import STANCES, SearchHit, SearchQuery, open_store
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
@@ -90,8 +91,9 @@ def search(
     request = SearchQuery(
         text=query, sources=sources, channels=channels, areas=areas, stances=stances,
         date_from=date_from, date_to=date_to, sort=sort, limit=limit, offset=offset,
+        synonyms=load_taxonomy().synonyms,
     )  # fmt: skip
-    with open_store(store_url) as store:
+    with open_store(store_url, create=False) as store:
         result = store.search(request)
     if as_json:
         echo_json({"query": query, "total": result.total, "hits": [hit_json(h) for h in result.hits]})

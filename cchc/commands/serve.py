@@ -9,7 +9,7 @@ import click
 
 from cchc.options import store_option
 from cchc.web.accounts import ROLES, AccountError, Accounts
-from config import get_settings
+from config import get_settings, load_places, load_plan, load_sources, load_taxonomy
 from search import StoreDamaged, StoreError, open_store
 from search.sqlite import SQLiteStore
 
@@ -69,9 +69,9 @@ def serve(
             " bị nghe lén. Hãy dùng --ssl-certfile/--ssl-keyfile, hoặc đặt sau một proxy HTTPS và thêm --behind-proxy.",
             err=True,
         )
-    secret_file = get_settings().under_data("secret.key")
-    app = create_app(store_url, accounts_path, secret_file, secure_cookies=secure)  # validates the configuration
-    check_store(store_url, quick=True)  # fail now, in one line, if the archive cannot be opened or is damaged
+    load_sources(), load_taxonomy(), load_plan(), load_places()  # the configuration is valid before anything else
+    check_store(store_url, quick=True)  # fail now, in one line, if the archive is missing, unreadable or damaged
+    app = create_app(store_url, accounts_path, get_settings().under_data("secret.key"), secure_cookies=secure)
     scheme = "https" if tls else "http"
     click.echo(f"Ứng dụng web: {scheme}://{host}:{port}/ (Ctrl+C để dừng)")
     uvicorn.run(
@@ -93,7 +93,7 @@ def is_loopback(host: str) -> bool:
 
 def check_store(store_url: str, quick: bool = False) -> list[str]:
     """The archive's health in lines; a damaged archive raises StoreDamaged (exit 2)."""
-    with open_store(store_url) as store:
+    with open_store(store_url, create=False) as store:
         if isinstance(store, SQLiteStore):
             verdict = store.integrity_check(quick=quick)
             if verdict != "ok":

@@ -70,7 +70,7 @@ def status(store_url: str, as_json: bool) -> None:
       cchc sources status --store sqlite:///data/demo.db --json
     """
     config = load_sources()
-    with open_store(store_url) as store:
+    with open_store(store_url, create=False) as store:
         stats = store.stats()
         rows = []
         for s in config.sources:

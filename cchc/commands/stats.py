@@ -20,7 +20,7 @@ def stats(store_url: str, as_json: bool) -> None:
     Example:
       cchc stats --json --store sqlite:///data/demo.db
     """
-    with open_store(store_url) as store:
+    with open_store(store_url, create=False) as store:
         result = store.stats()
     if as_json:
         echo_json({"store": store_url, **dataclasses.asdict(result)})

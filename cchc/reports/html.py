@@ -9,16 +9,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from cchc.reports import charts, tabular
-from cchc.reports.names import CHANNEL_NAMES, GAP_KINDS, STATUS_NAMES, Names
-from config.channels import CHANNELS
+from cchc.reports.names import CHANNEL_NAMES, GAP_KINDS, STATUS_HELP, STATUS_NAMES, Names
 from coverage.report import CoverageReport
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_GAPS = 40
 
 
-def report_context(report: CoverageReport, names: Names, only_channel: str | None = None) -> dict[str, object]:
-    """What the report templates (and the web app's coverage page) show."""
+def report_context(report: CoverageReport, names: Names) -> dict[str, object]:
+    """What the report templates (and the web app's coverage page) show: every figure from `report`, so a
+    report built for some channels only counts those channels everywhere."""
     periods = sorted({c.period for c in report.cells})
     by_key = {(c.channel, c.area, c.period): c for c in report.cells}
     heatmaps = [
@@ -29,12 +29,13 @@ def report_context(report: CoverageReport, names: Names, only_channel: str | Non
                 for area in names.areas
             ],
         }
-        for channel in CHANNELS
-        if only_channel in (None, channel)
+        for channel in report.channels
     ]
     units: dict[str, dict] = {}
     for u in report.units:
-        units.setdefault(u.unit, {"name": u.name, "sources": u.sources, "cells": {}})["cells"][u.period] = u
+        row = units.setdefault(u.unit, {"name": names.unit(u.unit), "sources": set(), "cells": {}})
+        row["cells"][u.period] = u
+        row["sources"].update(u.sources)
     return {
         "report": report,
         "summary": Counter(c.status for c in report.cells),
@@ -46,10 +47,13 @@ def report_context(report: CoverageReport, names: Names, only_channel: str | Non
         "quarters": sorted({u.period for u in report.units}),
         "units": units,
         "status_names": STATUS_NAMES,
+        "status_help": STATUS_HELP,
+        "statuses": ("ok", "gap", "open", "none", "unknown"),
+        "channel_filter": [names.channel(c) for c in report.channels if len(report.channels) < len(CHANNEL_NAMES)],
         "gap_kinds": GAP_KINDS,
         "windows": report.read_windows,
         "stance_header": tabular.STANCE_HEADER,
-        "stance_rows": tabular.stance_rows(report, names, only_channel),
+        "stance_rows": tabular.stance_rows(report, names),
     }
 
 

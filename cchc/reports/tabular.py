@@ -31,7 +31,15 @@ def gap_rows(report: CoverageReport, names: Names) -> list[list[object]]:
 
 def unit_rows(report: CoverageReport, names: Names) -> list[list[object]]:
     return [
-        [u.name, u.unit, u.period, u.count, u.target, names.status(u.status), ", ".join(u.sources) or "không có nguồn"]
+        [
+            names.unit(u.unit),
+            u.unit,
+            u.period,
+            u.count,
+            u.target if u.target is not None else "",
+            names.status(u.status),
+            ", ".join(u.sources) or "không có nguồn",
+        ]
         for u in report.units
     ]
 
@@ -44,10 +52,9 @@ def voice_rows(report: CoverageReport, names: Names) -> list[list[object]]:
     return [[names.channel(c), c, n] for c, n in report.share_of_voice.items()]
 
 
-def stance_rows(report: CoverageReport, names: Names, only_channel: str | None = None) -> list[list[object]]:
+def stance_rows(report: CoverageReport, names: Names) -> list[list[object]]:
     """Per channel: its relevant articles that praise, report shortcomings, neither, or have no stance yet."""
     return [
         [names.channel(c), c, *(counts.get(s, 0) for s in (*STANCE_NAMES, NO_STANCE)), sum(counts.values())]
         for c, counts in report.stance_by_channel.items()
-        if only_channel in (None, c)
     ]

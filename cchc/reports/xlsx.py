@@ -17,6 +17,8 @@ FILLS = {
     "ok": PatternFill("solid", fgColor="C6EFCE"),
     "gap": PatternFill("solid", fgColor="FFC7CE"),
     "unknown": PatternFill("solid", fgColor="D9D9D9"),
+    "open": PatternFill("solid", fgColor="FFF2CC"),
+    "none": PatternFill("solid", fgColor="F2F2F2"),
 }
 BOLD = Font(bold=True)
 

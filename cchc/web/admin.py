@@ -83,7 +83,7 @@ def queue_page(request: Request, ctx: CtxDep) -> HTMLResponse:
 @router.get("/xem-xet", response_class=HTMLResponse)
 def review_page(request: Request, ctx: CtxDep) -> HTMLResponse:
     require_account(ctx, request)
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         rows = []
         for article_id in store.label_conflicts()[:200]:
             article = store.get(article_id)
@@ -96,7 +96,7 @@ def review_page(request: Request, ctx: CtxDep) -> HTMLResponse:
 def resolve(request: Request, ctx: CtxDep, article_id: str, csrf: Annotated[str, Form(max_length=100)]) -> Response:
     check_csrf(ctx, request, csrf)
     admin = require_account(ctx, request, admin=True)
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         if article_id[:64] not in store.label_conflicts():
             raise HTTPException(404)
         store.resolve_conflict(article_id[:64], admin.name)

@@ -36,13 +36,16 @@ class SearchParams:
     page: int
     stance: list[str]
 
-    def query(self, limit: int = PAGE_SIZE, offset: int | None = None) -> SearchQuery:
+    def query(
+        self, synonyms: tuple[tuple[str, ...], ...] = (), limit: int = PAGE_SIZE, offset: int | None = None
+    ) -> SearchQuery:
+        """The store's query; `synonyms` (the taxonomy's acronyms) match either way."""
         return SearchQuery(
             text=self.q, sources=tuple(self.source), channels=tuple(self.channel), areas=tuple(self.area),
             topics=tuple(self.topic), units=tuple(self.unit), places=tuple(self.place), date_from=self.date_from,
             date_to=self.date_to, relevant=self.relevant, stances=tuple(self.stance), fold_reprints=True,
             sort="date" if self.sort == "date" or not self.q.strip() else "relevance", limit=limit,
-            offset=(self.page - 1) * PAGE_SIZE if offset is None else offset,
+            offset=(self.page - 1) * PAGE_SIZE if offset is None else offset, synonyms=synonyms,
         )  # fmt: skip
 
     def pairs(self) -> list[tuple[str, str]]:

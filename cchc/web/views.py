@@ -48,8 +48,8 @@ def home() -> RedirectResponse:
 
 @router.get("/tim-kiem", response_class=HTMLResponse)
 def search_page(request: Request, ctx: CtxDep, params: Params) -> HTMLResponse:
-    query = params.query()
-    with open_store(ctx.store_url) as store:
+    query = params.query(ctx.taxonomy.synonyms)
+    with open_store(ctx.store_url, create=False) as store:
         result = store.search(query)
         facets = store.facets(dataclasses.replace(query, limit=1, offset=0), FACET_DIMENSIONS, limit=15)
         reprints = store.reprints(tuple(h.article.id for h in result.hits))
@@ -67,8 +67,8 @@ def search_page(request: Request, ctx: CtxDep, params: Params) -> HTMLResponse:
 
 
 def _export_rows(ctx: WebContext, params: SearchParams) -> list[list[object]]:
-    with open_store(ctx.store_url) as store:
-        hits = store.search(params.query(limit=EXPORT_LIMIT, offset=0)).hits
+    with open_store(ctx.store_url, create=False) as store:
+        hits = store.search(params.query(ctx.taxonomy.synonyms, limit=EXPORT_LIMIT, offset=0)).hits
     names = ctx.names
     return [
         [h.article.title, names["source"].get(h.article.source, h.article.source),
@@ -113,7 +113,7 @@ def export_xlsx(ctx: CtxDep, params: Params) -> Response:
 
 @router.get("/bai-viet/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, ctx: CtxDep, article_id: str, saved: bool = False) -> HTMLResponse:
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         article = store.get(article_id[:64])
         if article is None:
             raise HTTPException(404)
@@ -161,7 +161,7 @@ def correct_labels(
     if set(area) - set(known_areas) or set(topic) - set(known_topics):
         raise BadRequest("Lĩnh vực hoặc chủ đề không hợp lệ.")
     is_relevant = relevant == "1"
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         article = store.get(article_id[:64])
         if article is None:
             raise HTTPException(404)
@@ -191,9 +191,9 @@ def coverage_page(
         raise BadRequest("Ngày bắt đầu sau ngày kết thúc.")
     if (date_to - date_from).days > 3 * 366:
         raise BadRequest("Khoảng thời gian tối đa là 3 năm.")
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         report = build_coverage(store, ctx.sources.sources, ctx.plan, [a.id for a in ctx.taxonomy.areas],
-                                date_from, date_to, period, today)  # fmt: skip
+                                date_from, date_to, period, today, [channel] if channel else None)  # fmt: skip
     names = Names.of(ctx.taxonomy, ctx.plan)
 
     def cell_url(area: str, cell_channel: str, key: str) -> str:
@@ -204,18 +204,18 @@ def coverage_page(
 
     attention = report.attention
     return ctx.render(request, "coverage_page.html.j2", {
-        **report_context(report, names, only_channel=channel or None), "cell_url": cell_url,
+        **report_context(report, names), "cell_url": cell_url,
         "trend": Markup(charts.trend_svg([a.period for a in attention], [a.relevant for a in attention],
                                          [a.share for a in attention])),
         "form": {"from": date_from.isoformat(), "to": date_to.isoformat(), "period": period, "channel": channel},
-        "gap_rows": tabular.gap_rows(report, names)[:30],
+        "gap_rows": tabular.gap_rows(report, names),  # all of them: the heading counts what is listed
     })  # fmt: skip
 
 
 @router.get("/nguon", response_class=HTMLResponse)
 def sources_page(request: Request, ctx: CtxDep) -> HTMLResponse:
     rows = []
-    with open_store(ctx.store_url) as store:
+    with open_store(ctx.store_url, create=False) as store:
         stats = store.stats()
         for source in ctx.sources.sources:
             runs = store.runs(source.id, limit=3)

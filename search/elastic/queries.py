@@ -38,6 +38,8 @@ def _term_query(term: Term, fields: list[str]) -> dict[str, Any]:
     text = " ".join(term.words)
     if term.prefix:
         return {"multi_match": {"query": text, "fields": fields, "type": "phrase_prefix"}}
+    if len(term.words) > 1 and not term.phrase:
+        return {"multi_match": {"query": text, "fields": fields, "type": "cross_fields", "operator": "and"}}
     if len(term.words) > 1:
         return {"multi_match": {"query": text, "fields": fields, "type": "phrase"}}
     return {"multi_match": {"query": text, "fields": fields}}
@@ -75,7 +77,7 @@ def filters(query: SearchQuery) -> list[dict[str, Any]]:
 
 def _scope(query: SearchQuery) -> dict[str, Any] | None:
     """The bool query selecting what `query` selects; None when its text can match nothing."""
-    parsed = parse_query(query.text)
+    parsed = parse_query(query.text, query.synonyms)
     if parsed.empty and query.text.strip():
         return None
     bool_query: dict[str, Any] = {"filter": filters(query)}
