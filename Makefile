@@ -60,7 +60,8 @@ bench: $(STAMP)
 model: $(STAMP)
 	$(BIN)/cchc train --output classifier/models/default
 
-# Classifier quality, speed and the VNTC benchmark (needs ../shared/data; ~25 minutes on 2 cores).
+# Classifier quality (leave-one-corpus-out, then the usual split), speed and the VNTC benchmark (needs
+# ../shared/data; about an hour on 2 cores).
 bench-classifier: $(STAMP)
 	$(BIN)/python -m bench.bench_classifier
 
