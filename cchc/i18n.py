@@ -54,7 +54,7 @@ MESSAGES = {
     # stays untranslated and the path messages below leave it out: the file name and the verdict say it all.
     "Choose from:\n\t{choices}": "Chọn một trong:\n\t{choices}",
     "{value} is not in the range {range}.": "{value} nằm ngoài khoảng {range}.",
-    "{value!r} is not a valid {number_type}.": "{value!r} không phải số hợp lệ (kiểu {number_type}).",
+    "{value!r} is not a valid {number_type}.": "{value!r} không phải số hợp lệ.",
     "{value!r} is not a valid boolean. Recognized values: {states}": (
         "{value!r} không phải giá trị đúng/sai hợp lệ. Các giá trị được nhận: {states}"
     ),

@@ -128,7 +128,9 @@ def label(limit: int, user: str, model_dir: Path, store_url: str) -> None:
       printf 'c\\n2,6\\n\\n1\\nk\\n' | cchc label --limit 2 --user bientap   # có, lĩnh vực 2 và 6, ...; không
     """
     if not NAME.match(user):
-        raise click.BadParameter(f"{user!r}: 2-40 lowercase letters, digits, '.', '_' or '-'", param_hint="--user")
+        raise click.BadParameter(
+            f"{user!r}: cần 2-40 ký tự gồm chữ thường không dấu, chữ số, '.', '_' hoặc '-'", param_hint="--user"
+        )
     taxonomy = load_taxonomy()
     area_names = {a.id: a.name for a in taxonomy.areas}
     topic_names = {t.id: t.name for t in taxonomy.topics}

@@ -58,7 +58,7 @@ def serve(
     from cchc.web.app import create_app
 
     if bool(ssl_certfile) != bool(ssl_keyfile):
-        raise click.UsageError("--ssl-certfile and --ssl-keyfile go together")
+        raise click.UsageError("--ssl-certfile và --ssl-keyfile phải đi cùng nhau")
     tls = bool(ssl_certfile)
     secure = secure_cookies or behind_proxy or tls
     if not is_loopback(host) and not (behind_proxy or tls):

@@ -101,7 +101,7 @@ def replay(store_url: str, folder: Path) -> None:
         f" {totals[UpsertOutcome.UNCHANGED]} không đổi; còn chờ: {totals[UpsertOutcome.DEFERRED]}."
     )
     if totals[UpsertOutcome.DEFERRED]:
-        raise click.ClickException(f"{totals[UpsertOutcome.DEFERRED]} articles are still deferred: try again later")
+        raise click.ClickException(f"còn {totals[UpsertOutcome.DEFERRED]} bài chờ ghi: hãy thử lại sau")
 
 
 @store.command()
@@ -110,7 +110,7 @@ def replay(store_url: str, folder: Path) -> None:
 def copy(source_url: str, target_url: str) -> None:
     """Chép mọi bài viết và bản ghi thu thập từ kho này sang kho khác, rồi đối chiếu số lượng."""
     if source_url == target_url:
-        raise click.BadParameter("--from and --to name the same archive")
+        raise click.BadParameter("--from và --to là cùng một kho lưu trữ")
     totals = dict.fromkeys(UpsertOutcome, 0)
     with open_store(source_url) as source, open_store(target_url) as target:
         expected = source.stats().total
@@ -131,6 +131,6 @@ def copy(source_url: str, target_url: str) -> None:
     )
     if copied != expected:
         raise click.ClickException(
-            f"count check failed: {copied} of {expected} articles are in {target_url}"
-            f" ({totals[UpsertOutcome.DEFERRED]} deferred: cchc store replay --store {target_url})"
+            f"đối chiếu số lượng không khớp: {target_url} có {copied}/{expected} bài"
+            f" ({totals[UpsertOutcome.DEFERRED]} bài chờ ghi: cchc store replay --store {target_url})"
         )
