@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from cchc import i18n
 from cchc.commands import classify, coverage, crawl, demo, extract, label, search, serve, sources, stats, store
 from cchc.errors import user_errors
 from config.settings import get_settings
@@ -59,6 +60,9 @@ def setup_logging(verbose: int) -> None:
         logging.getLogger(transport).setLevel(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
 
 
+i18n.install()  # before the group below is declared: its --version help is translated then
+
+
 class _Cli(click.Group):
     """Turns the project's errors into one line on stderr and a non-zero exit code."""
 
@@ -68,21 +72,23 @@ class _Cli(click.Group):
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", count=True, help="More log output, also written to data/logs/cchc.log (-vv: debug).")
+@click.option(
+    "-v", "--verbose", count=True, help="Ghi nhật ký chi tiết hơn, cả vào data/logs/cchc.log (-vv để gỡ lỗi)."
+)
 @click.option(
     "--config-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder whose sources/taxonomy/plan/places YAML replace the bundled ones; env CCHC_CONFIG_DIR.",
+    help="Thư mục có các tệp YAML sources/taxonomy/plan/places thay cho bản kèm theo; biến môi trường CCHC_CONFIG_DIR.",
 )  # fmt: skip
 @click.version_option(package_name="cchc-monitor")
 def cli(verbose: int, config_dir: Path | None) -> None:
-    """Watch Nghệ An's news channels for administrative-reform (CCHC) coverage.
+    """Theo dõi các kênh thông tin của Nghệ An đưa tin về cải cách hành chính (CCHC).
 
     \b
-    Examples:
-      cchc demo                                  # crawl the bundled mirrors into data/demo.db
+    Ví dụ:
+      cchc demo                                  # thu thập các bản sao kèm theo vào data/demo.db
       cchc search "cai cach hanh chinh" --store sqlite:///data/demo.db
       cchc stats --json
-      cchc --config-dir ~/cchc-config sources    # your own sources.yaml, the bundled rest
+      cchc --config-dir ~/cchc-config sources    # sources.yaml của bạn, các tệp khác dùng bản kèm theo
     """
     override_settings(config_dir=config_dir)
     setup_logging(verbose)

@@ -16,9 +16,10 @@ store_option = click.option(
     envvar="CCHC_STORE",
     default=lambda: get_settings().store_url,
     show_default="sqlite:///data/cchc.db",
-    help="Archive URL (sqlite:///relative.db or sqlite:////absolute.db); env CCHC_STORE.",
+    help="URL của kho lưu trữ: sqlite:///data/kho.db (đường dẫn tương đối) hoặc sqlite:////tmp/kho.db"
+    " (tuyệt đối); biến môi trường CCHC_STORE.",
 )
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")
+json_option = click.option("--json", "as_json", is_flag=True, help="In JSON cho máy đọc ra stdout.")
 
 
 class DateParam(click.ParamType):
@@ -32,7 +33,7 @@ class DateParam(click.ParamType):
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"{value!r} is not a date: use YYYY-MM-DD", param, ctx)
+            self.fail(f"{value!r} không phải ngày: hãy viết YYYY-MM-DD", param, ctx)
 
 
 DATE = DateParam()

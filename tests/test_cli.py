@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import gzip
 import json
 import shutil
 import socket
+import string
 from datetime import datetime
 from pathlib import Path
 
+import click
 import pytest
+from click.testing import CliRunner, Result
 
-from cchc import MIRRORS_DIR
+from cchc import MIRRORS_DIR, i18n
+from cchc.cli import cli
 from cchc.commands.classify import _human_examples
 from cchc.commands.coverage import default_range
 from classifier import DEFAULT_MODEL_DIR
@@ -25,6 +30,9 @@ from tests.conftest import run_cchc
 
 COMMANDS = ["demo", "crawl", "extract", "search", "stats", "sources", "sources status", "classify", "train",
             "evaluate", "reclassify", "label"]  # fmt: skip
+# Their modules are being reworked elsewhere; their help is translated with that work (issue 13).
+NOT_YET_TRANSLATED = {"coverage", "crawl", "demo"}
+VIETNAMESE_LETTERS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 
 
 @pytest.fixture(scope="module")
@@ -93,11 +101,11 @@ def test_odd_queries_on_the_cli(demo_dir: Path, query: str) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["search", "x", "--from", "2025-13-01"], "is not a date"),
+        (["search", "x", "--from", "2025-13-01"], "không phải ngày"),
         (["search", "x", "--from", "2025-02-01", "--to", "2025-01-01"], "start date is after the end date"),
         (["search", "x", "--store", "mysql://h/db"], "unsupported backend 'mysql'"),
         (["stats", "--store", "sqlite:///"], "write sqlite:///relative/path.db"),
-        (["extract", "missing.html", "--url", "https://baonghean.vn/x-10000000.html"], "does not exist"),
+        (["extract", "missing.html", "--url", "https://baonghean.vn/x-10000000.html"], "'missing.html' không tồn tại"),
         (["crawl", "baonghean", "--mirror", "nonsense"], "HOST=http://127.0.0.1:PORT/prefix"),
     ],
 )
@@ -172,7 +180,131 @@ def test_extract_prints_the_contract_fields() -> None:
 def test_help_shows_an_example(command: str) -> None:
     result = run_cchc(*command.split(), "--help")
     assert result.returncode == 0
-    assert "Example" in result.stdout
+    assert "Ví dụ:" in result.stdout or (command in NOT_YET_TRANSLATED and "Example" in result.stdout)
+
+
+def _vietnamese(text: str | None) -> bool:
+    """Whether a help text is Vietnamese: it has a letter only Vietnamese writes (English help has none)."""
+    return bool(text) and any(ch in VIETNAMESE_LETTERS for ch in text.lower())
+
+
+def _commands(group: click.Group, path: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        if name not in NOT_YET_TRANSLATED:
+            found.append((f"{path}{name}", command))
+            if isinstance(command, click.Group):
+                found += _commands(command, f"{path}{name} ")
+    return found
+
+
+def _in_process(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), prog_name="cchc")
+
+
+def test_every_help_text_is_vietnamese() -> None:
+    """Each command's help and each of its options' help (the group's, --version's, shared ones') is Vietnamese."""
+    english = []
+    for name, command in [("cchc", cli), *_commands(cli)]:
+        english += [name] if not _vietnamese(command.help) else []
+        english += [
+            f"{name} {p.opts[0]}" for p in command.params if isinstance(p, click.Option) and not _vietnamese(p.help)
+        ]
+    assert not english, f"help still not in Vietnamese: {english}"
+
+
+def test_top_help_is_vietnamese_down_to_clicks_own_words() -> None:
+    result = _in_process("--help")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("Cách dùng: cchc [OPTIONS] COMMAND [ARGS]...")
+    assert "\nTùy chọn:\n" in out and "\nLệnh:\n" in out
+    assert "Hiện hướng dẫn này rồi thoát." in out and "Hiện phiên bản rồi thoát." in out
+    for summary in ("Tìm kiếm trong kho lưu trữ", "Huấn luyện bộ phân loại", "Khởi tạo và bảo trì kho lưu trữ",
+                    "Các tài khoản được sửa nhãn", "Liệt kê các nguồn được theo dõi"):  # fmt: skip
+        assert summary in out
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "Show the version", "Examples:"):
+        assert english not in out
+    assert _in_process("--version").stdout.startswith("cchc, phiên bản ")
+
+
+def test_a_usage_error_shows_the_usage_and_the_help_hint_in_vietnamese() -> None:
+    result = _in_process("classify")
+    assert result.stderr == (
+        "Cách dùng: cchc classify [OPTIONS]\nGõ 'cchc classify --help' để xem hướng dẫn.\n\n"
+        "Lỗi: Thiếu tùy chọn '--input'.\n"
+    )
+
+
+def test_a_commands_help_is_vietnamese() -> None:
+    out = _in_process("search", "--help").stdout
+    assert out.startswith("Cách dùng: cchc search [OPTIONS] QUERY")
+    assert "gõ dấu hay không đều được" in out and "\nTùy chọn:\n" in out and "\n  Ví dụ:\n" in out
+    flat = " ".join(out.split())  # the help is wrapped to the terminal's width
+    assert "[mặc định: 20; 1<=x<=1000]" in flat and "biến môi trường CCHC_STORE" in flat
+    assert "[bắt buộc]" in _in_process("classify", "--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["classify"], "Lỗi: Thiếu tùy chọn '--input'."),
+        (["search"], "Lỗi: Thiếu đối số 'QUERY'."),
+        (["search", "x", "--sourc", "y"], "Lỗi: Không có tùy chọn '--sourc'. (Có phải ý bạn là một trong: "),
+        (["search", "x", "--nope"], "Lỗi: Không có tùy chọn '--nope'."),
+        (["serach"], "Lỗi: Không có lệnh 'serach'. (Có phải ý bạn là một trong: 'extract', 'search'?)"),
+        (["users", "ad"], "Lỗi: Không có lệnh 'ad'. Có phải ý bạn là 'add'?"),
+        (
+            ["search", "x", "--stance", "khen"],
+            "Lỗi: Giá trị không hợp lệ cho '--stance': 'khen' không thuộc các giá trị",
+        ),
+        (["search", "x", "--limit", "0"], "Lỗi: Giá trị không hợp lệ cho '--limit': 0 nằm ngoài khoảng 1<=x<=1000."),
+        (["search", "x", "--limit", "ba"], "'ba' không phải số hợp lệ."),
+        (["search", "x", "--json=1"], "Lỗi: Tùy chọn '--json' không nhận giá trị."),
+        (["search", "x", "--store"], "Lỗi: Tùy chọn '--store' cần một giá trị."),
+        (["stats", "x"], "Lỗi: Thừa đối số (x)"),
+        (["extract", "thieu.html", "--url", "https://baonghean.vn/a.html"], "'thieu.html' không tồn tại."),
+        (["extract", ".", "--url", "https://baonghean.vn/a.html"], "'.' là một thư mục, không phải tệp."),
+    ],
+)
+def test_usage_errors_are_vietnamese_and_exit_2(args: list[str], message: str) -> None:
+    result = _in_process(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Lỗi: ")
+    for english in ("Usage:", "Error:", "Try '", "No such", "Missing", "Invalid value", "Did you mean"):
+        assert english not in result.stderr
+
+
+def test_an_aborted_prompt_says_so_in_vietnamese(tmp_path: Path) -> None:
+    result = _in_process("users", "add", "nguyenvana", "--accounts", str(tmp_path / "u.json"))  # no password typed
+    assert result.exit_code == 1
+    assert "Mật khẩu:" in result.stdout and "Đã hủy!" in result.stderr
+    assert not (tmp_path / "u.json").exists()
+
+
+def test_the_catalog_holds_only_texts_click_asks_to_translate() -> None:
+    """A click upgrade that rewords a text shows here, not as English slipping back into the CLI unseen."""
+    asked: set[object] = set()
+    for module in Path(click.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+                texts = tuple(a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
+                asked.add(texts[0] if node.func.id == "_" and texts else texts)
+    asked.add("required")  # click.core passes it through a variable: _(extra["required"])
+    assert set(i18n.MESSAGES) - asked == set()
+    assert set(i18n.PLURAL_MESSAGES) - asked == set()
+    pairs = [
+        *i18n.MESSAGES.items(),
+        *(p for key, vi in i18n.PLURAL_MESSAGES.items() for p in zip(key, vi, strict=True)),
+    ]
+    for english, vietnamese in pairs:
+        # A placeholder click does not fill would raise KeyError when the message is shown.
+        assert _fields(vietnamese) <= _fields(english) and ("%(" in vietnamese) == ("%(" in english), vietnamese
+
+
+def _fields(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
 
 
 def test_reclassify_keeps_human_corrections(demo_dir: Path) -> None:

@@ -205,7 +205,7 @@ def test_cli_users(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     assert "nguyenvana" in run_cchc("users", "list", "--accounts", accounts).stdout
     short = run_cchc("users", "add", "x y", "--password", "ngan", "--accounts", accounts)
-    assert short.returncode == 1 and "Error:" in short.stderr
+    assert short.returncode == 1 and "Lỗi:" in short.stderr
     stored = (tmp_path / "users.json").read_text()
     assert "mat-khau-rat-dai" not in stored and "pbkdf2" not in stored and '"hash"' in stored
     assert Accounts(tmp_path / "users.json").verify("nguyenvana", "mat-khau-rat-dai")

@@ -32,7 +32,7 @@ from search.limits import MAX_INPUT_LINE_BYTES
 BATCH = 256
 model_option = click.option(
     "--model", "model_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_MODEL_DIR,
-    show_default=True, help="Model directory (model.joblib + metadata.json). Load only models you trust.",
+    show_default=True, help="Thư mục mô hình (model.joblib + metadata.json). Chỉ nạp mô hình bạn tin cậy.",
 )  # fmt: skip
 
 
@@ -74,19 +74,20 @@ def read_jsonl(handle: IO[Any], name: str, required: tuple[str, ...]) -> Iterato
 @click.command()
 @click.option(
     "--input", "input_file", type=click.File("rb"), required=True,
-    help=f"JSONL, or - for stdin; read as a stream, each line at most {MAX_INPUT_LINE_BYTES} bytes.",
+    help=f"Tệp JSONL, hoặc - để đọc từ stdin; đọc lần lượt, mỗi dòng tối đa {MAX_INPUT_LINE_BYTES} byte.",
 )  # fmt: skip
 @click.option("--output", "output_file", type=click.File("w", encoding="utf-8", atomic=True), default="-",
-              help="JSONL to write (default: stdout).")  # fmt: skip
-@click.option("--explain", is_flag=True, help="Add the terms behind each label given.")
+              help="Tệp JSONL để ghi (mặc định: stdout).")  # fmt: skip
+@click.option("--explain", is_flag=True, help="Kèm các từ ngữ dẫn tới mỗi nhãn được gán.")
 @model_option
 def classify(input_file: IO[str], output_file: IO[str], explain: bool, model_dir: Path) -> None:
-    """Tag articles with relevance, areas and topics; one JSON object in, one out, per line.
+    """Gán nhãn cho bài viết: có về CCHC không, lĩnh vực, chủ đề; mỗi dòng vào một đối tượng JSON, ra một đối tượng.
 
-    Input lines need id, title, text (lead optional). Output lines: id, relevant, relevance, areas, topics, scores.
+    Mỗi dòng vào cần id, title, text (lead không bắt buộc). Mỗi dòng ra: id, relevant, relevance, areas, topics,
+    scores.
 
     \b
-    Example:
+    Ví dụ:
       cchc classify --input articles.jsonl --output tagged.jsonl
       echo '{"id": "1", "title": "Cải cách thủ tục hành chính", "text": "..."}' | cchc classify --input - --explain
     """
@@ -137,19 +138,21 @@ def _print_report(title: str, report: Report) -> None:
 
 @click.command()
 @click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_MODEL_DIR,
-              show_default=True, help="Model directory to write.")  # fmt: skip
+              show_default=True, help="Thư mục ghi mô hình.")  # fmt: skip
 @click.option(
     "--shared-data", type=click.Path(file_okay=False, path_type=Path), default=SHARED_DATA_DIR, show_default=True,
-    envvar="CCHC_SHARED_DATA", help="../shared/data (real articles; optional).",
+    envvar="CCHC_SHARED_DATA", help="../shared/data (bài viết thật; không bắt buộc).",
 )  # fmt: skip
-@click.option("--human-from", "store_url", default=None, help="Store URL whose human corrections join the data.")
-@click.option("--seed", type=int, default=47, show_default=True)
+@click.option("--human-from", "store_url", default=None,
+              help="URL kho lưu trữ có các nhãn do người sửa, đưa thêm vào dữ liệu.")  # fmt: skip
+@click.option("--seed", type=int, default=47, show_default=True,
+              help="Hạt giống ngẫu nhiên (để huấn luyện lặp lại được).")  # fmt: skip
 def train(output_dir: Path, shared_data: Path, store_url: str | None, seed: int) -> None:
-    """Train the classifier on the labeled data and write a model directory.
+    """Huấn luyện bộ phân loại trên dữ liệu đã gán nhãn và ghi ra một thư mục mô hình.
 
     \b
-    Example:
-      cchc train                                   # rebuilds the default model (make model)
+    Ví dụ:
+      cchc train                                   # dựng lại mô hình mặc định (make model)
       cchc train --output /tmp/model --human-from sqlite:///data/cchc.db
     """
     taxonomy = load_taxonomy()
@@ -173,14 +176,14 @@ def train(output_dir: Path, shared_data: Path, store_url: str | None, seed: int)
 
 @click.command()
 @click.option("--gold", "gold_file", type=click.File("rb"), required=True,
-              help="JSONL with id, title, text, relevant, areas (topics optional).")  # fmt: skip
+              help="Tệp JSONL có id, title, text, relevant, areas (topics không bắt buộc).")  # fmt: skip
 @model_option
 @json_option
 def evaluate(gold_file: IO[str], model_dir: Path, as_json: bool) -> None:
-    """Per-label precision, recall and F1, and macro F1, of a model on gold JSONL.
+    """Độ chính xác (precision), độ phủ (recall), F1 theo từng nhãn và macro F1 của một mô hình trên tệp JSONL chuẩn.
 
     \b
-    Example:
+    Ví dụ:
       cchc evaluate --gold gold.jsonl --json
     """
     loaded = _load_model(model_dir)
@@ -206,12 +209,12 @@ def evaluate(gold_file: IO[str], model_dir: Path, as_json: bool) -> None:
 @click.command()
 @store_option
 @model_option
-@click.option("--include-human", is_flag=True, help="Also overwrite labels people corrected.")
+@click.option("--include-human", is_flag=True, help="Ghi đè cả những nhãn do người đã sửa.")
 def reclassify(store_url: str, model_dir: Path, include_human: bool) -> None:
-    """Re-tag every stored article with a (new) model and the gazetteer; human corrections are kept.
+    """Gán nhãn lại mọi bài trong kho bằng một mô hình (mới) và danh mục địa danh; giữ nguyên nhãn do người sửa.
 
     \b
-    Example:
+    Ví dụ:
       cchc reclassify --store sqlite:///data/cchc.db --model /tmp/model
     """
     loaded = _load_model(model_dir)

@@ -26,18 +26,18 @@ EXIT_BAD_INPUT = 2
 
 @click.command()
 @click.argument("html_file", metavar="FILE.html", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--url", required=True, help="The page's address (picks the source's layout rules).")
+@click.option("--url", required=True, help="Địa chỉ của trang (để chọn quy tắc bố cục của nguồn).")
 @click.option(
     "--rules",
     "rules_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A layout rule file (as `cchc sources learn` writes it), applied whatever the host.",
+    help="Tệp quy tắc bố cục (do `cchc sources learn` ghi ra), áp dụng với mọi tên miền.",
 )
 def extract(html_file: Path, url: str, rules_file: Path | None) -> None:
-    """Print the article extracted from a saved HTML page as one JSON object.
+    """In bài viết trích từ một trang HTML đã lưu, dưới dạng một đối tượng JSON.
 
     \b
-    Examples:
+    Ví dụ:
       cchc extract page.html --url https://baonghean.vn/some-article-10293456.html
       cchc extract page.html --url https://example.vn/bai-viet.html --rules rule.yaml
     """

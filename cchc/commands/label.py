@@ -113,22 +113,24 @@ def _show(n: int, total: int, article: Article, sources: dict[str, str], areas: 
 
 @click.command()
 @click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True,
-              help="At most this many articles in one sitting.")  # fmt: skip
-@click.option("--user", envvar="CCHC_USER", default=getpass.getuser, show_default="your login name",
-              help="Who labels (kept in the label history); env CCHC_USER.")  # fmt: skip
+              help="Số bài tối đa trong một lượt.")  # fmt: skip
+@click.option("--user", envvar="CCHC_USER", default=getpass.getuser, show_default="tên đăng nhập của bạn",
+              help="Người gán nhãn (ghi vào lịch sử nhãn); biến môi trường CCHC_USER.")  # fmt: skip
 @model_option
 @store_option
 def label(limit: int, user: str, model_dir: Path, store_url: str) -> None:
-    """Label the articles the model is least sure about (relevance nearest its threshold), not yet labeled by a
-    person. Answers are read from the terminal or from standard input, one per line.
+    """Gán nhãn cho những bài mô hình phân vân nhất (xác suất gần ngưỡng nhất) mà chưa ai gán nhãn.
+    Câu trả lời được đọc từ bàn phím hoặc từ đầu vào chuẩn, mỗi dòng một câu.
 
     \b
-    Examples:
+    Ví dụ:
       cchc label --store sqlite:///data/cchc.db --limit 10
-      printf 'c\\n2,6\\n\\n1\\nk\\n' | cchc label --limit 2 --user bientap   # yes, areas 2 and 6, ...; no
+      printf 'c\\n2,6\\n\\n1\\nk\\n' | cchc label --limit 2 --user bientap   # có, lĩnh vực 2 và 6, ...; không
     """
     if not NAME.match(user):
-        raise click.BadParameter(f"{user!r}: 2-40 lowercase letters, digits, '.', '_' or '-'", param_hint="--user")
+        raise click.BadParameter(
+            f"{user!r}: cần 2-40 ký tự gồm chữ thường không dấu, chữ số, '.', '_' hoặc '-'", param_hint="--user"
+        )
     taxonomy = load_taxonomy()
     area_names = {a.id: a.name for a in taxonomy.areas}
     topic_names = {t.id: t.name for t in taxonomy.topics}

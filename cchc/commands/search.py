@@ -50,18 +50,22 @@ def hit_json(hit: SearchHit) -> dict[str, object]:
 
 @click.command()
 @click.argument("query")
-@click.option("--source", "sources", multiple=True, help="Only this source id (repeatable).")
-@click.option("--channel", "channels", multiple=True, help="Only this channel (repeatable).")
-@click.option("--area", "areas", multiple=True, help="Only articles tagged with this area id (repeatable).")
+@click.option("--source", "sources", multiple=True, help="Chỉ nguồn có mã này (dùng được nhiều lần).")
+@click.option("--channel", "channels", multiple=True, help="Chỉ loại kênh này (dùng được nhiều lần).")
+@click.option("--area", "areas", multiple=True, help="Chỉ bài được gán lĩnh vực có mã này (dùng được nhiều lần).")
 @click.option(
     "--stance", "stances", multiple=True, type=click.Choice(STANCES),
-    help="Only CCHC articles that praise, report shortcomings (criticism) or neither (repeatable).",
+    help="Chỉ bài về CCHC khen ngợi (praise), phản ánh hạn chế (criticism) hoặc trung lập (neutral)"
+    " (dùng được nhiều lần).",
 )  # fmt: skip
-@click.option("--from", "date_from", type=DATE, help="Published on or after (YYYY-MM-DD, +07:00).")
-@click.option("--to", "date_to", type=DATE, help="Published on or before (YYYY-MM-DD, +07:00).")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--from", "date_from", type=DATE, help="Đăng từ ngày (YYYY-MM-DD, giờ +07:00).")
+@click.option("--to", "date_to", type=DATE, help="Đăng đến hết ngày (YYYY-MM-DD, giờ +07:00).")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+    help="Xếp theo mức liên quan (relevance) hoặc ngày đăng, mới trước (date).",
+)  # fmt: skip
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Số kết quả tối đa.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Bỏ qua ngần này kết quả đầu (để xem trang sau).")
 @store_option
 @json_option
 def search(
@@ -78,15 +82,16 @@ def search(
     store_url: str,
     as_json: bool,
 ) -> None:
-    """Search the archive; accents are optional ("cai cach" finds "cải cách").
+    """Tìm kiếm trong kho lưu trữ; gõ dấu hay không đều được ("cai cach" tìm ra "cải cách").
 
-    Words must all match; use "quotes" for a phrase, -word to exclude, a OR b, and word* for a prefix.
+    Bài phải chứa mọi từ; dùng "ngoặc kép" cho một cụm từ, -từ để loại trừ, a OR b để lấy một trong hai,
+    và từ* để tìm theo tiền tố.
 
     \b
-    Examples:
+    Ví dụ:
       cchc search "cai cach hanh chinh"
       cchc search '"một cửa" -video' --source baonghean --from 2025-01-01 --json
-      cchc search "" --stance criticism --from 2025-01-01     # the CCHC articles that report shortcomings
+      cchc search "" --stance criticism --from 2025-01-01     # các bài về CCHC phản ánh hạn chế
     """
     request = SearchQuery(
         text=query, sources=sources, channels=channels, areas=areas, stances=stances,

@@ -16,23 +16,20 @@ from search.sqlite import SQLiteStore
 accounts_option = click.option(
     "--accounts", "accounts_path", type=click.Path(dir_okay=False, path_type=Path),
     default=lambda: get_settings().users_file,
-    show_default="data/users.json", help="Account file (env CCHC_USERS).",
+    show_default="data/users.json", help="Tệp tài khoản (biến môi trường CCHC_USERS).",
 )  # fmt: skip
 
 
 @click.command()
-@click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Address to bind; 0.0.0.0 opens it to the network."
-)
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe; 0.0.0.0 mở ứng dụng ra mạng.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Cổng lắng nghe.")
 @click.option("--behind-proxy", is_flag=True,
-              help="A TLS-terminating reverse proxy on this machine forwards to us: trust its X-Forwarded-* headers"
-                   " and mark cookies Secure.")  # fmt: skip
-@click.option(
-    "--secure-cookies", is_flag=True, help="Mark the session cookie Secure (HTTPS only); on with --behind-proxy."
-)
-@click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), help="Serve HTTPS with this certificate.")
-@click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), help="The certificate's private key.")
+              help="Một reverse proxy trên máy này giải mã TLS rồi chuyển tiếp tới ứng dụng: tin các tiêu đề"
+                   " X-Forwarded-* của nó và đánh dấu cookie Secure.")  # fmt: skip
+@click.option("--secure-cookies", is_flag=True,
+              help="Đánh dấu cookie phiên là Secure (chỉ gửi qua HTTPS); tự bật khi có --behind-proxy.")  # fmt: skip
+@click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), help="Phục vụ HTTPS bằng chứng chỉ này.")
+@click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), help="Khóa riêng của chứng chỉ.")
 @store_option
 @accounts_option
 def serve(
@@ -45,22 +42,23 @@ def serve(
     store_url: str,
     accounts_path: Path,
 ) -> None:
-    """Serve the web app (search, articles, coverage, sources), in Vietnamese.
+    """Chạy ứng dụng web tiếng Việt (tìm kiếm, bài viết, mức độ đưa tin, nguồn).
 
-    Reading is open to whoever can reach it; correcting labels needs an account (cchc users add).
-    Beyond this machine, serve over HTTPS: --ssl-certfile/--ssl-keyfile, or --behind-proxy behind one that does.
+    Ai truy cập được thì đều xem được; muốn sửa nhãn cần có tài khoản (cchc users add).
+    Khi mở ra ngoài máy này, hãy phục vụ qua HTTPS: --ssl-certfile/--ssl-keyfile, hoặc --behind-proxy
+    sau một proxy HTTPS.
 
     \b
-    Example:
-      cchc serve --store sqlite:///data/demo.db        # then open http://127.0.0.1:8000
-      cchc serve --host 0.0.0.0 --behind-proxy         # nginx terminates TLS and forwards here
+    Ví dụ:
+      cchc serve --store sqlite:///data/demo.db        # rồi mở http://127.0.0.1:8000
+      cchc serve --host 0.0.0.0 --behind-proxy         # nginx giải mã TLS rồi chuyển tiếp tới đây
     """
     import uvicorn
 
     from cchc.web.app import create_app
 
     if bool(ssl_certfile) != bool(ssl_keyfile):
-        raise click.UsageError("--ssl-certfile and --ssl-keyfile go together")
+        raise click.UsageError("--ssl-certfile và --ssl-keyfile phải đi cùng nhau")
     tls = bool(ssl_certfile)
     secure = secure_cookies or behind_proxy or tls
     if not is_loopback(host) and not (behind_proxy or tls):
@@ -114,11 +112,11 @@ def check_store(store_url: str, quick: bool = False) -> list[str]:
 
 @click.group()
 def users() -> None:
-    """Accounts that may correct labels in the web app.
+    """Các tài khoản được sửa nhãn trong ứng dụng web.
 
     \b
-    Examples:
-      cchc users add nguyenvana          # asks for the password twice
+    Ví dụ:
+      cchc users add nguyenvana          # hỏi mật khẩu hai lần
       cchc users add tranthib --role admin
       cchc users list
     """
@@ -126,12 +124,12 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.password_option(help="At least 8 characters; asked for when not given.")
+@click.password_option(prompt="Mật khẩu", help="Ít nhất 8 ký tự; chương trình sẽ hỏi nếu không ghi ở đây.")
 @click.option("--role", type=click.Choice(ROLES), default=None,
-              help="editor corrects labels; admin also manages accounts (default: editor / unchanged).")  # fmt: skip
+              help="editor sửa nhãn; admin còn quản lý tài khoản (mặc định: editor / giữ nguyên).")  # fmt: skip
 @accounts_option
 def add_user(name: str, password: str, role: str | None, accounts_path: Path) -> None:
-    """Create an account or change its password (its open sessions end)."""
+    """Tạo tài khoản hoặc đổi mật khẩu (các phiên đang mở của tài khoản kết thúc)."""
     try:
         Accounts(accounts_path).add(name, password, role)
     except AccountError as exc:
@@ -142,7 +140,7 @@ def add_user(name: str, password: str, role: str | None, accounts_path: Path) ->
 @users.command("list")
 @accounts_option
 def list_users(accounts_path: Path) -> None:
-    """List the account names."""
+    """Liệt kê các tài khoản."""
     try:
         accounts = Accounts(accounts_path).accounts()
     except AccountError as exc:
@@ -155,7 +153,7 @@ def list_users(accounts_path: Path) -> None:
 @click.argument("role", type=click.Choice(ROLES))
 @accounts_option
 def set_role(name: str, role: str, accounts_path: Path) -> None:
-    """Change an account's role (its open sessions end)."""
+    """Đổi vai trò của tài khoản (các phiên đang mở của tài khoản kết thúc)."""
     try:
         Accounts(accounts_path).set_role(name, role)
     except AccountError as exc:
@@ -167,7 +165,7 @@ def set_role(name: str, role: str, accounts_path: Path) -> None:
 @click.argument("name")
 @accounts_option
 def remove_user(name: str, accounts_path: Path) -> None:
-    """Delete an account; its open sessions end at once."""
+    """Xóa tài khoản; các phiên đang mở của tài khoản kết thúc ngay."""
     try:
         Accounts(accounts_path).remove(name)
     except AccountError as exc:

@@ -24,10 +24,10 @@ logger = logging.getLogger(__name__)
 @json_option
 @click.pass_context
 def sources(ctx: click.Context, as_json: bool) -> None:
-    """List the watched sources (config/sources.yaml).
+    """Liệt kê các nguồn được theo dõi (config/sources.yaml).
 
     \b
-    Examples:
+    Ví dụ:
       cchc sources
       cchc sources --json
       cchc sources status
@@ -63,10 +63,10 @@ def _record(run: CrawlRun) -> dict[str, object]:
 @store_option
 @json_option
 def status(store_url: str, as_json: bool) -> None:
-    """Each source's last run, articles, errors and how far back it was read.
+    """Lần thu thập gần nhất của từng nguồn, số bài, số lỗi và đã đọc lùi về đến ngày nào.
 
     \b
-    Example:
+    Ví dụ:
       cchc sources status --store sqlite:///data/demo.db --json
     """
     config = load_sources()
@@ -132,17 +132,17 @@ def _saved_pages(folder: Path) -> list[tuple[str, str]]:
     "output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the rule (YAML, the `layout:` entry of a source).",
+    help="Nơi ghi quy tắc (YAML, mục `layout:` của một nguồn).",
 )
 def learn(folder: Path, output: Path) -> None:
-    """Learn a site's layout rule from 3+ saved article pages of that site.
+    """Học quy tắc bố cục của một trang web từ 3 trang bài viết đã lưu trở lên của trang đó.
 
-    Writes the selectors for title, lead, body, date, author and section, and the blocks to
-    drop, as a `layout:` entry to paste into the source in config/sources.yaml; then says on
-    how many of the pages each field worked. Check a page with `cchc extract --rules`.
+    Ghi các bộ chọn cho tiêu đề, sapo, thân bài, ngày đăng, tác giả, chuyên mục và các khối cần
+    bỏ, thành một mục `layout:` để dán vào nguồn trong config/sources.yaml; rồi cho biết mỗi
+    trường dùng được trên bao nhiêu trang. Kiểm tra một trang bằng `cchc extract --rules`.
 
     \b
-    Example:
+    Ví dụ:
       cchc sources learn saved-pages/ --output rule.yaml
       cchc extract saved-pages/bai-1.html --url https://example.vn/bai-1.html --rules rule.yaml
     """

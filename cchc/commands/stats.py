@@ -14,10 +14,10 @@ from search import open_store
 @store_option
 @json_option
 def stats(store_url: str, as_json: bool) -> None:
-    """Article counts by source, channel, area and month, and the store's size.
+    """Số bài theo nguồn, loại kênh, lĩnh vực và tháng, và dung lượng kho lưu trữ.
 
     \b
-    Example:
+    Ví dụ:
       cchc stats --json --store sqlite:///data/demo.db
     """
     with open_store(store_url, create=False) as store:

@@ -23,10 +23,10 @@ def _elastic(store: Store):  # noqa: ANN202 - the Elasticsearch client, when the
 
 @click.group()
 def store() -> None:
-    """Set up and maintain an archive (SQLite or Elasticsearch).
+    """Khởi tạo và bảo trì kho lưu trữ (SQLite hoặc Elasticsearch).
 
     \b
-    Examples:
+    Ví dụ:
       cchc store init --store elasticsearch+http://localhost:9200
       cchc store copy --from sqlite:///data/cchc.db --to elasticsearch+http://localhost:9200
       cchc store replay --store elasticsearch+http://localhost:9200
@@ -53,14 +53,17 @@ def _set_up(store_url: str, step: str) -> None:
 @store.command()
 @store_option
 def init(store_url: str) -> None:
-    """Create what the archive needs: index templates, first indices and aliases (repeatable)."""
+    """Tạo những gì kho lưu trữ cần: mẫu chỉ mục, các chỉ mục đầu tiên và bí danh (chạy lại được)."""
     _set_up(store_url, "init")
 
 
 @store.command()
 @store_option
 def check(store_url: str) -> None:
-    """Check the archive: SQLite's PRAGMA integrity_check, or the engine's cluster health. Exit 2 when damaged."""
+    """Kiểm tra kho lưu trữ: PRAGMA integrity_check của SQLite hoặc tình trạng cụm máy chủ tìm kiếm.
+
+    Mã thoát 2 khi kho bị hỏng.
+    """
     from cchc.commands.serve import check_store
 
     for line in check_store(store_url):
@@ -70,7 +73,7 @@ def check(store_url: str) -> None:
 @store.command()
 @store_option
 def migrate(store_url: str) -> None:
-    """Move the archive to the current schema or index template (reindexing Elasticsearch if needed)."""
+    """Chuyển kho lưu trữ sang lược đồ hoặc mẫu chỉ mục hiện hành (đánh chỉ mục lại Elasticsearch nếu cần)."""
     _set_up(store_url, "migrate")
 
 
@@ -78,9 +81,9 @@ def migrate(store_url: str) -> None:
 @store_option
 @click.option("--dead-letter", "folder", type=click.Path(file_okay=False, path_type=Path),
               default=lambda: get_settings().dead_letters, show_default="data/dead-letter",
-              help="Folder of deferred articles (env CCHC_DEAD_LETTER_DIR).")  # fmt: skip
+              help="Thư mục chứa các bài chờ ghi (biến môi trường CCHC_DEAD_LETTER_DIR).")  # fmt: skip
 def replay(store_url: str, folder: Path) -> None:
-    """Write the articles a store could not take (the dead-letter files) into STORE."""
+    """Ghi vào kho (--store) những bài trước đó kho chưa nhận được (các tệp dead-letter)."""
     letters = DeadLetter(folder)
     totals = dict.fromkeys(UpsertOutcome, 0)
     with open_store(store_url) as target:
@@ -98,16 +101,16 @@ def replay(store_url: str, folder: Path) -> None:
         f" {totals[UpsertOutcome.UNCHANGED]} không đổi; còn chờ: {totals[UpsertOutcome.DEFERRED]}."
     )
     if totals[UpsertOutcome.DEFERRED]:
-        raise click.ClickException(f"{totals[UpsertOutcome.DEFERRED]} articles are still deferred: try again later")
+        raise click.ClickException(f"còn {totals[UpsertOutcome.DEFERRED]} bài chờ ghi: hãy thử lại sau")
 
 
 @store.command()
-@click.option("--from", "source_url", required=True, help="Archive to read.")
-@click.option("--to", "target_url", required=True, help="Archive to write (set up first: cchc store init).")
+@click.option("--from", "source_url", required=True, help="Kho lưu trữ để đọc.")
+@click.option("--to", "target_url", required=True, help="Kho lưu trữ để ghi (khởi tạo trước: cchc store init).")
 def copy(source_url: str, target_url: str) -> None:
-    """Copy every article and crawl record from one archive to another, then check the counts."""
+    """Chép mọi bài viết và bản ghi thu thập từ kho này sang kho khác, rồi đối chiếu số lượng."""
     if source_url == target_url:
-        raise click.BadParameter("--from and --to name the same archive")
+        raise click.BadParameter("--from và --to là cùng một kho lưu trữ")
     totals = dict.fromkeys(UpsertOutcome, 0)
     with open_store(source_url) as source, open_store(target_url) as target:
         expected = source.stats().total
@@ -128,6 +131,6 @@ def copy(source_url: str, target_url: str) -> None:
     )
     if copied != expected:
         raise click.ClickException(
-            f"count check failed: {copied} of {expected} articles are in {target_url}"
-            f" ({totals[UpsertOutcome.DEFERRED]} deferred: cchc store replay --store {target_url})"
+            f"đối chiếu số lượng không khớp: {target_url} có {copied}/{expected} bài"
+            f" ({totals[UpsertOutcome.DEFERRED]} bài chờ ghi: cchc store replay --store {target_url})"
         )
