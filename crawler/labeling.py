@@ -10,6 +10,8 @@ from classifier import LoadedModel, Prediction
 from classifier.model import RELEVANCE
 from classifier.places import PlaceMatcher
 from classifier.text import document
+from config import load_plan
+from config.models import QaColumn
 from search import Article
 
 
@@ -34,11 +36,25 @@ def explanations(loaded: LoadedModel, doc: str, article: Article) -> dict[str, l
     return {label: [[term, weight] for term, weight in loaded.model.explain(doc, label)] for label in given}
 
 
+def in_named_column(article: Article, column: QaColumn | None) -> bool:
+    """Whether the article stands in the column plan 47 names among the CCHC columns of the provincial portal
+    ("Dân hỏi - Cơ quan chức năng trả lời"): by the plan, every item there is CCHC publicity."""
+    return column is not None and article.source == column.source and article.section == column.section
+
+
 def classify_articles(loaded: LoadedModel, articles: Sequence[Article]) -> list[Article]:
-    """Label a batch of articles with one model call, and keep the terms behind each label on the record."""
+    """Label a batch of articles with one model call, and keep the terms behind each label on the record.
+
+    An item of the plan's named CCHC column is relevant whatever its score (which is kept as the model gave it);
+    its areas and topics are the model's, at least its best area."""
+    column = load_plan().qa_column
     docs = [document(a.title, a.lead, a.text) for a in articles]
     results = []
     for article, doc, prediction in zip(articles, docs, loaded.model.predict(docs), strict=True):
+        if in_named_column(article, column) and not prediction.relevant:
+            threshold = loaded.model.thresholds_[RELEVANCE]
+            forced = loaded.model.decide({**prediction.scores, RELEVANCE: max(prediction.relevance, threshold)})
+            prediction = dataclasses.replace(forced, relevance=prediction.relevance, scores=prediction.scores)
         result = labeled(article, prediction, loaded.version)
         results.append(dataclasses.replace(result, explanations=explanations(loaded, doc, result)))
     return results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import unicodedata
 from pathlib import Path
@@ -15,7 +16,9 @@ from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
 from classifier.text import normalize
 from classifier.tokens import tokenize
 from classifier.training import split_examples, train
-from config import load_taxonomy
+from config import load_plan, load_taxonomy
+from crawler.labeling import classify_articles
+from search import Article
 from tests.conftest import SHARED_DIR, run_cchc
 
 TAXONOMY = load_taxonomy()
@@ -252,3 +255,18 @@ def test_model_learns_a_stance_only_for_relevant_articles() -> None:
     relevant = [(p, s) for p, e, s in zip(predictions, examples, stances, strict=True) if e.relevant and p.relevant]
     assert sum(p.stance == s for p, s in relevant) / len(relevant) > 0.8
     assert all(p.stance is None for p in predictions if not p.relevant)
+
+
+def test_items_of_the_plans_named_column_are_relevant_whatever_their_score() -> None:
+    """Plan 47 names the portal's "Dân hỏi - Cơ quan chức năng trả lời" among its CCHC columns."""
+    loaded = load(DEFAULT_MODEL_DIR, load_taxonomy())
+    column = load_plan().qa_column
+    asked = Article(
+        id="qa", url="https://www.nghean.gov.vn/qa", canonical_url="https://www.nghean.gov.vn/qa",
+        source=column.source, channel="provincial_portal", section=column.section,
+        title="Nghỉ việc có được nhận trợ cấp một lần?", text="Bạn đọc hỏi về mức hưởng trợ cấp theo số năm đã đóng.",
+    )  # fmt: skip
+    elsewhere = dataclasses.replace(asked, id="news", section="Tin tức")
+    in_column, outside = classify_articles(loaded, [asked, elsewhere])
+    assert not outside.relevant and outside.relevance < loaded.model.thresholds_[RELEVANCE]
+    assert in_column.relevant and in_column.areas and in_column.relevance == outside.relevance  # the score is kept
