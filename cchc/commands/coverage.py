@@ -105,30 +105,33 @@ def _table(report: CoverageReport, names: Names) -> None:
 
 
 @click.command()
-@click.option("--from", "date_from", type=DATE, help="First day (YYYY-MM-DD); default: 1st of the month 11 months ago.")
-@click.option("--to", "date_to", type=DATE, help="Last day (YYYY-MM-DD); default: today.")
+@click.option("--from", "date_from", type=DATE,
+              help="Ngày đầu (YYYY-MM-DD); mặc định: ngày 1 của tháng cách đây 11 tháng.")  # fmt: skip
+@click.option("--to", "date_to", type=DATE, help="Ngày cuối (YYYY-MM-DD); mặc định: hôm nay.")
 @click.option(
     "--by", "by", default="area,channel,month", show_default=True,
-    help="Groups (area, topic, channel, source, unit, place, stance) and one period (month, quarter).",
+    help="Các chiều nhóm (area, topic, channel, source, unit, place, stance) và một kỳ (month, quarter).",
 )  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Dạng kết quả: bảng trên màn hình, CSV, XLSX, HTML hoặc JSON.")  # fmt: skip
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (xlsx and html default to data/reports/).")  # fmt: skip
+              help="Tệp ghi ra (xlsx và html mặc định vào data/reports/).")  # fmt: skip
 @store_option
 def coverage(
     date_from: date | None, date_to: date | None, by: str, fmt: str, output: Path | None, store_url: str
 ) -> None:
-    """Coverage of the plan's content areas by channel and period: counts, targets, gaps, unit scorecard.
+    """Độ phủ các lĩnh vực của kế hoạch theo kênh và kỳ: số bài, chỉ tiêu, khoảng trống, bảng điểm đơn vị.
 
-    A cell is "unknown" when no source of its channel was read for the whole period.
+    Một ô là "chưa thu thập" khi không nguồn nào của kênh được đọc trong cả kỳ; "chưa hết kỳ" khi kỳ chưa kết
+    thúc; "không có chỉ tiêu" khi kế hoạch không đặt chỉ tiêu cho ô đó.
 
     \b
-    Examples:
+    Ví dụ:
       cchc coverage --store sqlite:///data/demo.db
       cchc coverage --from 2025-01-01 --to 2025-12-31 --format html --output bao-cao.html
       cchc coverage --by area,channel,quarter --format json
       cchc coverage --by unit,quarter --format csv
-      cchc coverage --by channel,stance,quarter --format json   # praise vs criticism per channel
+      cchc coverage --by channel,stance,quarter --format json   # khen ngợi và phản ánh theo kênh
     """
     today = datetime.now(VN_TZ).date()
     start, end = default_range(today)

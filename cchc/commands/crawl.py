@@ -125,16 +125,16 @@ def parse_mirrors(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.command()
 @click.argument("source_ids", metavar="[SOURCE]...", nargs=-1)
-@click.option("--since", type=DATE, help="Keep articles published on or after this date (YYYY-MM-DD).")
-@click.option("--until", type=DATE, help="Keep articles published on or before this date (YYYY-MM-DD).")
+@click.option("--since", type=DATE, help="Chỉ giữ bài đăng từ ngày này trở đi (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Chỉ giữ bài đăng đến hết ngày này (YYYY-MM-DD).")
 @store_option
-@click.option("--mirror", "mirror_values", multiple=True, metavar="HOST=URL", help="Fetch HOST's pages from a copy.")
-@click.option("--cache", is_flag=True, help="Keep fetched pages in data/httpcache/ (development runs).")
-@click.option("--resume", is_flag=True, help="Continue an interrupted crawl (its state is kept in data/jobs/).")
-@click.option("--refresh", is_flag=True, help="Fetch again the articles already stored (default: only new ones).")
-@click.option(
-    "--set", "setting_values", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting, e.g. DOWNLOAD_TIMEOUT=10."
-)
+@click.option("--mirror", "mirror_values", multiple=True, metavar="HOST=URL",
+              help="Lấy các trang của HOST từ một bản sao.")  # fmt: skip
+@click.option("--cache", is_flag=True, help="Giữ các trang đã tải trong data/httpcache/ (khi phát triển).")
+@click.option("--resume", is_flag=True, help="Chạy tiếp một lần thu thập bị ngắt (trạng thái lưu trong data/jobs/).")
+@click.option("--refresh", is_flag=True, help="Tải lại cả những bài đã lưu (mặc định: chỉ bài mới).")
+@click.option("--set", "setting_values", multiple=True, metavar="NAME=VALUE",
+              help="Một thiết lập Scrapy, ví dụ DOWNLOAD_TIMEOUT=10.")  # fmt: skip
 def crawl(
     source_ids: tuple[str, ...],
     since: date | None,
@@ -146,12 +146,12 @@ def crawl(
     refresh: bool,
     setting_values: tuple[str, ...],
 ) -> None:
-    """Crawl sources (all enabled ones when none is named) into the archive.
+    """Thu thập bài mới của các nguồn (mọi nguồn đang bật khi không nêu nguồn nào) vào kho.
 
     \b
-    Examples:
+    Ví dụ:
       cchc crawl baonghean --since 2025-01-01
-      cchc crawl baonghean --resume                # after Ctrl-C or a crash
+      cchc crawl baonghean --resume                # sau Ctrl-C hoặc khi chương trình dừng đột ngột
       cchc crawl baonghean hcc --store sqlite:///data/cchc.db
       cchc crawl baonghean --mirror baonghean.vn=http://127.0.0.1:8765/baonghean
     """

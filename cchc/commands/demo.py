@@ -27,19 +27,19 @@ LOOPBACK_SETTINGS = {
 @click.command()
 @click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-    default=lambda: get_settings().under_data("demo.db"), show_default="data/demo.db", help="SQLite file to write.",
+    default=lambda: get_settings().under_data("demo.db"), show_default="data/demo.db", help="Tệp SQLite ghi ra.",
 )  # fmt: skip
 @click.option(
     "--mirrors", "mirrors_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=MIRRORS_DIR, show_default=True, help="Folder of local mirrors, one sub-folder per source id.",
+    default=MIRRORS_DIR, show_default=True, help="Thư mục các bản sao cục bộ, mỗi nguồn một thư mục con.",
 )  # fmt: skip
 def demo(db_path: Path, mirrors_dir: Path) -> None:
-    """Serve the bundled mirrors on loopback, crawl, classify, store into SQLite, write the coverage report.
+    """Phục vụ các bản sao kèm theo trên loopback, thu thập, phân loại, lưu vào SQLite, viết báo cáo độ phủ.
 
-    Runs offline. A second run adds nothing new and says so.
+    Chạy không cần mạng. Chạy lần hai không thêm gì mới và nói rõ điều đó.
 
     \b
-    Example:
+    Ví dụ:
       cchc demo && cchc search "cai cach hanh chinh" --store sqlite:///data/demo.db
     """
     store_url = f"sqlite:///{db_path}"
