@@ -220,9 +220,15 @@ def test_cli_formats(tmp_path: Path) -> None:
     assert {c["status"] for c in as_json["cells"]} <= {"ok", "gap", "unknown"}
     assert isinstance(as_json["gaps"], list) and as_json["gaps"][0]["shortfall"] >= as_json["gaps"][-1]["shortfall"]
     as_csv = list(csv.reader(io.StringIO(run_cchc(*common, "--format", "csv").stdout)))
+    assert as_csv[0][0].startswith("\ufeff")  # a byte order mark for Excel
+    as_csv[0][0] = as_csv[0][0].removeprefix("\ufeff")
     assert as_csv[0] == tabular.CELL_HEADER and len(as_csv) == 1 + len(AREAS) * 5 * 2
     table = run_cchc(*common).stdout
     assert "ô thiếu" in table and "Khoảng trống lớn nhất" in table
+    assert "Báo in, báo điện tử: đạt chỉ tiêu 0/2 tháng" in table and "Tháng 1/2025 – Tháng 2/2025" in table
+    assert run_cchc(*common, "--format", "csv", "--output", str(tmp_path / "o.csv")).returncode == 0
+    raw = (tmp_path / "o.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "Tháng 2/2025".encode() in raw and b"2025-02" not in raw
     for fmt in ("xlsx", "html"):
         result = run_cchc(*common, "--format", fmt, "--output", str(tmp_path / f"r.{fmt}"))
         assert result.returncode == 0, result.stderr
@@ -478,3 +484,60 @@ def test_a_run_that_read_its_source_despite_some_failed_pages_is_not_a_failed_cr
     retried = {"downloader/response_status_count/503": 2, "cchc/stored/new": 3, "cchc/extracted/epi/2023": 3}
     assert failure_cause(retried) is None, "a retry that succeeded is no failure"
     assert "kết thúc 'shutdown'" in (unread_cause({"cchc/stored/new": 3}, "shutdown") or "")
+
+
+def test_period_names_and_numbers_as_officials_write_them() -> None:
+    from cchc.reports.names import number, percent, period_name
+
+    assert [period_name(k) for k in ("2026-01", "2026-12", "2026-Q1", "2026-Q4", "2026-W41", "2026-W05")] == [
+        "Tháng 1/2026", "Tháng 12/2026", "Quý I/2026", "Quý IV/2026", "Tuần 41/2026", "Tuần 5/2026"]  # fmt: skip
+    assert period_name("không phải kỳ") == "không phải kỳ"
+    assert [number(2833), number(1234567), number(7), number(2.833), number(2.5), number(3.0), number(1234.5)] == [
+        "2.833", "1.234.567", "7", "2,83", "2,5", "3", "1.234,5"]  # fmt: skip
+    assert (percent(0.125), percent(0.4), percent(None)) == ("12,5 %", "40 %", "")
+
+
+@pytest.fixture
+def year_archive(tmp_path: Path) -> SQLiteStore:
+    """baonghean read all of 2025 and up to 15/1/2026: every area gets its 2 articles in March and July only, and
+    one a month elsewhere except public finance (never covered outside those two months); Sở Y tế has its 2
+    articles in Q1 2025 only."""
+    store = SQLiteStore(tmp_path / "year.db")
+    t = lambda m, d: datetime(2025, m, d, 9, tzinfo=VN_TZ)  # noqa: E731
+    others = tuple(a for a in AREAS if a != "tai_chinh_cong")
+    items = [article("baonghean", t(m, d), areas=tuple(AREAS)) for m in (3, 7) for d in (5, 6)]
+    items += [article("baonghean", t(m, 10), areas=others) for m in range(1, 13) if m not in (3, 7)]
+    items += [article("so_y_te", t(2, 5)), article("so_y_te", t(2, 6))]
+    store.upsert_many(items)
+    store.record_run(run("baonghean", date(2024, 12, 1), date(2026, 1, 15)))
+    store.record_run(run("so_y_te", date(2024, 12, 1), date(2026, 1, 15)))
+    yield store
+    store.close()
+
+
+def test_headlines_count_only_ended_read_periods(year_archive: SQLiteStore) -> None:
+    """A channel meeting its target in 2 of 12 ended months; January 2026 is under way (open, not a failure)."""
+    from cchc.reports.headlines import headlines
+    from cchc.reports.html import render_html
+
+    today = date(2026, 1, 15)
+    report = build_coverage(year_archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), today, "month", today)
+    names = Names.of(TAXONOMY, PLAN, SOURCES)
+    lines = headlines(report, names)
+    by_channel = {h.subject: h for h in lines["channels"]}
+    newspaper = by_channel["newspaper"]
+    assert newspaper.text == ("Báo in, báo điện tử: đạt chỉ tiêu 2/12 tháng; 1 tháng chưa hết kỳ; "
+                              "thiếu nhiều nhất: Cải cách tài chính công")  # fmt: skip
+    assert newspaper.tone == "gap"
+    assert by_channel["broadcaster"].text == (
+        "Phát thanh - Truyền hình: chưa có tháng nào đã kết thúc và đã thu thập; 13 tháng chưa thu thập"
+    )
+    assert by_channel["unit_portal"].text == "Cổng/Trang TTĐT đơn vị: không có chỉ tiêu theo tháng; 2 bài về CCHC"
+    units = {h.subject: h.text for h in lines["units"]}
+    assert units["so_y_te"] == ("Sở Y tế: đạt chỉ tiêu 1/4 quý; 1 quý chưa hết kỳ; "
+                                "chưa đạt: Quý II/2025, Quý III/2025, Quý IV/2025")  # fmt: skip
+    assert units["so_noi_vu"] == "Sở Nội vụ: chưa có quý nào đã kết thúc và đã thu thập; 5 quý chưa thu thập"
+    html = render_html(report, names)
+    assert html.index(newspaper.text) < html.index('id="ban-do-nhiet"'), "the headlines open the report"
+    assert "<th>Tháng 1/2026</th>" in html and "<th>Quý I/2025</th>" in html and "2026-01" not in html
+    assert "Sở Y tế Nghệ An" in html  # source names, not ids, in the unit table

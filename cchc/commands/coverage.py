@@ -11,8 +11,9 @@ import click
 
 from cchc.options import DATE, echo_json, store_option
 from cchc.reports import tabular
+from cchc.reports.headlines import headlines
 from cchc.reports.html import write_html
-from cchc.reports.names import Names
+from cchc.reports.names import Names, number, period_name
 from cchc.reports.xlsx import write_xlsx
 from config import get_settings, load_plan, load_sources, load_taxonomy
 from coverage.periods import month_in
@@ -23,6 +24,7 @@ FORMATS = ("table", "csv", "xlsx", "html", "json")
 PERIODS = ("month", "quarter")
 GROUPS = ("area", "topic", "channel", "source", "unit", "place", "stance")
 TABLE_GAPS = 15
+BOM = "\ufeff"
 
 
 def default_range(today: date) -> tuple[date, date]:
@@ -50,7 +52,7 @@ def build_report(
     taxonomy, plan, sources = load_taxonomy(), load_plan(), load_sources().sources  # all valid before any write
     with open_store(store_url, create=False) as store:
         report = build_coverage(store, sources, plan, [a.id for a in taxonomy.areas], date_from, date_to, period, today)
-    return report, Names.of(taxonomy, plan)
+    return report, Names.of(taxonomy, plan, sources)
 
 
 def write_report_files(report: CoverageReport, names: Names, stem: Path) -> list[Path]:
@@ -73,7 +75,9 @@ def _grouped_counts(store_url: str, groups: tuple[str, ...], period: str, date_f
 
 
 def _csv(header: list[str], rows: list[list[object]]) -> str:
+    """CSV text starting with a UTF-8 byte order mark, so that Excel reads the Vietnamese letters right."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
@@ -82,20 +86,25 @@ def _csv(header: list[str], rows: list[list[object]]) -> str:
 
 def _table(report: CoverageReport, names: Names) -> None:
     counts = report.to_json()["summary"]
-    statuses = ", ".join(f"{counts[s]} ô {names.status(s)}" for s in ("ok", "gap", "open", "none", "unknown"))
+    statuses = ", ".join(f"{number(counts[s])} ô {names.status(s)}" for s in ("ok", "gap", "open", "none", "unknown"))
     click.echo(f"Độ phủ {report.date_from:%d/%m/%Y} – {report.date_to:%d/%m/%Y}: {statuses}.")
+    for group in headlines(report, names).values():
+        click.echo("")
+        for h in group:
+            click.echo(f"  {h.text}")
     rows = tabular.gap_rows(report, names)
     click.echo(f"\nKhoảng trống lớn nhất (tổng {len(rows)}):")
     for row in rows[:TABLE_GAPS]:
         rank, kind, subject, channel, start, end, n, target, count, shortfall = row
         where = f" · {channel}" if channel else ""
-        click.echo(f"  {rank:>2}. {subject}{where}: {start}–{end} ({n} kỳ), {count} bài, chỉ tiêu {target}/kỳ")
+        click.echo(f"  {rank:>2}. {subject}{where}: {start} – {end} ({n} kỳ), {number(count)} bài, "
+                   f"chỉ tiêu {target}/kỳ")  # fmt: skip
     if len(rows) > TABLE_GAPS:
         click.echo(f"  … và {len(rows) - TABLE_GAPS} khoảng trống khác (--format xlsx hoặc csv để xem hết)")
     if not rows:
         click.echo("  (không có)")
     last = max((u.period for u in report.units), default=None)
-    click.echo(f"\nĐơn vị chưa đạt, chưa hết kỳ hoặc chưa thu thập trong quý {last}:")
+    click.echo(f"\nĐơn vị chưa đạt, chưa hết kỳ hoặc chưa thu thập trong {period_name(last or '')}:")
     for u in report.units:
         if u.period == last and u.status in ("gap", "open", "unknown"):
             click.echo(f"  {names.unit(u.unit)}: {u.count}/{u.target} bài ({names.status(u.status)})")
@@ -150,7 +159,7 @@ def coverage(
         else:
             header = [*groups, period, "count"]
             text = _csv(header, [[r[h] for h in header] for r in rows])
-            click.echo(text if fmt == "csv" else text.replace(",", "\t"), nl=False)
+            click.echo(text if fmt == "csv" else text.removeprefix(BOM).replace(",", "\t"), nl=False)
         return
     report, names = build_report(store_url, date_from, date_to, period, today)
     if fmt == "json":

@@ -9,11 +9,17 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from cchc.reports import charts, tabular
-from cchc.reports.names import CHANNEL_NAMES, GAP_KINDS, STATUS_HELP, STATUS_NAMES, Names
+from cchc.reports.headlines import headlines
+from cchc.reports.names import CHANNEL_NAMES, GAP_KINDS, STATUS_HELP, STATUS_NAMES, Names, number, percent, period_name
 from coverage.report import CoverageReport
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_GAPS = 40
+
+
+def add_filters(env: Environment) -> None:
+    """The filters every report template uses: period names, numbers and percentages as Vietnamese write them."""
+    env.filters.update(period=period_name, num=number, pct=percent)
 
 
 def report_context(report: CoverageReport, names: Names) -> dict[str, object]:
@@ -35,7 +41,7 @@ def report_context(report: CoverageReport, names: Names) -> dict[str, object]:
     for u in report.units:
         row = units.setdefault(u.unit, {"name": names.unit(u.unit), "sources": set(), "cells": {}})
         row["cells"][u.period] = u
-        row["sources"].update(u.sources)
+        row["sources"].update(names.source(s) for s in u.sources)
     return {
         "report": report,
         "summary": Counter(c.status for c in report.cells),
@@ -54,14 +60,17 @@ def report_context(report: CoverageReport, names: Names) -> dict[str, object]:
         "windows": report.read_windows,
         "stance_header": tabular.STANCE_HEADER,
         "stance_rows": tabular.stance_rows(report, names),
+        "headlines": headlines(report, names),
+        "source_name": names.source,
     }
 
 
 def render_html(report: CoverageReport, names: Names) -> str:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    add_filters(env)
     attention = report.attention
     trend = charts.trend_svg(
-        [a.period for a in attention], [a.relevant for a in attention], [a.share for a in attention]
+        [period_name(a.period) for a in attention], [a.relevant for a in attention], [a.share for a in attention]
     )
     voice = charts.bars_svg([(CHANNEL_NAMES[c], n) for c, n in report.share_of_voice.items()])
     return env.get_template("coverage.html.j2").render(

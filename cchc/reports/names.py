@@ -1,11 +1,13 @@
-"""Vietnamese names of what the reports show: channels, stances, statuses, areas, gap kinds."""
+"""Vietnamese names of what the reports show: channels, stances, statuses, areas, gap kinds, periods, numbers."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from config import Plan, Taxonomy, UnitDuty
+from config import Plan, Source, Taxonomy, UnitDuty
 
 CHANNEL_NAMES = {
     "newspaper": "Báo in, báo điện tử",
@@ -33,6 +35,41 @@ STATUS_HELP = {
 GAP_KINDS = {"area": "Lĩnh vực trên kênh", "unit": "Đơn vị", "qa_column": "Chuyên mục Dân hỏi"}
 
 
+PERIOD_WORDS = {"week": "tuần", "month": "tháng", "quarter": "quý"}
+ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+_PERIOD_KEY = re.compile(r"^(\d{4})-(?:(\d{2})|Q([1-4])|W(\d{2}))$")
+
+
+def period_name(key: str) -> str:
+    """A period key as officials write it: "2026-01" -> "Tháng 1/2026", "2026-Q1" -> "Quý I/2026",
+    "2026-W41" -> "Tuần 41/2026"; anything else unchanged. Machine outputs (--json) keep the keys."""
+    match = _PERIOD_KEY.match(key)
+    if not match:
+        return key
+    year, month, quarter, week = match.groups()
+    if month:
+        return f"Tháng {int(month)}/{year}"
+    if quarter:
+        return f"Quý {ROMAN[quarter]}/{year}"
+    return f"Tuần {int(week)}/{year}"
+
+
+def number(value: object, digits: int = 2) -> str:
+    """A number as Vietnamese write it: 2833 -> "2.833", 2.5 -> "2,5" (at most `digits` decimals); other
+    values as text."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    text = f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share (0.125) as a percentage with a decimal comma: "12,5 %"; "" when there is none."""
+    return "" if share is None else f"{number(share * 100, digits)} %"
+
+
 def day(value: date) -> str:
     """A date as officials write it: 1/3/2025."""
     return f"{value.day}/{value.month}/{value.year}"
@@ -58,12 +95,16 @@ class Names:
     areas: dict[str, str]
     units: dict[str, str]
     unit_notes: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, taxonomy: Taxonomy, plan: Plan) -> Names:
+    def of(cls, taxonomy: Taxonomy, plan: Plan, sources: Iterable[Source] = ()) -> Names:
         units = {u.unit: u.name for u in plan.units}
         notes = {u.unit: note for u in plan.units if (note := validity_note(u, units))}
-        return cls({a.id: a.name for a in taxonomy.areas}, units, notes)
+        return cls({a.id: a.name for a in taxonomy.areas}, units, notes, {s.id: s.name for s in sources})
+
+    def source(self, source_id: str) -> str:
+        return self.sources.get(source_id, source_id)
 
     def unit(self, unit_id: str) -> str:
         """A unit's name, with when it held its duty when that is bounded: "Sở ... (đến 28/2/2025; ...)"."""

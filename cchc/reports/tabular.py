@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cchc.reports.names import GAP_KINDS, STANCE_NAMES, Names
+from cchc.reports.names import GAP_KINDS, STANCE_NAMES, Names, period_name
 from coverage.report import NO_STANCE, CoverageReport
 
 CELL_HEADER = ["Lĩnh vực", "Mã lĩnh vực", "Kênh", "Mã kênh", "Kỳ", "Số bài", "Chỉ tiêu", "Trạng thái"]
@@ -15,7 +15,7 @@ STANCE_HEADER = ["Kênh", "Mã kênh", *STANCE_NAMES.values(), "Chưa xác đị
 
 def cell_rows(report: CoverageReport, names: Names) -> list[list[object]]:
     return [
-        [names.areas.get(c.area, c.area), c.area, names.channel(c.channel), c.channel, c.period, c.count,
+        [names.areas.get(c.area, c.area), c.area, names.channel(c.channel), c.channel, period_name(c.period), c.count,
          c.target if c.target is not None else "", names.status(c.status)]
         for c in report.cells
     ]  # fmt: skip
@@ -23,8 +23,8 @@ def cell_rows(report: CoverageReport, names: Names) -> list[list[object]]:
 
 def gap_rows(report: CoverageReport, names: Names) -> list[list[object]]:
     return [
-        [rank, GAP_KINDS.get(g.kind, g.kind), names.subject(g.kind, g.subject), names.channel(g.channel), g.start,
-         g.end, g.periods, g.target, g.count, g.shortfall]
+        [rank, GAP_KINDS.get(g.kind, g.kind), names.subject(g.kind, g.subject), names.channel(g.channel),
+         period_name(g.start), period_name(g.end), g.periods, g.target, g.count, g.shortfall]
         for rank, g in enumerate(report.gaps, start=1)
     ]  # fmt: skip
 
@@ -34,18 +34,20 @@ def unit_rows(report: CoverageReport, names: Names) -> list[list[object]]:
         [
             names.unit(u.unit),
             u.unit,
-            u.period,
+            period_name(u.period),
             u.count,
             u.target if u.target is not None else "",
             names.status(u.status),
-            ", ".join(u.sources) or "không có nguồn",
+            ", ".join(names.source(s) for s in u.sources) or "không có nguồn",
         ]
         for u in report.units
     ]
 
 
 def attention_rows(report: CoverageReport) -> list[list[object]]:
-    return [[a.period, a.relevant, a.total, a.share if a.share is not None else ""] for a in report.attention]
+    return [
+        [period_name(a.period), a.relevant, a.total, a.share if a.share is not None else ""] for a in report.attention
+    ]
 
 
 def voice_rows(report: CoverageReport, names: Names) -> list[list[object]]:

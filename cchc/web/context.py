@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
+from cchc.reports.html import add_filters
 from cchc.reports.names import CHANNEL_NAMES, STANCE_NAMES, STATUS_NAMES
 from cchc.web.accounts import Account, AccountError, Accounts
 from cchc.web.sessions import COOKIE, LIFETIME, Session, Signer, new_session
@@ -50,6 +51,7 @@ class WebContext:
         env = Environment(
             loader=FileSystemLoader([WEB_TEMPLATES, REPORT_TEMPLATES]), autoescape=select_autoescape(["html", "j2"])
         )
+        add_filters(env)
         env.globals.update(names=self.names, channel_names=CHANNEL_NAMES, status_names=STATUS_NAMES)
         self.templates = Jinja2Templates(env=env)
 

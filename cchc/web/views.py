@@ -19,7 +19,7 @@ from cchc.commands.coverage import default_range
 from cchc.reports import charts, tabular
 from cchc.reports.cells import safe_row
 from cchc.reports.html import report_context
-from cchc.reports.names import Names
+from cchc.reports.names import Names, period_name
 from cchc.web.context import CtxDep, WebContext, check_csrf, query_url, toggle_url
 from cchc.web.params import PAGE_SIZE, BadRequest, SearchParams, search_params
 from classifier.model import RELEVANCE
@@ -194,7 +194,7 @@ def coverage_page(
     with open_store(ctx.store_url, create=False) as store:
         report = build_coverage(store, ctx.sources.sources, ctx.plan, [a.id for a in ctx.taxonomy.areas],
                                 date_from, date_to, period, today, [channel] if channel else None)  # fmt: skip
-    names = Names.of(ctx.taxonomy, ctx.plan)
+    names = Names.of(ctx.taxonomy, ctx.plan, ctx.sources.sources)
 
     def cell_url(area: str, cell_channel: str, key: str) -> str:
         p = period_by_key(key)
@@ -205,7 +205,7 @@ def coverage_page(
     attention = report.attention
     return ctx.render(request, "coverage_page.html.j2", {
         **report_context(report, names), "cell_url": cell_url,
-        "trend": Markup(charts.trend_svg([a.period for a in attention], [a.relevant for a in attention],
+        "trend": Markup(charts.trend_svg([period_name(a.period) for a in attention], [a.relevant for a in attention],
                                          [a.share for a in attention])),
         "form": {"from": date_from.isoformat(), "to": date_to.isoformat(), "period": period, "channel": channel},
         "gap_rows": tabular.gap_rows(report, names),  # all of them: the heading counts what is listed

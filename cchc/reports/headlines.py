@@ -1,0 +1,99 @@
+"""One sentence per channel and per unit that an official reads first: "Báo in, báo điện tử: đạt chỉ tiêu 2/12
+tháng; thiếu nhiều nhất: Cải cách tài chính công". Computed here only, from a CoverageReport.
+
+Only ended, read periods are judged: a period not ended ("chưa hết kỳ") or not read ("chưa thu thập") is
+counted apart and said so, never as a failure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from cchc.reports.names import PERIOD_WORDS, Names, number, period_name
+from coverage.report import GAP, NONE, OK, OPEN, UNKNOWN, CoverageReport
+
+
+@dataclass(frozen=True)
+class Headline:
+    """`tone` is ok (every judged period met), gap (some missed), or none (nothing to judge yet)."""
+
+    kind: str  # channel | unit
+    subject: str
+    name: str
+    text: str
+    tone: str
+
+
+def _period_status(statuses: list[str]) -> str:
+    """A channel's period from the statuses of its cells that have a target: ok when all are met, gap when any
+    ended short, otherwise unknown (not read) or open (not ended)."""
+    if all(s == OK for s in statuses):
+        return OK
+    if GAP in statuses:
+        return GAP
+    return UNKNOWN if UNKNOWN in statuses else OPEN
+
+
+def _sentence(name: str, by_period: dict[str, str], word: str) -> tuple[str, str]:
+    """ "name: đạt chỉ tiêu a/b <word>; n <word> chưa hết kỳ; m <word> chưa thu thập" and its tone."""
+    met = sum(s == OK for s in by_period.values())
+    judged = sum(s in (OK, GAP) for s in by_period.values())
+    parts = [f"đạt chỉ tiêu {met}/{judged} {word}" if judged else f"chưa có {word} nào đã kết thúc và đã thu thập"]
+    opened = sum(s == OPEN for s in by_period.values())
+    unread = sum(s == UNKNOWN for s in by_period.values())
+    if opened:
+        parts.append(f"{opened} {word} chưa hết kỳ")
+    if unread:
+        parts.append(f"{unread} {word} chưa thu thập")
+    tone = NONE if not judged else OK if met == judged else GAP
+    return f"{name}: " + "; ".join(parts), tone
+
+
+def channel_headlines(report: CoverageReport, names: Names) -> list[Headline]:
+    word = PERIOD_WORDS.get(report.period_kind, report.period_kind)
+    shortfall: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for g in report.gaps:
+        if g.kind == "area" and g.channel:
+            shortfall[g.channel][g.subject] += g.shortfall
+    headlines = []
+    for channel in report.channels:
+        cells = [c for c in report.cells if c.channel == channel]
+        name = names.channel(channel)
+        targeted: dict[str, list[str]] = defaultdict(list)
+        for c in cells:
+            if c.status != NONE:
+                targeted[c.period].append(c.status)
+        if not targeted:
+            count = report.share_of_voice.get(channel, 0)
+            text = f"{name}: không có chỉ tiêu theo {word}; {number(count)} bài về CCHC"
+            headlines.append(Headline("channel", channel, name, text, NONE))
+            continue
+        text, tone = _sentence(name, {p: _period_status(s) for p, s in targeted.items()}, word)
+        if shortfall[channel]:
+            worst = max(shortfall[channel].items(), key=lambda kv: (kv[1], kv[0]))[0]
+            text += f"; thiếu nhiều nhất: {names.areas.get(worst, worst)}"
+        headlines.append(Headline("channel", channel, name, text, tone))
+    return headlines
+
+
+def unit_headlines(report: CoverageReport, names: Names) -> list[Headline]:
+    by_unit: dict[str, dict[str, str]] = defaultdict(dict)
+    for u in report.units:
+        by_unit[u.unit][u.period] = u.status
+    headlines = []
+    for unit, statuses in by_unit.items():
+        name = names.unit(unit)
+        scored = {p: s for p, s in statuses.items() if s != NONE}
+        if not scored:
+            headlines.append(Headline("unit", unit, name, f"{name}: không có chỉ tiêu trong kỳ báo cáo", NONE))
+            continue
+        text, tone = _sentence(name, scored, "quý")
+        missed = [period_name(p) for p, s in sorted(scored.items()) if s == GAP]
+        if missed:
+            text += "; chưa đạt: " + ", ".join(missed)
+        headlines.append(Headline("unit", unit, name, text, tone))
+    return headlines
+
+
+def headlines(report: CoverageReport, names: Names) -> dict[str, list[Headline]]:
+    return {"channels": channel_headlines(report, names), "units": unit_headlines(report, names)}
