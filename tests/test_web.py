@@ -7,6 +7,7 @@ import dataclasses
 import io
 import re
 import shutil
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,6 @@ def test_pages_answer_in_vietnamese(site) -> None:
         response = client.get(path)
         assert response.status_code == 200, path
         assert phrase in response.text and '<html lang="vi">' in response.text
-    assert client.get("/", follow_redirects=False).headers["location"] == "/tim-kiem"
 
 
 def test_search_without_accents_highlights_and_facets(site) -> None:
@@ -325,3 +325,36 @@ def test_an_archive_removed_while_serving_is_a_503_and_is_not_recreated(tmp_path
     for path in ("/tim-kiem", "/do-phu", "/nguon"):
         assert client.get(path).status_code == 503, path
     assert not db.exists()
+
+
+def test_overview_at_root_shows_the_headlines_to_everybody(site) -> None:
+    """Tổng quan at /: logged out, the same sentences the report computes for the default period, the largest
+    gaps, and links to the other pages; the nav names it."""
+    from datetime import datetime
+
+    from cchc.commands.coverage import default_range
+    from cchc.reports.headlines import headlines
+    from cchc.reports.names import Names
+    from config import load_plan, load_taxonomy
+    from coverage.report import build_coverage
+    from search import VN_TZ
+
+    client, db = site
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 200 and "<h1>Tổng quan" in response.text
+    page = response.text
+    today = datetime.now(VN_TZ).date()
+    taxonomy, plan, sources = load_taxonomy(), load_plan(), load_sources().sources
+    with open_store(f"sqlite:///{db}", create=False) as store:
+        report = build_coverage(store, sources, plan, [a.id for a in taxonomy.areas], *default_range(today),
+                                "month", today)  # fmt: skip
+    expected = headlines(report, Names.of(taxonomy, plan, sources))
+    assert expected["channels"] and expected["units"]
+    for line in expected["channels"] + expected["units"]:
+        assert f'class="headline {line.tone}">{escape(line.text)}</li>' in page, line.text
+    for link in ('href="/do-phu"', 'href="/tim-kiem"', 'href="/nguon"'):
+        assert link in page
+    assert '<a href="/" class="active">Tổng quan</a>' in page
+    assert '<a href="/" >Tổng quan</a>' in client.get("/do-phu").text  # in every page's nav
+    coverage = client.get("/do-phu").text
+    assert expected["channels"][0].text.split(":")[0] + ":" in coverage and 'class="headline' in coverage

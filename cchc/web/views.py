@@ -1,4 +1,4 @@
-"""The four pages (Tìm kiếm, Bài viết, Độ phủ, Nguồn), the search export and the label correction form."""
+"""The pages (Tổng quan, Tìm kiếm, Bài viết, Độ phủ, Nguồn), the search export and the label correction form."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from classifier.text import document
 from config.channels import CHANNELS
 from coverage.health import source_health
 from coverage.periods import period_by_key
-from coverage.report import build_coverage
+from coverage.report import CoverageReport, build_coverage
 from crawler.labeling import explanations
 from search import FACET_DIMENSIONS, STANCES, VN_TZ, open_store
 from search.limits import cut_text
@@ -41,9 +41,28 @@ EXPORT_HEADER = ["Tiêu đề", "Nguồn", "Kênh", "Ngày đăng", "Lĩnh vực
 Params = Annotated[SearchParams, Depends(search_params)]
 
 
-@router.get("/")
-def home() -> RedirectResponse:
-    return RedirectResponse("/tim-kiem", status_code=307)
+OVERVIEW_GAPS = 5
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview_page(request: Request, ctx: CtxDep) -> HTMLResponse:
+    """Tổng quan: one sentence per channel and per unit over the default period, the largest gaps, and the way
+    to the other pages."""
+    today = datetime.now(VN_TZ).date()
+    date_from, date_to = default_range(today)
+    report, names = _coverage(ctx, date_from, date_to, "month", today, None)
+    return ctx.render(request, "overview.html.j2", {
+        **report_context(report, names), "gap_rows": tabular.gap_rows(report, names)[:OVERVIEW_GAPS],
+    })  # fmt: skip
+
+
+def _coverage(
+    ctx: WebContext, date_from: date, date_to: date, period: str, today: date, channels: list[str] | None
+) -> tuple[CoverageReport, Names]:
+    with open_store(ctx.store_url, create=False) as store:
+        report = build_coverage(store, ctx.sources.sources, ctx.plan, [a.id for a in ctx.taxonomy.areas],
+                                date_from, date_to, period, today, channels)  # fmt: skip
+    return report, Names.of(ctx.taxonomy, ctx.plan, ctx.sources.sources)
 
 
 @router.get("/tim-kiem", response_class=HTMLResponse)
@@ -191,10 +210,7 @@ def coverage_page(
         raise BadRequest("Ngày bắt đầu sau ngày kết thúc.")
     if (date_to - date_from).days > 3 * 366:
         raise BadRequest("Khoảng thời gian tối đa là 3 năm.")
-    with open_store(ctx.store_url, create=False) as store:
-        report = build_coverage(store, ctx.sources.sources, ctx.plan, [a.id for a in ctx.taxonomy.areas],
-                                date_from, date_to, period, today, [channel] if channel else None)  # fmt: skip
-    names = Names.of(ctx.taxonomy, ctx.plan, ctx.sources.sources)
+    report, names = _coverage(ctx, date_from, date_to, period, today, [channel] if channel else None)
 
     def cell_url(area: str, cell_channel: str, key: str) -> str:
         p = period_by_key(key)
