@@ -190,8 +190,8 @@ def test_csv_and_xlsx_read_back(report, tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
     write_xlsx(report, names, path)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Bản đồ nhiệt", "Khoảng trống", "Đơn vị", "Ô độ phủ", "Mức quan tâm", "Tỷ trọng kênh",
-                             "Khen - phản ánh"]  # fmt: skip
+    assert wb.sheetnames == ["Trang bìa", "Bản đồ nhiệt", "Khoảng trống", "Đơn vị", "Ô độ phủ", "Mức quan tâm",
+                             "Tỷ trọng kênh", "Khen - phản ánh"]  # fmt: skip
     cells = wb["Ô độ phủ"]
     assert cells.freeze_panes == "A2"
 
@@ -205,6 +205,37 @@ def test_csv_and_xlsx_read_back(report, tmp_path: Path) -> None:
     assert gaps == as_stored(tabular.gap_rows(report, names))
     heat = wb["Bản đồ nhiệt"]
     assert heat.freeze_panes == "C2" and heat.max_row == 1 + 5 * len(AREAS)
+    assert [c.value for c in heat[1]][2:] == ["Tháng 1/2025", "Tháng 2/2025", "Tháng 3/2025", "Tháng 4/2025"]
+
+
+def test_xlsx_cover_filters_formats_and_chart(report, tmp_path: Path) -> None:
+    from cchc.reports.headlines import headlines
+    from cchc.reports.xlsx import author
+
+    names = Names.of(TAXONOMY, load_plan(), SOURCES)
+    path = tmp_path / "r.xlsx"
+    write_xlsx(report, names, path)
+    wb = load_workbook(path)
+    cover = {r[0]: r[1] for r in wb["Trang bìa"].iter_rows(values_only=True) if r and r[0]}
+    assert cover["Kế hoạch"] == "Kế hoạch 47/KH-UBND ngày 09/01/2024 của UBND tỉnh Nghệ An"
+    assert cover["Kỳ báo cáo"] == "01/01/2025 – 15/04/2025" and cover["Chia theo"] == "tháng"
+    assert cover["Người lập"] == author() != "" and cover["Lập lúc"].endswith("(giờ Việt Nam)")
+    assert wb.properties.creator == author()
+    texts = [r[1] for r in wb["Trang bìa"].iter_rows(values_only=True)]
+    assert all(h.text in texts for group in headlines(report, names).values() for h in group)
+    for title in wb.sheetnames[1:]:
+        ws = wb[title]
+        assert ws.freeze_panes in ("A2", "C2") and ws.auto_filter.ref == ws.dimensions, title
+    gaps = wb["Khoảng trống"]
+    subject = max(len(str(c.value)) for (c,) in gaps.iter_rows(min_row=2, min_col=3, max_col=3))
+    assert gaps.column_dimensions["C"].width >= min(subject, 58)  # the longest subject fits
+    assert gaps["J2"].number_format == "0.00"
+    attention = wb["Mức quan tâm"]
+    assert attention["A2"].value == "Tháng 1/2025" and attention["D2"].number_format == "0.0%"
+    assert isinstance(attention["D2"].value, float)  # a number Excel shows as a percentage, not a text
+    (chart,) = attention._charts
+    assert chart.tagname == "barChart" and len(chart.series) == 1
+    assert chart.series[0].val.numRef.f == f"'Mức quan tâm'!$B$2:$B${attention.max_row}"
 
 
 def test_cli_formats(tmp_path: Path) -> None:

@@ -96,12 +96,13 @@ class Names:
     units: dict[str, str]
     unit_notes: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    plan: str = ""  # the plan's number and date, e.g. "47/KH-UBND ngày 09/01/2024"
 
     @classmethod
     def of(cls, taxonomy: Taxonomy, plan: Plan, sources: Iterable[Source] = ()) -> Names:
         units = {u.unit: u.name for u in plan.units}
         notes = {u.unit: note for u in plan.units if (note := validity_note(u, units))}
-        return cls({a.id: a.name for a in taxonomy.areas}, units, notes, {s.id: s.name for s in sources})
+        return cls({a.id: a.name for a in taxonomy.areas}, units, notes, {s.id: s.name for s in sources}, plan.plan)
 
     def source(self, source_id: str) -> str:
         return self.sources.get(source_id, source_id)
