@@ -572,3 +572,37 @@ def test_headlines_count_only_ended_read_periods(year_archive: SQLiteStore) -> N
     assert html.index(newspaper.text) < html.index('id="ban-do-nhiet"'), "the headlines open the report"
     assert "<th>Tháng 1/2026</th>" in html and "<th>Quý I/2025</th>" in html and "2026-01" not in html
     assert "Sở Y tế Nghệ An" in html  # source names, not ids, in the unit table
+
+
+def test_docx_report_for_a_letter(year_archive: SQLiteStore, tmp_path: Path) -> None:
+    """The Word version: headlines first, Vietnamese periods, the unit scorecard coloured by status."""
+    from docx import Document
+
+    from cchc.reports.headlines import headlines
+    from cchc.reports.word import write_docx
+
+    today = date(2026, 1, 15)
+    report = build_coverage(year_archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), today, "month", today)
+    names = Names.of(TAXONOMY, load_plan(), SOURCES)
+    path = tmp_path / "r.docx"
+    write_docx(report, names, path)
+    doc = Document(str(path))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "Báo cáo độ phủ tuyên truyền cải cách hành chính"
+    assert "Kế hoạch 47/KH-UBND ngày 09/01/2024" in texts[1] and "01/01/2025 – 15/01/2026" in texts[1]
+    lines = headlines(report, names)
+    first_heading = texts.index("2. Thiếu nhiều nhất, xếp theo mức thiếu")
+    assert all(texts.index(h.text) < first_heading for group in lines.values() for h in group)
+    gaps, units = doc.tables[0], doc.tables[1]
+    assert gaps.rows[1].cells[1].text == "Cải cách tài chính công"
+    assert [c.text for c in gaps.rows[1].cells[3:5]] == ["Tháng 8/2025", "Tháng 12/2025"]
+    assert [c.text for c in units.rows[0].cells][1:] == ["Quý I/2025", "Quý II/2025", "Quý III/2025", "Quý IV/2025",
+                                                        "Quý I/2026"]  # fmt: skip
+    y_te = next(r for r in units.rows if r.cells[0].text == "Sở Y tế")
+    assert [c.text for c in y_te.cells][1:] == ["2/2", "0/2", "0/2", "0/2", "0/2"]
+    fills = [c._tc.tcPr.xpath("./w:shd/@w:fill") for c in y_te.cells[1:]]
+    assert fills == [["C6EFCE"], ["FFC7CE"], ["FFC7CE"], ["FFC7CE"], ["FFF2CC"]]  # ok, gap x3, open
+    result = run_cchc("coverage", "--store", f"sqlite:///{tmp_path / 'year.db'}", "--from", "2025-01-01", "--to",
+                      "2025-12-31", "--format", "docx", "--output", str(tmp_path / "cli.docx"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert Document(str(tmp_path / "cli.docx")).paragraphs[0].text.startswith("Báo cáo độ phủ")

@@ -14,13 +14,15 @@ from cchc.reports import tabular
 from cchc.reports.headlines import headlines
 from cchc.reports.html import write_html
 from cchc.reports.names import Names, number, period_name
+from cchc.reports.word import write_docx
 from cchc.reports.xlsx import write_xlsx
 from config import get_settings, load_plan, load_sources, load_taxonomy
 from coverage.periods import month_in
 from coverage.report import CoverageReport, build_coverage
 from search import VN_TZ, CountQuery, open_store
 
-FORMATS = ("table", "csv", "xlsx", "html", "json")
+FORMATS = ("table", "csv", "xlsx", "html", "docx", "json")
+FILE_FORMATS = ("xlsx", "html", "docx")
 PERIODS = ("month", "quarter")
 GROUPS = ("area", "topic", "channel", "source", "unit", "place", "stance")
 TABLE_GAPS = 15
@@ -122,9 +124,9 @@ def _table(report: CoverageReport, names: Names) -> None:
     help="Các chiều nhóm (area, topic, channel, source, unit, place, stance) và một kỳ (month, quarter).",
 )  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Dạng kết quả: bảng trên màn hình, CSV, XLSX, HTML hoặc JSON.")  # fmt: skip
+              help="Dạng kết quả: bảng trên màn hình, CSV, XLSX, HTML, DOCX (Word) hoặc JSON.")  # fmt: skip
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Tệp ghi ra (xlsx và html mặc định vào data/reports/).")  # fmt: skip
+              help="Tệp ghi ra (xlsx, html và docx mặc định vào data/reports/).")  # fmt: skip
 @store_option
 def coverage(
     date_from: date | None, date_to: date | None, by: str, fmt: str, output: Path | None, store_url: str
@@ -149,8 +151,10 @@ def coverage(
         raise click.BadParameter("--from is after --to")
     groups, period = parse_by(by)
     if set(groups) != {"area", "channel"}:
-        if fmt in ("xlsx", "html"):
-            raise click.BadParameter("xlsx and html reports are by area,channel and a period", param_hint="--format")
+        if fmt in FILE_FORMATS:
+            raise click.BadParameter(
+                "xlsx, html and docx reports are by area,channel and a period", param_hint="--format"
+            )
         rows = _grouped_counts(store_url, groups, period, date_from, date_to)
         if fmt == "json":
             echo_json(
@@ -176,5 +180,5 @@ def coverage(
     else:
         path = output or get_settings().under_data("reports") / f"do-phu-{date_from}-{date_to}.{fmt}"
         path.parent.mkdir(parents=True, exist_ok=True)
-        (write_html if fmt == "html" else write_xlsx)(report, names, path)
+        {"html": write_html, "xlsx": write_xlsx, "docx": write_docx}[fmt](report, names, path)
         click.echo(f"Đã ghi báo cáo {path.resolve()}")
