@@ -606,3 +606,18 @@ def test_docx_report_for_a_letter(year_archive: SQLiteStore, tmp_path: Path) -> 
                       "2025-12-31", "--format", "docx", "--output", str(tmp_path / "cli.docx"))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert Document(str(tmp_path / "cli.docx")).paragraphs[0].text.startswith("Báo cáo độ phủ")
+
+
+def test_headline_names_the_worst_areas_honestly_when_they_tie() -> None:
+    from cchc.reports.headlines import _worst
+
+    names = Names.of(TAXONOMY, PLAN)
+    every = set(AREAS)
+    assert _worst({"cong_vu": 3.0, "the_che": 1.5}, every, names) == "thiếu nhiều nhất: Cải cách chế độ công vụ"
+    assert _worst({"cong_vu": 3.0, "the_che": 1.0 + 2.0000000001}, every, names) == (
+        "thiếu nhiều nhất: Cải cách thể chế, Cải cách chế độ công vụ"
+    )
+    assert _worst({a: 2.0 for a in AREAS[:4]}, every, names) == (
+        f"thiếu nhiều nhất: {names.areas[AREAS[0]]} và 3 lĩnh vực khác (ngang nhau)"
+    )
+    assert _worst({a: 2.0 for a in AREAS}, every, names) == "thiếu như nhau ở mọi lĩnh vực"

@@ -22,7 +22,6 @@ from coverage.report import CoverageReport, build_coverage
 from search import VN_TZ, CountQuery, open_store
 
 FORMATS = ("table", "csv", "xlsx", "html", "docx", "json")
-FILE_FORMATS = ("xlsx", "html", "docx")
 PERIODS = ("month", "quarter")
 GROUPS = ("area", "topic", "channel", "source", "unit", "place", "stance")
 TABLE_GAPS = 15
@@ -57,13 +56,17 @@ def build_report(
     return report, Names.of(taxonomy, plan, sources)
 
 
+WRITERS = {"html": write_html, "xlsx": write_xlsx, "docx": write_docx}
+
+
 def write_report_files(report: CoverageReport, names: Names, stem: Path) -> list[Path]:
-    """The HTML and XLSX reports side by side; returns their paths."""
+    """The HTML, XLSX and DOCX reports side by side; returns their paths in that order."""
     stem.parent.mkdir(parents=True, exist_ok=True)
-    html_path, xlsx_path = stem.with_suffix(".html"), stem.with_suffix(".xlsx")
-    write_html(report, names, html_path)
-    write_xlsx(report, names, xlsx_path)
-    return [html_path, xlsx_path]
+    paths = []
+    for suffix, write in WRITERS.items():
+        paths.append(stem.with_suffix(f".{suffix}"))
+        write(report, names, paths[-1])
+    return paths
 
 
 def _grouped_counts(store_url: str, groups: tuple[str, ...], period: str, date_from: date, date_to: date) -> list[dict]:
@@ -151,7 +154,7 @@ def coverage(
         raise click.BadParameter("--from is after --to")
     groups, period = parse_by(by)
     if set(groups) != {"area", "channel"}:
-        if fmt in FILE_FORMATS:
+        if fmt in WRITERS:
             raise click.BadParameter(
                 "xlsx, html and docx reports are by area,channel and a period", param_hint="--format"
             )
@@ -180,5 +183,5 @@ def coverage(
     else:
         path = output or get_settings().under_data("reports") / f"do-phu-{date_from}-{date_to}.{fmt}"
         path.parent.mkdir(parents=True, exist_ok=True)
-        {"html": write_html, "xlsx": write_xlsx, "docx": write_docx}[fmt](report, names, path)
+        WRITERS[fmt](report, names, path)
         click.echo(f"Đã ghi báo cáo {path.resolve()}")

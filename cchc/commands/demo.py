@@ -13,6 +13,7 @@ from cchc.commands.coverage import build_report, default_range, write_report_fil
 from cchc.commands.crawl import check_model, crawl_with_progress, describe, report_failures
 from cchc.errors import EXIT_FAILURE
 from cchc.mirrors import MirrorServer
+from cchc.reports.headlines import headlines
 from config import get_settings, load_sources, load_taxonomy
 from search import VN_TZ, crawlstats, open_store
 
@@ -75,10 +76,15 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
     if new == 0:
         click.echo("\nLần chạy này không có bài mới: mọi bài trên bản sao đã có trong kho.")
     report, names = build_report(store_url, *default_range(today := datetime.now(VN_TZ).date()), "month", today)
-    html_path, xlsx_path = write_report_files(report, names, get_settings().under_data("reports", "demo-do-phu"))
+    html_path, xlsx_path, docx_path = write_report_files(
+        report, names, get_settings().under_data("reports", "demo-do-phu")
+    )
     click.echo(f"\nBáo cáo độ phủ từ {report.date_from:%d/%m/%Y} đến {report.date_to:%d/%m/%Y}: {html_path.resolve()}")
+    for line in headlines(report, names)["channels"]:
+        click.echo(f"  {line.text}")
     click.echo(f"  mở bằng trình duyệt: file://{html_path.resolve()}")
     click.echo(f"  bảng tính: {xlsx_path.resolve()}")
+    click.echo(f"  văn bản Word (đính kèm công văn): {docx_path.resolve()}")
     click.echo(
         "\nTìm kiếm trong kho (không cần gõ dấu):\n"
         f'  cchc search "cai cach hanh chinh" --store {store_url}\n'

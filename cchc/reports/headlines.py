@@ -49,6 +49,18 @@ def _sentence(name: str, by_period: dict[str, str], word: str) -> tuple[str, str
     return f"{name}: " + "; ".join(parts), tone
 
 
+def _worst(shortfall: dict[str, float], targeted: set[str], names: Names) -> str:
+    """The areas furthest below target: named when one or two, counted when more, "mọi lĩnh vực" when all."""
+    top = round(max(shortfall.values()), 3)
+    worst = [names.areas.get(a, a) for a in [*names.areas, *sorted(shortfall)] if round(shortfall.get(a, -1), 3) == top]
+    worst = list(dict.fromkeys(worst))
+    if len(worst) == len(targeted) > 1:
+        return "thiếu như nhau ở mọi lĩnh vực"
+    if len(worst) <= 2:
+        return "thiếu nhiều nhất: " + ", ".join(worst)
+    return f"thiếu nhiều nhất: {worst[0]} và {len(worst) - 1} lĩnh vực khác (ngang nhau)"
+
+
 def channel_headlines(report: CoverageReport, names: Names) -> list[Headline]:
     word = PERIOD_WORDS.get(report.period_kind, report.period_kind)
     shortfall: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -70,8 +82,7 @@ def channel_headlines(report: CoverageReport, names: Names) -> list[Headline]:
             continue
         text, tone = _sentence(name, {p: _period_status(s) for p, s in targeted.items()}, word)
         if shortfall[channel]:
-            worst = max(shortfall[channel].items(), key=lambda kv: (kv[1], kv[0]))[0]
-            text += f"; thiếu nhiều nhất: {names.areas.get(worst, worst)}"
+            text += "; " + _worst(shortfall[channel], {c.area for c in cells if c.status != NONE}, names)
         headlines.append(Headline("channel", channel, name, text, tone))
     return headlines
 
