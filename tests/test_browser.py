@@ -107,6 +107,27 @@ def test_sources_page(live, page: Page) -> None:
     shot(page, "nguon")
 
 
+def test_overview_at_root(live, page: Page) -> None:
+    """Tổng quan: the headlines in colour, the nav, a link to Độ phủ; readable on a phone without sideways scroll."""
+    base, _ = live
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(f"{base}/")
+    expect(page.locator("h1")).to_contain_text("Tổng quan")
+    expect(page.locator("nav a.active")).to_have_text("Tổng quan")
+    first = page.locator("li.headline").first
+    expect(first).to_contain_text("Báo in, báo điện tử: ")
+    assert first.evaluate("e => getComputedStyle(e).borderLeftStyle") == "solid"
+    shot(page, "tong-quan")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400, "Tổng quan scrolls sideways on a phone"
+    shot(page, "tong-quan-dien-thoai")
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.get_by_role("link", name="Độ phủ chi tiết").click()
+    expect(page).to_have_url(f"{base}/do-phu")
+    expect(page.locator("li.headline").first).to_contain_text("Báo in, báo điện tử: ")
+
+
 def test_works_on_a_phone(live, page: Page) -> None:
     base, _ = live
     page.set_viewport_size({"width": 390, "height": 844})
