@@ -18,7 +18,7 @@ from cchc.reports.names import Names
 from cchc.reports.xlsx import write_xlsx
 from classifier.places import PlaceMatcher
 from config import load_places, load_plan, load_sources, load_taxonomy
-from config.models import Plan
+from config.models import ChannelTarget, Plan
 from coverage.health import SILENT_RUNS, source_health
 from coverage.report import build_coverage, read_windows
 from search import VN_TZ, Article, CountQuery, CrawlRun, article_id
@@ -552,8 +552,11 @@ def test_headlines_count_only_ended_read_periods(year_archive: SQLiteStore) -> N
     from cchc.reports.html import render_html
 
     today = date(2026, 1, 15)
-    report = build_coverage(year_archive, SOURCES, PLAN, AREAS, date(2025, 1, 1), today, "month", today)
-    names = Names.of(TAXONOMY, PLAN, SOURCES)
+    # Radio-TV has a target here but was never read: every month "chưa thu thập", none a failure.
+    radio_tv = ChannelTarget(channel="broadcaster", per="month", min=1)
+    plan = PLAN.model_copy(update={"channel_targets": [*PLAN.channel_targets, radio_tv]})
+    report = build_coverage(year_archive, SOURCES, plan, AREAS, date(2025, 1, 1), today, "month", today)
+    names = Names.of(TAXONOMY, plan, SOURCES)
     lines = headlines(report, names)
     by_channel = {h.subject: h for h in lines["channels"]}
     newspaper = by_channel["newspaper"]
@@ -564,6 +567,8 @@ def test_headlines_count_only_ended_read_periods(year_archive: SQLiteStore) -> N
         "Phát thanh - Truyền hình: chưa có tháng nào đã kết thúc và đã thu thập; 13 tháng chưa thu thập"
     )
     assert by_channel["unit_portal"].text == "Cổng/Trang TTĐT đơn vị: không có chỉ tiêu theo tháng; 2 bài về CCHC"
+    # Nobody read the aggregators, and the plan sets them no target: nothing to judge, not "chưa thu thập".
+    assert by_channel["aggregator"].text == "Trang tổng hợp tin: không có chỉ tiêu theo tháng; 0 bài về CCHC"
     units = {h.subject: h.text for h in lines["units"]}
     assert units["so_y_te"] == ("Sở Y tế: đạt chỉ tiêu 1/4 quý; 1 quý chưa hết kỳ; "
                                 "chưa đạt: Quý II/2025, Quý III/2025, Quý IV/2025")  # fmt: skip

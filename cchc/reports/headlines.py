@@ -73,7 +73,7 @@ def channel_headlines(report: CoverageReport, names: Names) -> list[Headline]:
         name = names.channel(channel)
         targeted: dict[str, list[str]] = defaultdict(list)
         for c in cells:
-            if c.status != NONE:
+            if c.target is not None:  # an unread cell without a target is no failure either
                 targeted[c.period].append(c.status)
         if not targeted:
             count = report.share_of_voice.get(channel, 0)
@@ -82,7 +82,7 @@ def channel_headlines(report: CoverageReport, names: Names) -> list[Headline]:
             continue
         text, tone = _sentence(name, {p: _period_status(s) for p, s in targeted.items()}, word)
         if shortfall[channel]:
-            text += "; " + _worst(shortfall[channel], {c.area for c in cells if c.status != NONE}, names)
+            text += "; " + _worst(shortfall[channel], {c.area for c in cells if c.target is not None}, names)
         headlines.append(Headline("channel", channel, name, text, tone))
     return headlines
 
