@@ -577,6 +577,7 @@ def test_headlines_count_only_ended_read_periods(year_archive: SQLiteStore) -> N
     assert html.index(newspaper.text) < html.index('id="ban-do-nhiet"'), "the headlines open the report"
     assert "<th>Tháng 1/2026</th>" in html and "<th>Quý I/2025</th>" in html and "2026-01" not in html
     assert "Sở Y tế Nghệ An" in html  # source names, not ids, in the unit table
+    assert "<title>Tháng 3/2025: 2 bài</title>" in html and ">Tháng 3</tspan>" in html  # chart: two-line labels
 
 
 def test_docx_report_for_a_letter(year_archive: SQLiteStore, tmp_path: Path) -> None:

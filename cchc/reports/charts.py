@@ -27,8 +27,12 @@ def trend_svg(labels: list[str], counts: list[int], shares: list[float | None]) 
             parts.append(f'<text x="{x + step / 2:.1f}" y="{HEIGHT - PAD - h - 3:.1f}" font-size="10" '
                          f'text-anchor="middle">{count}</text>')  # fmt: skip
         if i % max(1, len(labels) // 12) == 0:
-            parts.append(f'<text x="{x + step / 2:.1f}" y="{HEIGHT - PAD + 14}" font-size="10" '
-                         f'text-anchor="middle">{escape(label)}</text>')  # fmt: skip
+            # "Tháng 12/2026" on two lines ("Tháng 12", "2026"): twelve fit side by side.
+            first, _, year = label.rpartition("/")
+            lines = [first, year] if first else [label]
+            parts.append(f'<text x="{x + step / 2:.1f}" y="{HEIGHT - PAD + 14}" font-size="10" text-anchor="middle">'
+                         + "".join(f'<tspan x="{x + step / 2:.1f}" dy="{12 * (n > 0)}">{escape(t)}</tspan>'
+                                   for n, t in enumerate(lines)) + "</text>")  # fmt: skip
         if share is not None:
             points.append(f"{x + step / 2:.1f},{HEIGHT - PAD - (HEIGHT - 2 * PAD) * share:.1f}")
     if points:
