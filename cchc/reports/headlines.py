@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from cchc.reports.names import PERIOD_WORDS, Names, number, period_name
 from coverage.report import GAP, NONE, OK, OPEN, UNKNOWN, CoverageReport
 
+# How to read the sentences, under them in every report and page.
+HEADLINE_NOTE = ("Một kỳ của kênh đạt khi mọi lĩnh vực có chỉ tiêu đều đạt. Chỉ tính các kỳ đã kết thúc và đã thu "
+                 "thập; kỳ chưa kết thúc hoặc chưa thu thập được ghi riêng, không tính là thiếu.")  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Headline:

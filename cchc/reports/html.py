@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from cchc.reports import charts, tabular
-from cchc.reports.headlines import headlines
+from cchc.reports.headlines import HEADLINE_NOTE, headlines
 from cchc.reports.names import CHANNEL_NAMES, GAP_KINDS, STATUS_HELP, STATUS_NAMES, Names, number, percent, period_name
 from coverage.report import CoverageReport
 
@@ -61,6 +61,7 @@ def report_context(report: CoverageReport, names: Names) -> dict[str, object]:
         "stance_header": tabular.STANCE_HEADER,
         "stance_rows": tabular.stance_rows(report, names),
         "headlines": headlines(report, names),
+        "headline_note": HEADLINE_NOTE,
         "source_name": names.source,
     }
 

@@ -14,7 +14,7 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 
 from cchc.reports import tabular
-from cchc.reports.headlines import headlines
+from cchc.reports.headlines import HEADLINE_NOTE, headlines
 from cchc.reports.names import STATUS_HELP, STATUS_NAMES, Names, number, period_name
 from cchc.reports.xlsx import FILLS, TITLE, author
 from coverage.report import STATUSES, CoverageReport, UnitScore
@@ -71,8 +71,7 @@ def build_docx(report: CoverageReport, names: Names) -> WordDocument:
             doc.add_paragraph(heading).runs[0].bold = True
             for line in lines[group]:
                 doc.add_paragraph(line.text, style="List Bullet")
-    doc.add_paragraph("Chỉ tính các kỳ đã kết thúc và đã thu thập; kỳ chưa kết thúc hoặc chưa thu thập được ghi "
-                      "riêng, không tính là thiếu.")  # fmt: skip
+    doc.add_paragraph(HEADLINE_NOTE)
 
     doc.add_heading("2. Thiếu nhiều nhất, xếp theo mức thiếu", level=1)
     gaps = tabular.gap_rows(report, names)

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.reports import tabular
-from cchc.reports.headlines import headlines
+from cchc.reports.headlines import HEADLINE_NOTE, headlines
 from cchc.reports.names import PERIOD_WORDS, STATUS_HELP, STATUS_NAMES, Names, period_name
 from config.channels import CHANNELS
 from coverage.report import STATUSES, CoverageReport
@@ -88,6 +88,7 @@ def _cover(wb: Workbook, report: CoverageReport, names: Names) -> None:
             ws.append(["", line.text])
             if line.tone in FILLS:
                 ws.cell(ws.max_row, 2).fill = FILLS[line.tone]
+    ws.append(["", HEADLINE_NOTE])
     ws.append([])
     ws.append(["Chú giải màu ô"])
     ws.cell(ws.max_row, 1).font = BOLD
