@@ -9,6 +9,8 @@ import json
 import shutil
 import socket
 import string
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cchc import MIRRORS_DIR, i18n
+from cchc import cli as cli_module
 from cchc.cli import cli
 from cchc.commands.classify import _human_examples
 from cchc.commands.coverage import default_range
@@ -223,6 +226,48 @@ def test_top_help_is_vietnamese_down_to_clicks_own_words() -> None:
     for english in ("Usage:", "Options:", "Commands:", "Show this message", "Show the version", "Examples:"):
         assert english not in out
     assert _in_process("--version").stdout.startswith("cchc, phiên bản ")
+
+
+def test_the_top_help_lists_each_commands_own_summary() -> None:
+    """`cchc --help` lists the commands from the table in cchc/cli.py, not importing them: each line must be what
+    click would write from the command's own help, and every command must be there."""
+    assert set(cli_module.COMMANDS) == set(cli.commands)
+    for name, command in cli.commands.items():
+        assert cli_module.COMMANDS[name][2] == command.get_short_help_str(limit=1000), name
+    for width in (60, 80, 200):  # cut to the width as click cuts a command's own help
+        plain = click.Group(commands=dict(cli.commands))
+        expected, lazy = click.HelpFormatter(width=width), click.HelpFormatter(width=width)
+        plain.format_commands(click.Context(plain), expected)
+        cli.format_commands(click.Context(cli), lazy)
+        assert lazy.getvalue() == expected.getvalue()
+    assert "\n  search      Tìm kiếm trong kho lưu trữ;" in lazy.getvalue()
+
+
+HEAVY = ("scrapy", "twisted", "sklearn", "underthesea", "numpy", "fastapi", "uvicorn", "openpyxl", "elasticsearch",
+         "opensearchpy", "classifier", "crawler")  # fmt: skip
+SETTINGS = ("pydantic", "pydantic_settings", "config")
+
+
+@pytest.mark.parametrize(
+    ("code", "unwanted"),
+    [
+        ("import cchc.cli", (*HEAVY, *SETTINGS, "rich")),
+        ("from cchc.cli import cli; cli(['--help'])", (*HEAVY, *SETTINGS, "rich")),
+        ("from cchc.cli import cli; cli(['serach'])", (*HEAVY, *SETTINGS, "rich")),
+        # A command's help loads its module, but the settings and config models only when the command runs.
+        ("from cchc.cli import cli; cli(['search', '--help'])", (*HEAVY, *SETTINGS)),
+        ("from cchc.cli import cli; cli(['search', 'x', '--store', 'sqlite:///missing.db'])", HEAVY),
+        ("from cchc.cli import cli; cli(['coverage', '--help'])", ("scrapy", "sklearn", "underthesea", "fastapi")),
+    ],
+    ids=["import", "help", "typo", "search-help", "search", "coverage-help"],
+)
+def test_the_cli_starts_without_the_heavy_libraries(tmp_path: Path, code: str, unwanted: tuple[str, ...]) -> None:
+    """Start-up time is imports: help or a search must not load the crawler, the model or the web app."""
+    probe = f"import sys\ntry:\n    {code}\nexcept SystemExit:\n    pass\nprint(' '.join(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    loaded = {name.split(".")[0] for name in result.stdout.split()}
+    assert loaded.isdisjoint(unwanted), sorted(loaded & set(unwanted))
 
 
 def test_a_usage_error_shows_the_usage_and_the_help_hint_in_vietnamese() -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from config import Plan, Taxonomy, UnitDuty
+if TYPE_CHECKING:  # annotations only: `cchc search` shows stance names without loading the config models
+    from config import Plan, Taxonomy, UnitDuty
 
 CHANNEL_NAMES = {
     "newspaper": "Báo in, báo điện tử",
