@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
-from config import CONFIG_DIR, ConfigError, load_sources, load_taxonomy
+from config import CONFIG_DIR, ConfigError, load_sources, load_taxonomy, settings
 from config.models import AREA_IDS, TOPIC_IDS
 from tests.conftest import run_cchc
 
@@ -157,3 +158,27 @@ def test_a_user_config_folder_overrides_file_by_file(tmp_path: Path, monkeypatch
     assert result.returncode == 0 and "Báo Nghệ An (bản của tôi)" in result.stdout, result.stderr
     missing = run_cchc("sources", env={"CCHC_CONFIG_DIR": str(tmp_path / "absent")})
     assert missing.returncode == 2 and "config folder not found" in missing.stderr
+
+
+def test_settings_come_from_the_command_line_then_the_environment_then_the_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(settings, "_overrides", {})
+    monkeypatch.delenv("CCHC_DATA_DIR", raising=False)
+    monkeypatch.delenv("CCHC_STORE", raising=False)
+    assert settings.get_settings().store_url == "sqlite:///data/cchc.db"
+    monkeypatch.setenv("CCHC_DATA_DIR", "/srv/cchc")
+    monkeypatch.setenv("cchc_batch_size", "7")  # any case, as before
+    monkeypatch.setenv("CCHC_NOT_A_SETTING", "x")  # ignored
+    current = settings.get_settings()
+    assert (current.data_dir, current.batch_size, current.store_url) == (
+        Path("/srv/cchc"),
+        7,
+        "sqlite:////srv/cchc/cchc.db",
+    )
+    settings.override(data_dir=Path("elsewhere"), store=None)  # None leaves the environment's value alone
+    assert settings.get_settings().data_dir == Path("elsewhere")
+    monkeypatch.setenv("CCHC_BATCH_SIZE", "nhiều")
+    monkeypatch.delenv("cchc_batch_size")
+    with pytest.raises(ValidationError, match="batch_size"):
+        settings.get_settings()
