@@ -7,6 +7,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterator
+from typing import NoReturn
 
 import click
 
@@ -43,9 +44,15 @@ def missing_store(path: str) -> str:
     return f"kho lưu trữ {path} không tồn tại (lệnh chỉ đọc không tạo kho rỗng); {hint}"
 
 
+def fail(message: str, exit_code: int) -> NoReturn:
+    """End the command with one line on stderr, `lỗi: <message>`, and `exit_code`."""
+    click.echo(f"lỗi: {message}", err=True)
+    sys.exit(exit_code)
+
+
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Print a known error as `error: ...` on stderr and exit; let the unknown ones raise."""
+    """Print a known error as `lỗi: ...` on stderr and exit; let the unknown ones raise."""
     try:
         yield
     except BrokenPipeError:
@@ -53,22 +60,17 @@ def user_errors() -> Iterator[None]:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_FAILURE)
     except StoreMissing as exc:
-        click.echo(f"lỗi: {missing_store(exc.path)}", err=True)
-        sys.exit(EXIT_CONFIG)
-    except _loaded("crawler.extraction.learn", "LearnError") as exc:
-        click.echo(f"lỗi: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
+        fail(missing_store(exc.path), EXIT_CONFIG)
     except (
+        *_loaded("crawler.extraction.learn", "LearnError"),
         *_loaded("config.loader", "ConfigError"),
         StoreDamaged,
         *_loaded("classifier.modelfile", "ModelIntegrityError"),
     ) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
+        fail(str(exc), EXIT_CONFIG)
     except sqlite3.DatabaseError as exc:
         # A damaged or foreign file reached past the store's own checks: say so in one line, never a traceback.
-        click.echo(f"error: the SQLite archive is damaged or not a database ({exc}); run `cchc store check`", err=True)
-        sys.exit(EXIT_CONFIG)
+        fail(f"kho SQLite bị hỏng hoặc không phải cơ sở dữ liệu ({exc}); hãy chạy `cchc store check`", EXIT_CONFIG)
     except (
         StoreError,
         *_loaded("crawler.extraction.page", "PageError"),
@@ -76,5 +78,4 @@ def user_errors() -> Iterator[None]:
         *_loaded("classifier.dataset", "DataError"),
         OSError,
     ) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_FAILURE)
+        fail(str(exc), EXIT_FAILURE)

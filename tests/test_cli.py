@@ -8,6 +8,7 @@ import gzip
 import json
 import shutil
 import socket
+import sqlite3
 import string
 import subprocess
 import sys
@@ -23,10 +24,12 @@ from cchc import cli as cli_module
 from cchc.cli import cli
 from cchc.commands.classify import _human_examples
 from cchc.commands.coverage import default_range
-from classifier import DEFAULT_MODEL_DIR
+from cchc.errors import user_errors
+from classifier import DEFAULT_MODEL_DIR, ModelError
 from classifier.modelfile import relevance_threshold
-from config import load_sources, load_taxonomy
-from search import VN_TZ, open_store
+from config import ConfigError, load_sources, load_taxonomy
+from crawler.extraction.page import PageError
+from search import VN_TZ, StoreError, open_store
 from search.folding import fold
 from search.sqlite import SQLiteStore
 from tests.conftest import run_cchc
@@ -145,7 +148,7 @@ def test_not_a_database(tmp_path: Path) -> None:
     (tmp_path / "junk.db").write_bytes(b"not a database" * 1000)
     result = run_cchc("stats", "--store", "sqlite:///junk.db", cwd=tmp_path)
     assert result.returncode == 2  # a damaged or foreign file is exit 2, like bad config (issue 18)
-    assert result.stderr.startswith("error: junk.db: cannot open the SQLite store")
+    assert result.stderr.startswith("lỗi: junk.db: cannot open the SQLite store")
     assert len(result.stderr.strip().splitlines()) == 1
 
 
@@ -268,6 +271,27 @@ def test_the_cli_starts_without_the_heavy_libraries(tmp_path: Path, code: str, u
     assert result.returncode == 0, result.stderr
     loaded = {name.split(".")[0] for name in result.stdout.split()}
     assert loaded.isdisjoint(unwanted), sorted(loaded & set(unwanted))
+
+
+@pytest.mark.parametrize(
+    ("error", "line", "code"),
+    [
+        (sqlite3.DatabaseError("file is not a database"),
+         "kho SQLite bị hỏng hoặc không phải cơ sở dữ liệu (file is not a database); hãy chạy `cchc store check`", 2),
+        (ConfigError("sources.yaml: sources[0].id: Field required"), "sources.yaml: sources[0].id: Field required", 2),
+        (PageError("the file is empty"), "the file is empty", 1),
+        (ModelError("no model in m/"), "no model in m/", 1),
+        (StoreError("disk full"), "disk full", 1),
+    ],
+)  # fmt: skip
+def test_known_errors_are_one_vietnamese_line(capsys: pytest.CaptureFixture[str], error: Exception, line: str,
+                                              code: int) -> None:  # fmt: skip
+    with pytest.raises(SystemExit) as stopped, user_errors():
+        raise error
+    assert stopped.value.code == code
+    assert capsys.readouterr().err == f"lỗi: {line}\n"
+    with pytest.raises(ValueError), user_errors():  # an unknown error is a bug: it keeps its traceback
+        raise ValueError("x")
 
 
 def test_a_usage_error_shows_the_usage_and_the_help_hint_in_vietnamese() -> None:

@@ -129,7 +129,7 @@ def test_cli_reports_broken_config_in_one_line_with_exit_2(tmp_path: Path) -> No
     result = run_cchc("sources", env={"CCHC_CONFIG_DIR": str(config_dir)})
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.strip() == (f"error: {config_dir / 'sources.yaml'}: sources[2].article_url: Field required")
+    assert result.stderr.strip() == (f"lỗi: {config_dir / 'sources.yaml'}: sources[2].article_url: Field required")
 
 
 @pytest.mark.parametrize("breakage", [_break_unknown_key, _break_regex, _break_duplicate])
@@ -142,7 +142,7 @@ def test_broken_config_touches_no_data(tmp_path: Path, breakage) -> None:
     for args in (["crawl", "baonghean"], ["demo"], ["coverage"], ["serve"], ["sources", "status"]):
         result = run_cchc(*args, cwd=tmp_path, env={"CCHC_CONFIG_DIR": str(config_dir)}, timeout=60)
         assert result.returncode == 2, (args, result.stderr)
-        assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+        assert result.stderr.startswith("lỗi: ") and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "data").exists(), "nothing may be written before the configuration is valid"
 
 

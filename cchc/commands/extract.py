@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
 
-from cchc.errors import InputError
+from cchc.errors import InputError, fail
 from cchc.options import echo_json
 from config import LayoutFile, load_sources
 from config.loader import load_model
@@ -62,6 +61,5 @@ def extract(html_file: Path, url: str, rules_file: Path | None) -> None:
             own = rule_from_layout(source.layout, source.id)
         page = extract_article(decode_html(body), url, source.cms if source else None, rules, own)
     except PageError as exc:  # bad input is a usage error: exit 2, as for a bad option
-        click.echo(f"error: {html_file}: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        fail(f"{html_file}: {exc}", EXIT_BAD_INPUT)
     echo_json(page.to_json())
