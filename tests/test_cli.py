@@ -263,8 +263,21 @@ SETTINGS = ("pydantic", "config")
         ("from cchc.cli import cli; cli(['coverage', '--help'])", HEAVY),
         ("from cchc.cli import cli; cli(['classify', '--help'])", tuple(n for n in HEAVY if n != "classifier")),
         ("from cchc.cli import cli; cli(['label', '--help'])", tuple(n for n in HEAVY if n != "classifier")),
+        ("from cchc.cli import cli; cli(['crawl', '--help'])", ("scrapy", "twisted", "sklearn", "underthesea")),
+        ("from cchc.cli import cli; cli(['demo', '--help'])", ("scrapy", "twisted", "sklearn", "openpyxl")),
     ],
-    ids=["import", "help", "typo", "search-help", "search", "coverage-help", "classify-help", "label-help"],
+    ids=[
+        "import",
+        "help",
+        "typo",
+        "search-help",
+        "search",
+        "coverage-help",
+        "classify-help",
+        "label-help",
+        "crawl-help",
+        "demo-help",
+    ],
 )
 def test_the_cli_starts_without_the_heavy_libraries(tmp_path: Path, code: str, unwanted: tuple[str, ...]) -> None:
     """Start-up time is imports: help or a search must not load the crawler, the model or the web app."""
