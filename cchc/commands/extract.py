@@ -13,10 +13,6 @@ from cchc.options import echo_json
 from config import LayoutFile, load_sources
 from config.loader import load_model
 from config.models import strip_host_prefix
-from crawler.discovery import UrlRules
-from crawler.extraction import decode_html, extract_article
-from crawler.extraction.page import PageError, check_html_bytes
-from crawler.extraction.rules import rule_from_layout
 from search.limits import MAX_PAGE_BYTES
 
 logger = logging.getLogger(__name__)
@@ -40,6 +36,12 @@ def extract(html_file: Path, url: str, rules_file: Path | None) -> None:
       cchc extract page.html --url https://baonghean.vn/some-article-10293456.html
       cchc extract page.html --url https://example.vn/bai-viet.html --rules rule.yaml
     """
+    # The extractor (trafilatura, Scrapy's URL tools) is imported when a page is read, not for --help.
+    from crawler.discovery import UrlRules
+    from crawler.extraction import decode_html, extract_article
+    from crawler.extraction.page import PageError, check_html_bytes
+    from crawler.extraction.rules import rule_from_layout
+
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
