@@ -49,6 +49,7 @@ clean:
 
 # Every benchmark (about an hour on 2 cores); each prints its figures and the core count.
 bench: $(STAMP)
+	$(BIN)/python -m bench.bench_startup
 	$(BIN)/python -m bench.bench_foundation
 	$(BIN)/python -m bench.bench_ingest
 	$(BIN)/python -m bench.bench_search

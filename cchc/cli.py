@@ -1,18 +1,55 @@
-"""The `cchc` command line: one group, one module per command group under cchc.commands."""
+"""The `cchc` command line: one group, one module per command group under cchc.commands.
+
+A command's module (and what it imports: Scrapy, scikit-learn, FastAPI, ...) is imported only when that
+command runs or shows its help, so `cchc --help` and light commands start fast: the group lists the
+commands from the table below, never by importing them.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import click
 
 from cchc import i18n
-from cchc.commands import classify, coverage, crawl, demo, extract, label, search, serve, sources, stats, store
 from cchc.errors import user_errors
-from config.settings import get_settings
-from config.settings import override as override_settings
+
+# Each command: the cchc.commands module and the attribute that define it, and the one-line summary
+# `cchc --help` shows (the first sentence of the command's help; tests/test_cli.py checks they agree).
+COMMANDS = {
+    "classify": ("classify", "classify",
+                 "Gán nhãn cho bài viết: có về CCHC không, lĩnh vực, chủ đề; mỗi dòng vào một đối tượng JSON, "
+                 "ra một đối tượng."),
+    "coverage": ("coverage", "coverage",
+                 "Độ phủ các lĩnh vực của kế hoạch theo kênh và kỳ: số bài, chỉ tiêu, khoảng trống, "
+                 "bảng điểm đơn vị."),
+    "crawl": ("crawl", "crawl", "Thu thập bài mới của các nguồn (mọi nguồn đang bật khi không nêu nguồn nào) vào kho."),
+    "demo": ("demo", "demo",
+             "Phục vụ các bản sao kèm theo trên loopback, thu thập, phân loại, lưu vào SQLite, "
+             "viết báo cáo độ phủ."),
+    "evaluate": ("classify", "evaluate",
+                 "Độ chính xác (precision), độ phủ (recall), F1 theo từng nhãn và macro F1 của một mô hình "
+                 "trên tệp JSONL chuẩn."),
+    "extract": ("extract", "extract", "In bài viết trích từ một trang HTML đã lưu, dưới dạng một đối tượng JSON."),
+    "label": ("label", "label",
+              "Gán nhãn cho những bài mô hình phân vân nhất (xác suất gần ngưỡng nhất) mà chưa ai gán nhãn."),
+    "reclassify": ("classify", "reclassify",
+                   "Gán nhãn lại mọi bài trong kho bằng một mô hình (mới) và danh mục địa danh; "
+                   "giữ nguyên nhãn do người sửa."),
+    "search": ("search", "search",
+               'Tìm kiếm trong kho lưu trữ; gõ dấu hay không đều được ("cai cach" tìm ra "cải cách").'),
+    "serve": ("serve", "serve", "Chạy ứng dụng web tiếng Việt (tìm kiếm, bài viết, mức độ đưa tin, nguồn)."),
+    "sources": ("sources", "sources", "Liệt kê các nguồn được theo dõi (config/sources.yaml)."),
+    "stats": ("stats", "stats", "Số bài theo nguồn, loại kênh, lĩnh vực và tháng, và dung lượng kho lưu trữ."),
+    "store": ("store", "store", "Khởi tạo và bảo trì kho lưu trữ (SQLite hoặc Elasticsearch)."),
+    "train": ("classify", "train",
+              "Huấn luyện bộ phân loại trên dữ liệu đã gán nhãn và ghi ra một thư mục mô hình."),
+    "users": ("serve", "users", "Các tài khoản được sửa nhãn trong ứng dụng web."),
+}  # fmt: skip
 
 # Loggers whose records are the crawl's own detail (every failed request, with its traceback): the command's
 # summary says what matters in Vietnamese, so the console shows them only with -v; the log file always has them.
@@ -48,6 +85,8 @@ def setup_logging(verbose: int) -> None:
     logging.root.addHandler(console)
     logging.root.setLevel(logging.DEBUG)
     if verbose:
+        from config.settings import get_settings
+
         path = get_settings().under_data("logs", "cchc.log")
         path.parent.mkdir(parents=True, exist_ok=True)
         logfile = logging.FileHandler(path, encoding="utf-8")
@@ -63,15 +102,40 @@ def setup_logging(verbose: int) -> None:
 i18n.install()  # before the group below is declared: its --version help is translated then
 
 
+class _LazyCommands(Mapping[str, click.Command]):
+    """The group's commands by name (click looks them up here): a command's module is imported when the command
+    itself is looked up, never to list the names or suggest one for a typo."""
+
+    def __getitem__(self, name: str) -> click.Command:
+        module, attribute, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"cchc.commands.{module}"), attribute)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+
 class _Cli(click.Group):
-    """Turns the project's errors into one line on stderr and a non-zero exit code."""
+    """Runs the commands of COMMANDS, listing them without importing them; turns the project's errors into
+    one line on stderr and a non-zero exit code."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their summaries laid out as click lays them out, but from COMMANDS: no command module
+        is imported."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = [(name, click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit)) for name in names]
+        with formatter.section(click.core._("Commands")):  # click's own heading, in Vietnamese by cchc.i18n
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         with user_errors():
             return super().invoke(ctx)
 
 
-@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Cli, commands=_LazyCommands(), context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-v", "--verbose", count=True, help="Ghi nhật ký chi tiết hơn, cả vào data/logs/cchc.log (-vv để gỡ lỗi)."
 )
@@ -90,16 +154,11 @@ def cli(verbose: int, config_dir: Path | None) -> None:
       cchc stats --json
       cchc --config-dir ~/cchc-config sources    # sources.yaml của bạn, các tệp khác dùng bản kèm theo
     """
-    override_settings(config_dir=config_dir)
+    if config_dir is not None:  # the settings take a fifth of a second to import: only when there is one to set
+        from config.settings import override as override_settings
+
+        override_settings(config_dir=config_dir)
     setup_logging(verbose)
-
-
-for command in (
-    demo.demo, crawl.crawl, extract.extract, search.search, stats.stats, sources.sources,
-    classify.classify, classify.train, classify.evaluate, classify.reclassify, label.label, coverage.coverage,
-    serve.serve, serve.users, store.store,
-):  # fmt: skip
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -8,13 +8,18 @@ from typing import Any
 
 import click
 
-from config import get_settings
+
+def _default_store() -> str:
+    from config import get_settings  # only when --store is not given: --help does not load the settings
+
+    return get_settings().store_url
+
 
 store_option = click.option(
     "--store",
     "store_url",
     envvar="CCHC_STORE",
-    default=lambda: get_settings().store_url,
+    default=_default_store,
     show_default="sqlite:///data/cchc.db",
     help="URL của kho lưu trữ: sqlite:///data/kho.db (đường dẫn tương đối) hoặc sqlite:////tmp/kho.db"
     " (tuyệt đối); biến môi trường CCHC_STORE.",

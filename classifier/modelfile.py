@@ -26,7 +26,6 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "default"
 LIBRARIES = ("scikit-learn", "numpy", "scipy", "underthesea", "joblib")
 
 

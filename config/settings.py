@@ -6,16 +6,19 @@ command-line overrides first, then `CCHC_*` environment variables, then the defa
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict
+
+ENV_PREFIX = "CCHC_"
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Everything a run can be told from outside; relative folders are relative to the working folder."""
 
-    model_config = SettingsConfigDict(env_prefix="CCHC_", extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     # A folder whose YAML files replace the bundled ones of the same name (CCHC_CONFIG_DIR).
     config_dir: Path | None = None
@@ -54,9 +57,19 @@ class Settings(BaseSettings):
 _overrides: dict[str, Any] = {}
 
 
+def _environment() -> dict[str, str]:
+    """The CCHC_* environment variables by field name, in any case: CCHC_DATA_DIR or cchc_data_dir -> data_dir.
+    (Read here rather than through pydantic-settings, whose import alone cost every command a tenth of a second.)"""
+    return {
+        name[len(ENV_PREFIX) :].lower(): value
+        for name, value in os.environ.items()
+        if name.upper().startswith(ENV_PREFIX)
+    }
+
+
 def get_settings() -> Settings:
     """The settings in force now (read afresh, so a changed environment counts)."""
-    return Settings(**_overrides)
+    return Settings(**{**_environment(), **_overrides})
 
 
 def override(**values: Any) -> None:

@@ -8,7 +8,10 @@ import gzip
 import json
 import shutil
 import socket
+import sqlite3
 import string
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -17,13 +20,16 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cchc import MIRRORS_DIR, i18n
+from cchc import cli as cli_module
 from cchc.cli import cli
 from cchc.commands.classify import _human_examples
 from cchc.commands.coverage import default_range
-from classifier import DEFAULT_MODEL_DIR
+from cchc.errors import user_errors
+from classifier import DEFAULT_MODEL_DIR, ModelError
 from classifier.modelfile import relevance_threshold
-from config import load_sources, load_taxonomy
-from search import VN_TZ, open_store
+from config import ConfigError, load_sources, load_taxonomy
+from crawler.extraction.page import PageError
+from search import VN_TZ, StoreError, open_store
 from search.folding import fold
 from search.sqlite import SQLiteStore
 from tests.conftest import run_cchc
@@ -142,7 +148,7 @@ def test_not_a_database(tmp_path: Path) -> None:
     (tmp_path / "junk.db").write_bytes(b"not a database" * 1000)
     result = run_cchc("stats", "--store", "sqlite:///junk.db", cwd=tmp_path)
     assert result.returncode == 2  # a damaged or foreign file is exit 2, like bad config (issue 18)
-    assert result.stderr.startswith("error: junk.db: cannot open the SQLite store")
+    assert result.stderr.startswith("lỗi: junk.db: cannot open the SQLite store")
     assert len(result.stderr.strip().splitlines()) == 1
 
 
@@ -223,6 +229,84 @@ def test_top_help_is_vietnamese_down_to_clicks_own_words() -> None:
     for english in ("Usage:", "Options:", "Commands:", "Show this message", "Show the version", "Examples:"):
         assert english not in out
     assert _in_process("--version").stdout.startswith("cchc, phiên bản ")
+
+
+def test_the_top_help_lists_each_commands_own_summary() -> None:
+    """`cchc --help` lists the commands from the table in cchc/cli.py, not importing them: each line must be what
+    click would write from the command's own help, and every command must be there."""
+    assert set(cli_module.COMMANDS) == set(cli.commands)
+    for name, command in cli.commands.items():
+        assert cli_module.COMMANDS[name][2] == command.get_short_help_str(limit=1000), name
+    for width in (60, 80, 200):  # cut to the width as click cuts a command's own help
+        plain = click.Group(commands=dict(cli.commands))
+        expected, lazy = click.HelpFormatter(width=width), click.HelpFormatter(width=width)
+        plain.format_commands(click.Context(plain), expected)
+        cli.format_commands(click.Context(cli), lazy)
+        assert lazy.getvalue() == expected.getvalue()
+    assert "\n  search      Tìm kiếm trong kho lưu trữ;" in lazy.getvalue()
+
+
+HEAVY = ("scrapy", "twisted", "sklearn", "underthesea", "numpy", "fastapi", "uvicorn", "openpyxl", "elasticsearch",
+         "opensearchpy", "classifier", "crawler")  # fmt: skip
+SETTINGS = ("pydantic", "config")
+
+
+@pytest.mark.parametrize(
+    ("code", "unwanted"),
+    [
+        ("import cchc.cli", (*HEAVY, *SETTINGS, "rich")),
+        ("from cchc.cli import cli; cli(['--help'])", (*HEAVY, *SETTINGS, "rich")),
+        ("from cchc.cli import cli; cli(['serach'])", (*HEAVY, *SETTINGS, "rich")),
+        # A command's help loads its module, but the settings and config models only when the command runs.
+        ("from cchc.cli import cli; cli(['search', '--help'])", (*HEAVY, *SETTINGS)),
+        ("from cchc.cli import cli; cli(['search', 'x', '--store', 'sqlite:///missing.db'])", HEAVY),
+        ("from cchc.cli import cli; cli(['coverage', '--help'])", HEAVY),
+        ("from cchc.cli import cli; cli(['classify', '--help'])", tuple(n for n in HEAVY if n != "classifier")),
+        ("from cchc.cli import cli; cli(['label', '--help'])", tuple(n for n in HEAVY if n != "classifier")),
+        ("from cchc.cli import cli; cli(['crawl', '--help'])", ("scrapy", "twisted", "sklearn", "underthesea")),
+        ("from cchc.cli import cli; cli(['demo', '--help'])", ("scrapy", "twisted", "sklearn", "openpyxl")),
+    ],
+    ids=[
+        "import",
+        "help",
+        "typo",
+        "search-help",
+        "search",
+        "coverage-help",
+        "classify-help",
+        "label-help",
+        "crawl-help",
+        "demo-help",
+    ],
+)
+def test_the_cli_starts_without_the_heavy_libraries(tmp_path: Path, code: str, unwanted: tuple[str, ...]) -> None:
+    """Start-up time is imports: help or a search must not load the crawler, the model or the web app."""
+    probe = f"import sys\ntry:\n    {code}\nexcept SystemExit:\n    pass\nprint(' '.join(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    loaded = {name.split(".")[0] for name in result.stdout.split()}
+    assert loaded.isdisjoint(unwanted), sorted(loaded & set(unwanted))
+
+
+@pytest.mark.parametrize(
+    ("error", "line", "code"),
+    [
+        (sqlite3.DatabaseError("file is not a database"),
+         "kho SQLite bị hỏng hoặc không phải cơ sở dữ liệu (file is not a database); hãy chạy `cchc store check`", 2),
+        (ConfigError("sources.yaml: sources[0].id: Field required"), "sources.yaml: sources[0].id: Field required", 2),
+        (PageError("the file is empty"), "the file is empty", 1),
+        (ModelError("no model in m/"), "no model in m/", 1),
+        (StoreError("disk full"), "disk full", 1),
+    ],
+)  # fmt: skip
+def test_known_errors_are_one_vietnamese_line(capsys: pytest.CaptureFixture[str], error: Exception, line: str,
+                                              code: int) -> None:  # fmt: skip
+    with pytest.raises(SystemExit) as stopped, user_errors():
+        raise error
+    assert stopped.value.code == code
+    assert capsys.readouterr().err == f"lỗi: {line}\n"
+    with pytest.raises(ValueError), user_errors():  # an unknown error is a bug: it keeps its traceback
+        raise ValueError("x")
 
 
 def test_a_usage_error_shows_the_usage_and_the_help_hint_in_vietnamese() -> None:

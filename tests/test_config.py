@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
-from config import CONFIG_DIR, ConfigError, load_sources, load_taxonomy
+from config import CONFIG_DIR, ConfigError, load_sources, load_taxonomy, settings
 from config.models import AREA_IDS, TOPIC_IDS
 from tests.conftest import run_cchc
 
@@ -128,7 +129,7 @@ def test_cli_reports_broken_config_in_one_line_with_exit_2(tmp_path: Path) -> No
     result = run_cchc("sources", env={"CCHC_CONFIG_DIR": str(config_dir)})
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.strip() == (f"error: {config_dir / 'sources.yaml'}: sources[2].article_url: Field required")
+    assert result.stderr.strip() == (f"lỗi: {config_dir / 'sources.yaml'}: sources[2].article_url: Field required")
 
 
 @pytest.mark.parametrize("breakage", [_break_unknown_key, _break_regex, _break_duplicate])
@@ -141,7 +142,7 @@ def test_broken_config_touches_no_data(tmp_path: Path, breakage) -> None:
     for args in (["crawl", "baonghean"], ["demo"], ["coverage"], ["serve"], ["sources", "status"]):
         result = run_cchc(*args, cwd=tmp_path, env={"CCHC_CONFIG_DIR": str(config_dir)}, timeout=60)
         assert result.returncode == 2, (args, result.stderr)
-        assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+        assert result.stderr.startswith("lỗi: ") and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "data").exists(), "nothing may be written before the configuration is valid"
 
 
@@ -157,3 +158,27 @@ def test_a_user_config_folder_overrides_file_by_file(tmp_path: Path, monkeypatch
     assert result.returncode == 0 and "Báo Nghệ An (bản của tôi)" in result.stdout, result.stderr
     missing = run_cchc("sources", env={"CCHC_CONFIG_DIR": str(tmp_path / "absent")})
     assert missing.returncode == 2 and "config folder not found" in missing.stderr
+
+
+def test_settings_come_from_the_command_line_then_the_environment_then_the_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(settings, "_overrides", {})
+    monkeypatch.delenv("CCHC_DATA_DIR", raising=False)
+    monkeypatch.delenv("CCHC_STORE", raising=False)
+    assert settings.get_settings().store_url == "sqlite:///data/cchc.db"
+    monkeypatch.setenv("CCHC_DATA_DIR", "/srv/cchc")
+    monkeypatch.setenv("cchc_batch_size", "7")  # any case, as before
+    monkeypatch.setenv("CCHC_NOT_A_SETTING", "x")  # ignored
+    current = settings.get_settings()
+    assert (current.data_dir, current.batch_size, current.store_url) == (
+        Path("/srv/cchc"),
+        7,
+        "sqlite:////srv/cchc/cchc.db",
+    )
+    settings.override(data_dir=Path("elsewhere"), store=None)  # None leaves the environment's value alone
+    assert settings.get_settings().data_dir == Path("elsewhere")
+    monkeypatch.setenv("CCHC_BATCH_SIZE", "nhiều")
+    monkeypatch.delenv("cchc_batch_size")
+    with pytest.raises(ValidationError, match="batch_size"):
+        settings.get_settings()

@@ -178,7 +178,7 @@ def test_unreachable_cluster_defers_to_dead_letter_and_replays(tmp_path: Path) -
 def test_reads_on_an_unreachable_cluster_are_one_line_errors(tmp_path: Path) -> None:
     result = run_cchc("stats", "--store", f"elasticsearch+http://127.0.0.1:{_dead_port()}")
     assert result.returncode == 1
-    assert result.stderr.startswith("error: elasticsearch+http://127.0.0.1:") and "Traceback" not in result.stderr
+    assert result.stderr.startswith("lỗi: elasticsearch+http://127.0.0.1:") and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

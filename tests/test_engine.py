@@ -222,7 +222,7 @@ def test_the_wrong_client_for_the_engine_is_one_clear_line(engine: ElasticStore)
     result = run_cchc("stats", "--store", other)
     if ENGINE_URL.startswith("opensearch"):  # the Elasticsearch 8 client refuses OpenSearch servers
         assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
-        assert result.stderr.startswith(f"error: {other}") and "Traceback" not in result.stderr
+        assert result.stderr.startswith(f"lỗi: {other}") and "Traceback" not in result.stderr
 
 
 def test_reads_before_store_init_are_one_clear_line(engine: ElasticStore) -> None:

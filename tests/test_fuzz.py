@@ -77,7 +77,7 @@ def test_cli_search_never_prints_a_traceback(small_store, text: str, flags: list
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
     if result.exit_code != 0:
-        assert len([line for line in result.output.strip().splitlines() if line.startswith(("Lỗi:", "error:"))]) == 1
+        assert len([line for line in result.output.strip().splitlines() if line.startswith(("Lỗi:", "lỗi:"))]) == 1
 
 
 @pytest.fixture(scope="module")

@@ -127,7 +127,7 @@ def test_classify_refuses_an_overlong_line_with_file_and_line(tmp_path: Path) ->
     lines.write_text(good + "\n" + json.dumps({"id": "2", "title": "x", "text": "a" * MAX_INPUT_LINE_BYTES}) + "\n")
     result = run_cchc("classify", "--input", str(lines), "--output", str(tmp_path / "out.jsonl"))
     assert result.returncode != 0
-    assert result.stderr.strip().splitlines()[-1].startswith(f"error: {lines}:2: line longer than")
+    assert result.stderr.strip().splitlines()[-1].startswith(f"lỗi: {lines}:2: line longer than")
     assert "Traceback" not in result.stderr
 
 

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -14,20 +14,21 @@ from rich.progress import Progress
 
 from cchc import SHARED_DATA_DIR
 from cchc.options import echo_json, json_option, store_option
-from classifier import DEFAULT_MODEL_DIR, LoadedModel, load
+from classifier import DEFAULT_MODEL_DIR
 from classifier.dataset import DataError, Example, data_hash, plan_phrases, training_examples
 from classifier.evaluation import Report
 from classifier.evaluation import evaluate as evaluate_model
-from classifier.model import RELEVANCE
-from classifier.modelfile import save
 from classifier.places import PlaceMatcher
 from classifier.text import document
-from classifier.training import train as train_model
 from config import load_places, load_taxonomy
-from crawler.labeling import classify_articles, located
 from search import open_store
 from search.batching import batched
 from search.limits import MAX_INPUT_LINE_BYTES
+
+# The model's modules (scikit-learn: a second to import) are imported by the commands that use them, so that
+# `--help` and input errors do not wait for them.
+if TYPE_CHECKING:
+    from classifier import LoadedModel
 
 BATCH = 256
 model_option = click.option(
@@ -37,6 +38,8 @@ model_option = click.option(
 
 
 def _load_model(model_dir: Path) -> LoadedModel:
+    from classifier import load
+
     return load(model_dir, load_taxonomy())
 
 
@@ -91,6 +94,8 @@ def classify(input_file: IO[str], output_file: IO[str], explain: bool, model_dir
       cchc classify --input articles.jsonl --output tagged.jsonl
       echo '{"id": "1", "title": "Cải cách thủ tục hành chính", "text": "..."}' | cchc classify --input - --explain
     """
+    from classifier.model import RELEVANCE
+
     loaded = _load_model(model_dir)
     records = read_jsonl(input_file, input_file.name, ("id", "title", "text"))
     counts: Counter[str] = Counter()
@@ -155,6 +160,9 @@ def train(output_dir: Path, shared_data: Path, store_url: str | None, seed: int)
       cchc train                                   # dựng lại mô hình mặc định (make model)
       cchc train --output /tmp/model --human-from sqlite:///data/cchc.db
     """
+    from classifier.modelfile import save
+    from classifier.training import train as train_model
+
     taxonomy = load_taxonomy()
     examples = training_examples(taxonomy, shared_data, _human_examples(store_url))
     origins = Counter(e.origin for e in examples)
@@ -235,6 +243,8 @@ def reclassify(store_url: str, model_dir: Path, include_human: bool) -> None:
 
 def _relabel(store: Any, loaded: LoadedModel, matcher: PlaceMatcher, batch: list) -> Counter[str]:
     counts: Counter[str] = Counter()
+    from crawler.labeling import classify_articles, located
+
     for article in classify_articles(loaded, batch) if batch else []:
         store.set_labels(located(article, matcher))
         counts["relevant" if article.relevant else "not"] += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,10 +13,7 @@ import click
 from cchc.options import DATE, echo_json, store_option
 from cchc.reports import tabular
 from cchc.reports.headlines import headlines
-from cchc.reports.html import write_html
 from cchc.reports.names import Names, number, period_name
-from cchc.reports.word import write_docx
-from cchc.reports.xlsx import write_xlsx
 from config import get_settings, load_plan, load_sources, load_taxonomy
 from coverage.periods import month_in
 from coverage.report import CoverageReport, build_coverage
@@ -56,16 +54,32 @@ def build_report(
     return report, Names.of(taxonomy, plan, sources)
 
 
-WRITERS = {"html": write_html, "xlsx": write_xlsx, "docx": write_docx}
+FORMATS_WRITTEN = ("html", "xlsx", "docx")  # the report files, side by side
+
+
+def _writer(fmt: str) -> Callable[[CoverageReport, Names, Path], None]:
+    """The HTML, XLSX or DOCX writer, imported when a report is written: openpyxl alone takes a quarter of a
+    second to import, which `cchc coverage --help` and the table need not pay."""
+    if fmt == "html":
+        from cchc.reports.html import write_html
+
+        return write_html
+    if fmt == "docx":
+        from cchc.reports.word import write_docx
+
+        return write_docx
+    from cchc.reports.xlsx import write_xlsx
+
+    return write_xlsx
 
 
 def write_report_files(report: CoverageReport, names: Names, stem: Path) -> list[Path]:
     """The HTML, XLSX and DOCX reports side by side; returns their paths in that order."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = []
-    for suffix, write in WRITERS.items():
+    for suffix in FORMATS_WRITTEN:
         paths.append(stem.with_suffix(f".{suffix}"))
-        write(report, names, paths[-1])
+        _writer(suffix)(report, names, paths[-1])
     return paths
 
 
@@ -154,7 +168,7 @@ def coverage(
         raise click.BadParameter("--from is after --to")
     groups, period = parse_by(by)
     if set(groups) != {"area", "channel"}:
-        if fmt in WRITERS:
+        if fmt in FORMATS_WRITTEN:
             raise click.BadParameter(
                 "xlsx, html and docx reports are by area,channel and a period", param_hint="--format"
             )
@@ -183,5 +197,5 @@ def coverage(
     else:
         path = output or get_settings().under_data("reports") / f"do-phu-{date_from}-{date_to}.{fmt}"
         path.parent.mkdir(parents=True, exist_ok=True)
-        WRITERS[fmt](report, names, path)
+        _writer(fmt)(report, names, path)
         click.echo(f"Đã ghi báo cáo {path.resolve()}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -13,17 +13,22 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cchc.errors import EXIT_CONFIG, EXIT_FAILURE
 from cchc.options import DATE, store_option
-from classifier import ModelError
-from classifier import load as load_model
 from config import Source, get_settings, load_places, load_sources, load_taxonomy
 from coverage.health import unread_cause
-from crawler.runner import RunSummary, crawler_settings, run_crawl
 from search import crawlstats, open_store
+
+# Scrapy and Twisted (and the model for check_model) are imported when a crawl starts, not for `--help`.
+if TYPE_CHECKING:
+    from crawler.runner import RunSummary
 
 
 def check_model(settings: dict[str, Any]) -> None:
     """Load the classifier the crawl will use, before anything is fetched: a model that cannot be loaded would
     otherwise make every source store nothing. Exit 2 with one line."""
+    from classifier import ModelError
+    from classifier import load as load_model
+    from crawler.runner import crawler_settings
+
     directory = crawler_settings(settings).get("CCHC_MODEL")
     if not directory:
         return
@@ -54,6 +59,8 @@ def crawl_with_progress(
     refresh: bool = False,
 ) -> list[RunSummary]:
     """Run the crawl with one live line per source: pages fetched, articles stored and dropped."""
+    from crawler.runner import run_crawl
+
     console = Console(stderr=True)
     counts = {s.id: {"fetched": 0, "stored": 0, "dropped": 0} for s in sources}
     with Progress(

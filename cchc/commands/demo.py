@@ -12,7 +12,6 @@ from cchc import MIRRORS_DIR
 from cchc.commands.coverage import build_report, default_range, write_report_files
 from cchc.commands.crawl import check_model, crawl_with_progress, describe, report_failures
 from cchc.errors import EXIT_FAILURE
-from cchc.mirrors import MirrorServer
 from cchc.reports.headlines import headlines
 from config import get_settings, load_sources, load_taxonomy
 from search import VN_TZ, crawlstats, open_store
@@ -47,6 +46,8 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
     config = load_sources()
     open_store(store_url).close()  # fail now, in one line, if the archive cannot be opened
     check_model(LOOPBACK_SETTINGS)
+    from cchc.mirrors import MirrorServer  # Scrapy's sitemap parser: not for --help
+
     with MirrorServer(mirrors_dir) as server:
         sources = server.mirrored(config.sources)
         if not sources:

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
 
-from cchc.errors import InputError
+from cchc.errors import InputError, fail
 from cchc.options import echo_json
 from config import LayoutFile, load_sources
 from config.loader import load_model
 from config.models import strip_host_prefix
-from crawler.discovery import UrlRules
-from crawler.extraction import decode_html, extract_article
-from crawler.extraction.page import PageError, check_html_bytes
-from crawler.extraction.rules import rule_from_layout
 from search.limits import MAX_PAGE_BYTES
 
 logger = logging.getLogger(__name__)
@@ -41,6 +36,12 @@ def extract(html_file: Path, url: str, rules_file: Path | None) -> None:
       cchc extract page.html --url https://baonghean.vn/some-article-10293456.html
       cchc extract page.html --url https://example.vn/bai-viet.html --rules rule.yaml
     """
+    # The extractor (trafilatura, Scrapy's URL tools) is imported when a page is read, not for --help.
+    from crawler.discovery import UrlRules
+    from crawler.extraction import decode_html, extract_article
+    from crawler.extraction.page import PageError, check_html_bytes
+    from crawler.extraction.rules import rule_from_layout
+
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
@@ -62,6 +63,5 @@ def extract(html_file: Path, url: str, rules_file: Path | None) -> None:
             own = rule_from_layout(source.layout, source.id)
         page = extract_article(decode_html(body), url, source.cms if source else None, rules, own)
     except PageError as exc:  # bad input is a usage error: exit 2, as for a bad option
-        click.echo(f"error: {html_file}: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        fail(f"{html_file}: {exc}", EXIT_BAD_INPUT)
     echo_json(page.to_json())

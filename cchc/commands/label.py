@@ -19,7 +19,6 @@ from cchc.commands.classify import model_option
 from cchc.options import store_option
 from cchc.reports.names import STANCE_NAMES
 from cchc.web.accounts import NAME
-from classifier.modelfile import relevance_threshold
 from config import load_sources, load_taxonomy
 from search import VN_TZ, Article, open_store
 from search.store import human_labels
@@ -135,6 +134,8 @@ def label(limit: int, user: str, model_dir: Path, store_url: str) -> None:
     area_names = {a.id: a.name for a in taxonomy.areas}
     topic_names = {t.id: t.name for t in taxonomy.topics}
     source_names = {s.id: s.name for s in load_sources().sources}
+    from classifier.modelfile import relevance_threshold  # scikit-learn: not for --help
+
     threshold = relevance_threshold(model_dir)
     labeled = skipped = disputed = 0
     with open_store(store_url, create=False) as store:

@@ -12,7 +12,6 @@ from rich.text import Text
 
 from cchc.options import DATE, echo_json, json_option, store_option
 from cchc.reports.names import STANCE_NAMES
-from config import load_taxonomy
 from search import STANCES, SearchHit, SearchQuery, open_store
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
@@ -93,6 +92,8 @@ def search(
       cchc search '"một cửa" -video' --source baonghean --from 2025-01-01 --json
       cchc search "" --stance criticism --from 2025-01-01     # các bài về CCHC phản ánh hạn chế
     """
+    from config import load_taxonomy  # the config models cost more than --help needs
+
     request = SearchQuery(
         text=query, sources=sources, channels=channels, areas=areas, stances=stances,
         date_from=date_from, date_to=date_to, sort=sort, limit=limit, offset=offset,

@@ -6,8 +6,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from config import Plan, Source, Taxonomy, UnitDuty
+if TYPE_CHECKING:  # annotations only: `cchc search` shows stance names without loading the config models
+    from config import Plan, Source, Taxonomy, UnitDuty
 
 CHANNEL_NAMES = {
     "newspaper": "Báo in, báo điện tử",
