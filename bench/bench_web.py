@@ -124,7 +124,7 @@ def store_largest_article(path: Path) -> str:
     url = "https://baonghean.vn/bai-dai-nhat-duoc-phep.html"
     article = Article(id=article_id(url), url=url, canonical_url=url, source="baonghean", channel="newspaper",
                       title="Bài dài nhất được phép", text=body, published_at=datetime.now(VN_TZ))  # fmt: skip
-    (labeled,) = classify_articles(load(DEFAULT_MODEL_DIR, load_taxonomy()), [article])
+    (labeled,) = classify_articles(load(DEFAULT_MODEL_DIR, load_taxonomy()), [article], None)
     with SQLiteStore(path) as store:
         store.upsert(labeled)
     return f"/bai-viet/{labeled.id}"

@@ -10,7 +10,6 @@ from classifier import LoadedModel, Prediction
 from classifier.model import RELEVANCE
 from classifier.places import PlaceMatcher
 from classifier.text import document
-from config import load_plan
 from config.models import QaColumn
 from search import Article
 
@@ -42,12 +41,12 @@ def in_named_column(article: Article, column: QaColumn | None) -> bool:
     return column is not None and article.source == column.source and article.section == column.section
 
 
-def classify_articles(loaded: LoadedModel, articles: Sequence[Article]) -> list[Article]:
+def classify_articles(loaded: LoadedModel, articles: Sequence[Article], column: QaColumn | None) -> list[Article]:
     """Label a batch of articles with one model call, and keep the terms behind each label on the record.
 
-    An item of the plan's named CCHC column is relevant whatever its score (which is kept as the model gave it);
-    its areas and topics are the model's, at least its best area."""
-    column = load_plan().qa_column
+    An item of `column`, the plan's named CCHC column (`Plan.qa_column`, read once by the caller), is relevant
+    whatever its score (which is kept as the model gave it); its areas and topics are the model's, at least its
+    best area."""
     docs = [document(a.title, a.lead, a.text) for a in articles]
     results = []
     for article, doc, prediction in zip(articles, docs, loaded.model.predict(docs), strict=True):

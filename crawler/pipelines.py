@@ -12,7 +12,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from classifier import LoadedModel
 from classifier import load as load_model
 from classifier.places import PlaceMatcher
-from config import load_places, load_taxonomy
+from config import load_places, load_plan, load_taxonomy
+from config.models import QaColumn
 from crawler.items import ArticleItem
 from crawler.labeling import classify_articles, located
 from search import Article, Store, StoreError, article_id, crawlstats, open_store
@@ -101,19 +102,20 @@ class DedupePipeline:
 class ClassifyPipeline:
     """Tag each article with the plan's content areas using the model in CCHC_MODEL."""
 
-    def __init__(self, crawler: Crawler, loaded: LoadedModel) -> None:
+    def __init__(self, crawler: Crawler, loaded: LoadedModel, column: QaColumn | None) -> None:
         self.crawler = crawler
         self.loaded = loaded
+        self.column = column
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
         directory = crawler.settings.get("CCHC_MODEL")
         if not directory:
             raise NotConfigured("CCHC_MODEL is empty: articles are stored unlabeled")
-        return cls(crawler, load_model(Path(directory), load_taxonomy()))
+        return cls(crawler, load_model(Path(directory), load_taxonomy()), load_plan().qa_column)
 
     def process_item(self, article: Article) -> Article:
-        (result,) = classify_articles(self.loaded, [article])
+        (result,) = classify_articles(self.loaded, [article], self.column)
         self.crawler.stats.inc_value(crawlstats.CLASSIFIED + ("relevant" if result.relevant else "not_relevant"))
         return result
 

@@ -267,6 +267,6 @@ def test_items_of_the_plans_named_column_are_relevant_whatever_their_score() -> 
         title="Nghỉ việc có được nhận trợ cấp một lần?", text="Bạn đọc hỏi về mức hưởng trợ cấp theo số năm đã đóng.",
     )  # fmt: skip
     elsewhere = dataclasses.replace(asked, id="news", section="Tin tức")
-    in_column, outside = classify_articles(loaded, [asked, elsewhere])
+    in_column, outside = classify_articles(loaded, [asked, elsewhere], column)
     assert not outside.relevant and outside.relevance < loaded.model.thresholds_[RELEVANCE]
     assert in_column.relevant and in_column.areas and in_column.relevance == outside.relevance  # the score is kept

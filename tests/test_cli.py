@@ -7,7 +7,6 @@ import dataclasses
 import gzip
 import json
 import shutil
-import socket
 import sqlite3
 import string
 import subprocess
@@ -33,6 +32,7 @@ from search import VN_TZ, StoreError, open_store
 from search.folding import fold
 from search.sqlite import SQLiteStore
 from tests.conftest import run_cchc
+from tests.liveserver import free_port  # a port nobody listens on
 
 COMMANDS = ["demo", "crawl", "extract", "search", "stats", "sources", "sources status", "classify", "train",
             "evaluate", "reclassify", "label"]  # fmt: skip
@@ -439,17 +439,10 @@ def test_label_on_the_command_line_records_human_labels_with_history(demo_dir: P
     assert wrong.returncode == 2 and "--stance" in wrong.stderr
 
 
-def _closed_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_source_that_cannot_be_read_fails_the_crawl_in_one_line(tmp_path: Path) -> None:
     """Its host refuses every connection (no mirror, no network): exit 1, one Vietnamese line naming the source
     and the cause, no traceback, and the run is recorded as broken for Nguồn and `sources status`."""
-    mirror = f"yte.nghean.gov.vn=http://127.0.0.1:{_closed_port()}/so_y_te"
+    mirror = f"yte.nghean.gov.vn=http://127.0.0.1:{free_port()}/so_y_te"
     result = run_cchc("crawl", "so_y_te", "--store", "sqlite:///c.db", "--mirror", mirror, "--set", "RETRY_TIMES=0",
                       cwd=tmp_path, timeout=120)  # fmt: skip
     assert result.returncode == 1, result.stderr

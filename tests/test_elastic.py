@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import socket
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from search.elastic.setup import ARTICLES, RUNS
 from search.elastic.store import ElasticStore
 from search.sqlite import SQLiteStore
 from tests.conftest import run_cchc
+from tests.liveserver import free_port  # a port nobody listens on
 
 
 def make(n: int, **changes) -> Article:
@@ -152,15 +152,9 @@ def test_bulk_actions_skip_unchanged_and_keep_human_labels() -> None:
     assert kept["text"].startswith("Khác hẳn")
 
 
-def _dead_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # closed again when the block ends: nothing listens there
-
-
 def test_unreachable_cluster_defers_to_dead_letter_and_replays(tmp_path: Path) -> None:
     letters = DeadLetter(tmp_path / "dead")
-    store = ElasticStore(f"elasticsearch+http://127.0.0.1:{_dead_port()}", dead_letter=letters)
+    store = ElasticStore(f"elasticsearch+http://127.0.0.1:{free_port()}", dead_letter=letters)
     counts = store.upsert_many([make(n) for n in range(1, 8)], batch_size=3)
     assert counts[UpsertOutcome.DEFERRED] == 7 and letters.pending() == 7
     assert store.upsert(make(9)) is UpsertOutcome.DEFERRED
@@ -176,7 +170,7 @@ def test_unreachable_cluster_defers_to_dead_letter_and_replays(tmp_path: Path) -
 
 
 def test_reads_on_an_unreachable_cluster_are_one_line_errors(tmp_path: Path) -> None:
-    result = run_cchc("stats", "--store", f"elasticsearch+http://127.0.0.1:{_dead_port()}")
+    result = run_cchc("stats", "--store", f"elasticsearch+http://127.0.0.1:{free_port()}")
     assert result.returncode == 1
     assert result.stderr.startswith("lỗi: elasticsearch+http://127.0.0.1:") and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -184,7 +178,7 @@ def test_reads_on_an_unreachable_cluster_are_one_line_errors(tmp_path: Path) -> 
 
 def test_crawl_goes_on_when_the_cluster_is_down(mirror_server, tmp_path: Path) -> None:
     result = run_cchc(
-        "crawl", "baonghean", "--store", f"elasticsearch+http://127.0.0.1:{_dead_port()}",
+        "crawl", "baonghean", "--store", f"elasticsearch+http://127.0.0.1:{free_port()}",
         "--mirror", f"baonghean.vn={mirror_server.base_url}/baonghean",
         cwd=tmp_path, env={"CCHC_DEAD_LETTER_DIR": str(tmp_path / "dead")},
     )  # fmt: skip
@@ -217,7 +211,7 @@ def test_store_init_on_sqlite_says_nothing_to_do(tmp_path: Path) -> None:
 
 
 def test_bulk_rejections_say_why_in_words() -> None:
-    store = ElasticStore(f"opensearch+http://127.0.0.1:{_dead_port()}")
+    store = ElasticStore(f"opensearch+http://127.0.0.1:{free_port()}")
     busy = {"status": 429, "error": {"type": "es_rejected_execution_exception", "reason": "queue full"}}
     assert "the cluster is overloaded (429 es_rejected_execution_exception), still refused after" in (
         store._rejection(busy)

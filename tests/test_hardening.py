@@ -61,7 +61,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     articles += [_article(10 + i, f"{f} cải cách hành chính", PARAGRAPH * 3) for i, f in enumerate(FORMULAS)]
     biggest = (PARAGRAPH + "\n") * (MAX_TEXT_CHARS // (len(PARAGRAPH) + 1))
     articles.append(_article(99, "Bài dài nhất được phép", biggest[:MAX_TEXT_CHARS]))
-    labeled = classify_articles(load(DEFAULT_MODEL_DIR, load_taxonomy()), articles)
+    labeled = classify_articles(load(DEFAULT_MODEL_DIR, load_taxonomy()), articles, None)
     with open_store(f"sqlite:///{db}") as store:
         store.upsert_many(labeled)
     return db

@@ -20,7 +20,7 @@ from classifier.evaluation import Report
 from classifier.evaluation import evaluate as evaluate_model
 from classifier.places import PlaceMatcher
 from classifier.text import document
-from config import load_places, load_taxonomy
+from config import load_places, load_plan, load_taxonomy
 from search import open_store
 from search.batching import batched
 from search.limits import MAX_INPUT_LINE_BYTES
@@ -29,6 +29,7 @@ from search.limits import MAX_INPUT_LINE_BYTES
 # `--help` and input errors do not wait for them.
 if TYPE_CHECKING:
     from classifier import LoadedModel
+    from config.models import QaColumn
 
 BATCH = 256
 model_option = click.option(
@@ -227,13 +228,14 @@ def reclassify(store_url: str, model_dir: Path, include_human: bool) -> None:
     """
     loaded = _load_model(model_dir)
     matcher = PlaceMatcher(load_places())
+    column = load_plan().qa_column
     counts: Counter[str] = Counter()
     with open_store(store_url) as store, Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("Đang phân loại lại", total=store.stats().total)
         for batch in batched(store.iter_articles(), BATCH):
             kept = [a for a in batch if a.label_source != "human" or include_human]
             counts["human"] += len(batch) - len(kept)
-            counts.update(_relabel(store, loaded, matcher, kept))
+            counts.update(_relabel(store, loaded, matcher, column, kept))
             progress.advance(task, len(batch))
     click.echo(
         f"Mô hình {loaded.version}: {counts['relevant']} bài về CCHC, {counts['not']} bài khác,"
@@ -241,11 +243,13 @@ def reclassify(store_url: str, model_dir: Path, include_human: bool) -> None:
     )
 
 
-def _relabel(store: Any, loaded: LoadedModel, matcher: PlaceMatcher, batch: list) -> Counter[str]:
-    counts: Counter[str] = Counter()
+def _relabel(
+    store: Any, loaded: LoadedModel, matcher: PlaceMatcher, column: QaColumn | None, batch: list
+) -> Counter[str]:
     from crawler.labeling import classify_articles, located
 
-    for article in classify_articles(loaded, batch) if batch else []:
+    counts: Counter[str] = Counter()
+    for article in classify_articles(loaded, batch, column) if batch else []:
         store.set_labels(located(article, matcher))
         counts["relevant" if article.relevant else "not"] += 1
     return counts
