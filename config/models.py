@@ -125,6 +125,12 @@ class Source(Dated):
     max_listing_pages: int = Field(default=5, ge=1, le=1000)
     download_delay: float | None = Field(default=None, ge=0, le=600, description="Seconds between requests.")
     concurrency: int | None = Field(default=None, ge=1, le=32, description="Parallel requests to the source.")
+    every_hours: float = Field(
+        default=24,
+        gt=0,
+        le=24 * 31,
+        description="How often `cchc daily` reads the source: due this many hours after its last finished run.",
+    )
     layout: Layout | None = Field(
         default=None, description="The site's own layout rule (tried before the CMS family's rules)."
     )
