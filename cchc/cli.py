@@ -28,6 +28,9 @@ COMMANDS = {
                  "Độ phủ các lĩnh vực của kế hoạch theo kênh và kỳ: số bài, chỉ tiêu, khoảng trống, "
                  "bảng điểm đơn vị."),
     "crawl": ("crawl", "crawl", "Thu thập bài mới của các nguồn (mọi nguồn đang bật khi không nêu nguồn nào) vào kho."),
+    "daily": ("daily", "daily",
+              "Một ngày làm việc tự động: thu thập các nguồn đến hạn, cập nhật tình trạng nguồn, viết báo cáo theo "
+              "kỳ, gửi cảnh báo."),
     "demo": ("demo", "demo",
              "Phục vụ các bản sao kèm theo trên loopback, thu thập, phân loại, lưu vào SQLite, "
              "viết báo cáo độ phủ."),

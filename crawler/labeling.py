@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from classifier import LoadedModel, Prediction
@@ -11,7 +12,10 @@ from classifier.model import RELEVANCE
 from classifier.places import PlaceMatcher
 from classifier.text import document
 from config.models import QaColumn
-from search import Article
+from search import Article, Store
+from search.batching import batched
+
+RELABEL_BATCH = 256
 
 
 def labeled(article: Article, prediction: Prediction, model_version: str) -> Article:
@@ -64,3 +68,32 @@ def located(article: Article, matcher: PlaceMatcher) -> Article:
     day = article.published_at.date() if article.published_at else None
     places = matcher.find(f"{article.title}\n{article.lead}\n{article.text}", day)
     return dataclasses.replace(article, places=places)
+
+
+def relabel_store(
+    store: Store,
+    loaded: LoadedModel,
+    matcher: PlaceMatcher,
+    column: QaColumn | None,
+    include_human: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+    only_stale: bool = False,
+) -> Counter[str]:
+    """Label every stored article again with `loaded` and the gazetteer, a batch at a time; labels people set are
+    kept unless `include_human`. `only_stale` leaves alone what this model version labeled already, so an
+    interrupted relabeling goes on where it stopped. Returns counts: relevant, not (relevant), human (kept) and
+    current (already labeled by this version)."""
+    counts: Counter[str] = Counter()
+    for batch in batched(store.iter_articles(), RELABEL_BATCH):
+        kept = [a for a in batch if a.label_source != "human" or include_human]
+        counts["human"] += len(batch) - len(kept)
+        if only_stale:
+            stale = [a for a in kept if a.label_source != "model" or a.model_version != loaded.version]
+            counts["current"] += len(kept) - len(stale)
+            kept = stale
+        for article in classify_articles(loaded, kept, column) if kept else []:
+            store.set_labels(located(article, matcher))
+            counts["relevant" if article.relevant else "not"] += 1
+        if on_batch is not None:
+            on_batch(len(batch))
+    return counts

@@ -55,6 +55,8 @@ _SCALAR_DIMENSIONS = {
     "stance": "a.stance",
     "month": "a.published_month",
     "day": "date(a.published_ts + 7 * 3600, 'unixepoch')",
+    "label_source": "a.label_source",
+    "model_version": "a.model_version",
 }
 _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",

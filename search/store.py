@@ -76,7 +76,10 @@ class SearchQuery:
 MAX_LIMIT = 5000
 # What a relevant article does for the plan: praises a good model, reports a shortcoming, or neither.
 STANCES = ("praise", "criticism", "neutral")
-COUNT_DIMENSIONS = ("area", "topic", "place", "channel", "source", "unit", "section", "stance", "month", "day")
+COUNT_DIMENSIONS = (
+    "area", "topic", "place", "channel", "source", "unit", "section", "stance", "month", "day", "label_source",
+    "model_version",
+)  # fmt: skip
 FACET_DIMENSIONS = ("area", "topic", "place", "channel", "source", "unit", "stance")
 
 

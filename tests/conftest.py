@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -85,3 +86,17 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     (cwd / "first-run.txt").write_text(result.stdout, encoding="utf-8")
     return cwd / "data" / "demo.db"
+
+
+def stored_count(db: Path) -> int:
+    """How many articles an archive another process is writing holds now (0 before its schema exists)."""
+    if not db.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0  # the schema is not there yet

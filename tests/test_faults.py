@@ -17,7 +17,7 @@ from cchc import MIRRORS_DIR
 from cchc.mirrors import article_pages
 from config import load_sources
 from search import open_store
-from tests.conftest import POLITENESS_OFF, run_cchc
+from tests.conftest import POLITENESS_OFF, run_cchc, stored_count
 from tests.faults import BROKEN_TITLE, CP1258_TITLE, FaultServer
 
 NORMAL = len(article_pages(MIRRORS_DIR, load_sources().get("baonghean")))
@@ -80,19 +80,6 @@ def test_crawl_summary_reports_errors(crawled) -> None:
     assert "Traceback" not in result.stderr
 
 
-def _count(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0  # the schema is not there yet
-
-
 def test_killed_crawls_resume_to_every_article_exactly_once(mirror_server, tmp_path: Path) -> None:
     db = tmp_path / "crash.db"
     command = [sys.executable, "-m", "cchc", "crawl", "baonghean", "--resume", "--store", f"sqlite:///{db}",
@@ -101,7 +88,7 @@ def test_killed_crawls_resume_to_every_article_exactly_once(mirror_server, tmp_p
     for kill_after in (5, 20):
         process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
-        while _count(db) < kill_after and process.poll() is None and time.monotonic() < deadline:
+        while stored_count(db) < kill_after and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         os.kill(process.pid, signal.SIGKILL)  # mid-storage: no chance to close anything
         process.wait()

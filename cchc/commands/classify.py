@@ -29,7 +29,6 @@ from search.limits import MAX_INPUT_LINE_BYTES
 # `--help` and input errors do not wait for them.
 if TYPE_CHECKING:
     from classifier import LoadedModel
-    from config.models import QaColumn
 
 BATCH = 256
 model_option = click.option(
@@ -226,30 +225,16 @@ def reclassify(store_url: str, model_dir: Path, include_human: bool) -> None:
     Ví dụ:
       cchc reclassify --store sqlite:///data/cchc.db --model /tmp/model
     """
+    from crawler.labeling import relabel_store
+
     loaded = _load_model(model_dir)
     matcher = PlaceMatcher(load_places())
-    column = load_plan().qa_column
-    counts: Counter[str] = Counter()
     with open_store(store_url) as store, Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("Đang phân loại lại", total=store.stats().total)
-        for batch in batched(store.iter_articles(), BATCH):
-            kept = [a for a in batch if a.label_source != "human" or include_human]
-            counts["human"] += len(batch) - len(kept)
-            counts.update(_relabel(store, loaded, matcher, column, kept))
-            progress.advance(task, len(batch))
+        counts = relabel_store(
+            store, loaded, matcher, load_plan().qa_column, include_human, lambda n: progress.advance(task, n)
+        )
     click.echo(
         f"Mô hình {loaded.version}: {counts['relevant']} bài về CCHC, {counts['not']} bài khác,"
         f" {counts['human']} bài giữ nhãn do người sửa."
     )
-
-
-def _relabel(
-    store: Any, loaded: LoadedModel, matcher: PlaceMatcher, column: QaColumn | None, batch: list
-) -> Counter[str]:
-    from crawler.labeling import classify_articles, located
-
-    counts: Counter[str] = Counter()
-    for article in classify_articles(loaded, batch, column) if batch else []:
-        store.set_labels(located(article, matcher))
-        counts["relevant" if article.relevant else "not"] += 1
-    return counts

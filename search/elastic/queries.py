@@ -14,6 +14,7 @@ EXACT = ["title^3", "lead^2", "text"]
 FIELDS = {
     "area": "areas", "topic": "topics", "place": "places", "channel": "channel", "source": "source",
     "unit": "unit", "section": "section", "stance": "stance", "month": "published_month", "day": "published_day",
+    "label_source": "label_source", "model_version": "model_version",
 }  # fmt: skip
 # An article without any value of a list field is not counted for it (as SQLite's join over the list);
 # one without a scalar value counts as "unknown".
