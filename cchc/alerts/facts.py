@@ -126,7 +126,7 @@ def gap_alert(gap: Gap, names: Names) -> Alert:
         f"{who} chưa đạt chỉ tiêu {span}"
         + (f" ({gap.periods} kỳ liên tiếp)" if gap.periods > 1 else "")
         + f": {gap.count} bài, chỉ tiêu {gap.target} bài mỗi kỳ.\n"
-        "Các nguồn của kênh đã được thu thập trọn kỳ: đây là thiếu bài thật, không phải thiếu dữ liệu.",
+        "Các nguồn liên quan đã được thu thập trọn kỳ: đây là thiếu bài thật, không phải thiếu dữ liệu.",
         WARNING,
     )
 
