@@ -403,6 +403,16 @@ class WebhookChannel(Strict):
             raise ValueError("must be an absolute http(s) URL")
         return value
 
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, text in value.items():
+            if not re.fullmatch(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+", name):
+                raise ValueError(f"{name!r} is not an HTTP header name")
+            if not text.isascii() or not text.isprintable():
+                raise ValueError(f"header {name}: the value must be printable ASCII on one line")
+        return value
+
     @model_validator(mode="after")
     def _chat(self) -> WebhookChannel:
         if self.format == "telegram" and self.chat_id is None:

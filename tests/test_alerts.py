@@ -185,6 +185,8 @@ def test_the_shipped_alerts_file_writes_to_the_outbox_only() -> None:
          "channels.webhook.url: must be an absolute http(s) URL"),
         ("version: 1\nchannels:\n  webhook: {url: 'http://x', format: telegram}\n",
          "channels.webhook: format telegram needs chat_id"),
+        ("version: 1\nchannels:\n  webhook: {url: 'http://x', headers: {X-Token: bí mật}}\n",
+         "channels.webhook.headers: header X-Token: the value must be printable ASCII on one line"),
         ("version: 1\ndigest_weekday: thu hai\n", "digest_weekday: Input should be 'monday'"),
     ],
 )  # fmt: skip

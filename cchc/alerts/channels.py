@@ -78,6 +78,8 @@ class Email:
         password = os.environ.get(cfg.password_env) if cfg.password_env else None
         if cfg.password_env and not password:
             raise ChannelError(f"biến môi trường {cfg.password_env} (mật khẩu thư) chưa được đặt")
+        if password and not password.isascii():  # smtplib sends AUTH in ASCII only
+            raise ChannelError(f"mật khẩu thư trong biến môi trường {cfg.password_env} có ký tự ngoài ASCII")
         self.smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
         try:
             if cfg.starttls:
@@ -112,7 +114,9 @@ class Email:
         for path in attachments:
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             maintype, subtype = kind.split("/", 1)
-            msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+            # The project writes its text files (HTML, CSV) in UTF-8; without the charset a reader guesses ASCII.
+            params = {"charset": "utf-8"} if maintype == "text" else {}
+            msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name, params=params)
         self.smtp.send_message(msg)
 
 
