@@ -24,6 +24,7 @@ from cryptography.x509.oid import NameOID
 
 from cchc.alerts import Alert, deliver
 from config import AlertsConfig
+from tests.conftest import run_cchc
 from tests.liveserver import free_port
 
 LOGIN, PASSWORD = "canhbao", "mat-khau-thu-9"
@@ -213,3 +214,23 @@ def test_a_webhook_answering_an_error_is_tried_again(tmp_path: Path) -> None:
     with webhook_receiver() as (url, received):
         config = AlertsConfig.model_validate({"channels": {"outbox": None, "webhook": {"url": url}}})
         assert deliver(ALERTS, config, state).ok and len(received) == 2
+
+
+def test_cchc_alerts_test_sends_on_every_channel_and_refuses_a_broken_file(tmp_path: Path) -> None:
+    config_dir = tmp_path / "cau-hinh"  # not "config": the working folder is on sys.path
+    config_dir.mkdir()
+    with webhook_receiver() as (url, received):
+        (config_dir / "alerts.yaml").write_text(f"version: 1\nchannels:\n  outbox: {{}}\n  webhook: {{url: '{url}'}}\n")
+        result = run_cchc("--config-dir", str(config_dir), "alerts", "test", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Đã gửi tin thử qua kênh outbox.\nĐã gửi tin thử qua kênh webhook.\n"
+    (message,) = (tmp_path / "data" / "outbox").iterdir()
+    assert message.read_text(encoding="utf-8").startswith("[Theo dõi CCHC] Tin thử\n")
+    assert json.loads(received[0][1])["subject"] == "[Theo dõi CCHC] Tin thử"
+    assert not (tmp_path / "data" / "alerts-sent.json").exists(), "a test is no fact"
+
+    (config_dir / "alerts.yaml").write_text("version: 1\nchannels:\n  email: {host: h, port: 0, sender: a@b}\n")
+    broken = run_cchc("--config-dir", str(config_dir), "alerts", "test", cwd=tmp_path)
+    assert broken.returncode == 2 and broken.stdout == ""
+    assert broken.stderr == (f"lỗi: {config_dir / 'alerts.yaml'}: channels.email.port: Input should be greater than "
+                             "or equal to 1 (and 1 more)\n")  # fmt: skip
