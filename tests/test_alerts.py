@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc.alerts import deliver, detect, digest
+from cchc.alerts import Alert, AlertStateError, deliver, detect, digest
 from cchc.reports.names import Names
 from config import AlertsConfig, ConfigError, load_alerts
 from config.models import ChannelTarget
@@ -197,3 +197,22 @@ def test_a_broken_alerts_file_is_refused_naming_the_file_and_field(tmp_path: Pat
         load_alerts(path)
     message = str(caught.value)
     assert message.startswith(f"{path}: ") and expected in message and "\n" not in message
+
+
+def test_a_source_switched_off_or_ended_raises_no_source_alert(archive: SQLiteStore) -> None:
+    report = report_of(archive)
+    off = [s.model_copy(update={"enabled": False}) if s.id == "so_y_te" else s for s in SOURCES]
+    ended = [s.model_copy(update={"valid_to": date(2026, 10, 1)}) if s.id == "baonghean" else s for s in SOURCES]
+    assert "source_silent:so_y_te:2026-10-03" not in {a.key for a in detect(archive, off, report, TODAY, names=NAMES)}
+    keys = {a.key for a in detect(archive, ended, report, TODAY, names=NAMES)}
+    assert "source_broken:baonghean:2026-10-04" not in keys and "source_silent:so_y_te:2026-10-03" in keys
+
+
+def test_an_unreadable_record_of_alerts_sent_stops_delivery_in_one_line(tmp_path: Path) -> None:
+    state = tmp_path / "alerts-sent.json"
+    state.write_text("{not json", encoding="utf-8")
+    config = AlertsConfig.model_validate({"channels": {"outbox": {"dir": str(tmp_path / "outbox")}}})
+    alert = Alert("gap:unit:so_noi_vu:2026-Q3", "gap", "Chủ đề", "Nội dung", "warning")
+    with pytest.raises(AlertStateError, match=r"alerts-sent\.json: không đọc được sổ cảnh báo đã gửi"):
+        deliver([alert], config, state)
+    assert not (tmp_path / "outbox").exists(), "nothing sent that could not be recorded"
