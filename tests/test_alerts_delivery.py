@@ -130,6 +130,7 @@ def test_a_mail_server_that_is_down_is_reported_and_tried_again(tmp_path: Path, 
     assert len(first.sent) == 2 and {c for _, c in first.sent} == {"outbox"}
     (failure,) = first.failures
     assert failure.channel == "email" and failure.keys == tuple(a.key for a in ALERTS)
+    assert failure.reason == "máy chủ từ chối kết nối"
     assert failure.message == ("lỗi: không gửi được cảnh báo qua thư điện tử: máy chủ từ chối kết nối; "
                                "2 cảnh báo sẽ được gửi lại ở lần chạy sau")  # fmt: skip
     assert first.lines()[-1] == failure.message
@@ -228,6 +229,12 @@ def test_cchc_alerts_test_sends_on_every_channel_and_refuses_a_broken_file(tmp_p
     assert message.read_text(encoding="utf-8").startswith("[Theo dõi CCHC] Tin thử\n")
     assert json.loads(received[0][1])["subject"] == "[Theo dõi CCHC] Tin thử"
     assert not (tmp_path / "data" / "alerts-sent.json").exists(), "a test is no fact"
+
+    (config_dir / "alerts.yaml").write_text(f"version: 1\nchannels:\n  email: {{host: 127.0.0.1, port: {free_port()}, "
+                                            "starttls: false, sender: a@b, recipients: [c@d]}\n")  # fmt: skip
+    down = run_cchc("--config-dir", str(config_dir), "alerts", "test", cwd=tmp_path)
+    assert down.returncode == 1 and down.stdout == "Đã gửi tin thử qua kênh outbox.\n"
+    assert down.stderr == "lỗi: không gửi được tin thử qua kênh email: máy chủ từ chối kết nối\n"
 
     (config_dir / "alerts.yaml").write_text("version: 1\nchannels:\n  email: {host: h, port: 0, sender: a@b}\n")
     broken = run_cchc("--config-dir", str(config_dir), "alerts", "test", cwd=tmp_path)

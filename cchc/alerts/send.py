@@ -26,10 +26,12 @@ class AlertStateError(Exception):
 
 @dataclass(frozen=True)
 class Failure:
-    """A channel that could not deliver: the alerts left for next time and why, in one Vietnamese line."""
+    """A channel that could not deliver: the alerts left for next time, why (a few Vietnamese words) and the line
+    that says it all."""
 
     channel: str
     keys: tuple[str, ...]
+    reason: str
     message: str
 
 
@@ -93,7 +95,8 @@ def deliver(
     attachments: Sequence[Path] = (),
 ) -> DeliveryResult:
     """Send each alert on every enabled channel that has not received its key yet, with the alert's own files and
-    `attachments`. A channel that fails stops for this run; its failure is logged and returned, never raised."""
+    `attachments`. A channel that fails stops for this run; its failure is returned (one "lỗi:" line each, for
+    the caller to show) and logged, never raised."""
     channels = enabled_channels(config)
     if not config.enabled or not channels:
         return DeliveryResult(disabled=True)
@@ -116,11 +119,11 @@ def deliver(
                     delivered.append((alert.key, channel.name))
                     done += 1
         except DELIVERY_ERRORS as exc:
-            left = tuple(a.key for a in due[done:])
-            message = (f"lỗi: không gửi được cảnh báo qua {channel.label}: {failure_reason(exc)}; "
+            left, reason = tuple(a.key for a in due[done:]), failure_reason(exc)
+            message = (f"lỗi: không gửi được cảnh báo qua {channel.label}: {reason}; "
                        f"{len(left)} cảnh báo sẽ được gửi lại ở lần chạy sau")  # fmt: skip
-            logger.warning(message)
-            failures.append(Failure(channel.name, left, message))
+            logger.info(message)  # the caller shows result.lines(); the log file (-v) keeps it too
+            failures.append(Failure(channel.name, left, reason, message))
     fresh = {key for key, _ in delivered} | {k for f in failures for k in f.keys}
     skipped = tuple(a.key for a in alerts if a.key not in fresh)
     return DeliveryResult(tuple(delivered), skipped, tuple(failures))

@@ -51,6 +51,6 @@ def test() -> None:
     for _, channel in result.sent:
         click.echo(f"Đã gửi tin thử qua kênh {channel}.")
     for failure in result.failures:
-        click.echo(failure.message, err=True)
+        click.echo(f"lỗi: không gửi được tin thử qua kênh {failure.channel}: {failure.reason}", err=True)
     if result.failures:
         raise SystemExit(EXIT_FAILURE)
