@@ -71,9 +71,10 @@ def load_sent(path: Path) -> dict[str, dict[str, str]]:
     except (OSError, ValueError) as exc:
         raise AlertStateError(f"{path}: không đọc được sổ cảnh báo đã gửi ({exc}); hãy sửa tệp "
                               "(xoá tệp thì các cảnh báo còn hiệu lực sẽ được gửi lại)") from None  # fmt: skip
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.get("sent", {}).values()):
+    sent = data.get("sent", {}) if isinstance(data, dict) else None
+    if not isinstance(sent, dict) or not all(isinstance(v, dict) for v in sent.values()):
         raise AlertStateError(f'{path}: sổ cảnh báo đã gửi không đúng dạng {{"sent": {{khoá: {{kênh: thời điểm}}}}}}')
-    return data.get("sent", {})
+    return sent
 
 
 def save_sent(path: Path, sent: dict[str, dict[str, str]]) -> None:
