@@ -21,6 +21,8 @@ from cchc.errors import user_errors
 # Each command: the cchc.commands module and the attribute that define it, and the one-line summary
 # `cchc --help` shows (the first sentence of the command's help; tests/test_cli.py checks they agree).
 COMMANDS = {
+    "alerts": ("alerts", "alerts",
+               "Cảnh báo gửi theo config/alerts.yaml: hộp thư đi (data/outbox), thư điện tử, webhook."),
     "classify": ("classify", "classify",
                  "Gán nhãn cho bài viết: có về CCHC không, lĩnh vực, chủ đề; mỗi dòng vào một đối tượng JSON, "
                  "ra một đối tượng."),

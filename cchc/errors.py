@@ -66,6 +66,7 @@ def user_errors() -> Iterator[None]:
         *_loaded("config.loader", "ConfigError"),
         StoreDamaged,
         *_loaded("classifier.modelfile", "ModelIntegrityError"),
+        *_loaded("cchc.alerts.send", "AlertStateError"),
     ) as exc:
         fail(str(exc), EXIT_CONFIG)
     except sqlite3.DatabaseError as exc:

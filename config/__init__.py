@@ -6,8 +6,18 @@ settings (config.settings), never behaviour of the crawler, classifier or store.
 
 from __future__ import annotations
 
-from config.loader import CONFIG_DIR, ConfigError, config_file, load_places, load_plan, load_sources, load_taxonomy
+from config.loader import (
+    CONFIG_DIR,
+    ConfigError,
+    config_file,
+    load_alerts,
+    load_places,
+    load_plan,
+    load_sources,
+    load_taxonomy,
+)
 from config.models import (
+    AlertsConfig,
     Area,
     Gazetteer,
     Layout,
@@ -23,6 +33,7 @@ from config.models import (
 from config.settings import Settings, get_settings
 
 __all__ = [
+    "AlertsConfig",
     "CONFIG_DIR",
     "Area",
     "ConfigError",
@@ -38,6 +49,7 @@ __all__ = [
     "Topic",
     "UnitDuty",
     "config_file",
+    "load_alerts",
     "load_places",
     "load_plan",
     "load_sources",

@@ -8,7 +8,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from config.models import Gazetteer, Plan, SourcesFile, Taxonomy
+from config.models import AlertsConfig, Gazetteer, Plan, SourcesFile, Taxonomy
 from config.settings import get_settings
 
 # The bundled configuration, installed with the package; a user folder (--config-dir) overrides it file by file.
@@ -81,3 +81,8 @@ def load_plan(path: Path | None = None) -> Plan:
 def load_places(path: Path | None = None) -> Gazetteer:
     """The time-aware gazetteer (places.yaml of the config folder unless `path` is given)."""
     return load_model(path or config_file("places.yaml"), Gazetteer)
+
+
+def load_alerts(path: Path | None = None) -> AlertsConfig:
+    """Who is told what, and how (alerts.yaml of the config folder unless `path` is given)."""
+    return load_model(path or config_file("alerts.yaml"), AlertsConfig)

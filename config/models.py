@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
+from pathlib import Path
+from typing import Annotated, Literal, get_args
 from urllib.parse import urljoin, urlsplit
 
 from cssselect import GenericTranslator, SelectorError
@@ -349,3 +350,108 @@ class Gazetteer(Strict):
             if missing:
                 raise ValueError(f"place {place.id}: unknown successors {sorted(missing)}")
         return self
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class OutboxChannel(Strict):
+    """Each message as one UTF-8 text file in a folder (the default channel: nothing to set up)."""
+
+    enabled: bool = True
+    dir: Path | None = Field(default=None, description="Default: outbox/ in the data folder (data/outbox).")
+
+
+class EmailChannel(Strict):
+    """Mail through an SMTP server; the password is read from an environment variable, never kept here."""
+
+    enabled: bool = True
+    host: str = Field(min_length=1)
+    port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True
+    ca_file: Path | None = Field(default=None, description="Certificates to trust besides the system's (PEM).")
+    username: str | None = None
+    password_env: str | None = Field(default=None, pattern=ENV_NAME, description="The variable holding the password.")
+    sender: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    recipients: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(min_length=1)
+    timeout: float = Field(default=30, gt=0, le=600)
+
+    @model_validator(mode="after")
+    def _credentials(self) -> EmailChannel:
+        if (self.username is None) != (self.password_env is None):
+            raise ValueError("username and password_env go together")
+        return self
+
+
+class WebhookChannel(Strict):
+    """An HTTP POST of JSON: the alert's fields, or a Telegram bot's sendMessage body (format: telegram)."""
+
+    enabled: bool = True
+    url: str
+    headers: dict[str, str] = Field(default_factory=dict)
+    format: Literal["json", "telegram"] = "json"
+    chat_id: int | str | None = Field(default=None, description="The Telegram chat (format: telegram).")
+    timeout: float = Field(default=30, gt=0, le=600)
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http(s) URL")
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, text in value.items():
+            if not re.fullmatch(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+", name):
+                raise ValueError(f"{name!r} is not an HTTP header name")
+            if not text.isascii() or not text.isprintable():
+                raise ValueError(f"header {name}: the value must be printable ASCII on one line")
+        return value
+
+    @model_validator(mode="after")
+    def _chat(self) -> WebhookChannel:
+        if self.format == "telegram" and self.chat_id is None:
+            raise ValueError("format telegram needs chat_id")
+        return self
+
+
+class AlertChannels(Strict):
+    outbox: OutboxChannel | None = Field(default_factory=OutboxChannel)
+    email: EmailChannel | None = None
+    webhook: WebhookChannel | None = None
+
+
+class AlertRules(Strict):
+    """Which facts raise an alert."""
+
+    source_broken: bool = True
+    source_silent: bool = True
+    below_target: bool = True
+    criticism_spike: bool = True
+    weekly_digest: bool = True
+
+
+class AlertsConfig(Strict):
+    """config/alerts.yaml: what `cchc daily` tells people, and how."""
+
+    version: Literal[1] = 1
+    enabled: bool = True
+    channels: AlertChannels = Field(default_factory=AlertChannels)
+    rules: AlertRules = Field(default_factory=AlertRules)
+    spike_threshold: int = Field(
+        default=3, ge=0, description="A day with more relevant articles reporting shortcomings than this is a spike."
+    )
+    spike_days: int = Field(default=3, ge=1, le=31, description="How many recent days are checked for a spike.")
+    gap_max_age_days: int = Field(
+        default=45, ge=1, description="Only periods that ended within this many days raise a below-target alert."
+    )
+    digest_weekday: Weekday = "monday"
+
+    @property
+    def digest_isoweekday(self) -> int:
+        return WEEKDAYS.index(self.digest_weekday) + 1
