@@ -102,6 +102,9 @@ def test_daily_reads_every_due_source_and_writes_the_period_reports(first_day) -
     (run,) = _log(folder)
     assert sorted(run["read"]) == sorted(s.id for s in MIRRORED) and run["failed"] == [] and run["exit_code"] == 0
     assert "Báo cáo độ phủ theo kỳ" in result.stdout
+    outbox = sorted((folder / "data" / "outbox").iterdir())
+    assert len(outbox) == len(run["alerts"]["sent"]) > 0  # the default channel: one file per message
+    assert any("digest" in p.name for p in outbox) and run["alerts"]["failures"] == []
 
 
 def test_the_next_run_reads_nothing_before_sources_are_due_and_relabels_after_a_model_change(first_day) -> None:
@@ -118,6 +121,7 @@ def test_the_next_run_reads_nothing_before_sources_are_due_and_relabels_after_a_
     assert f"gán nhãn lại {stale} bài" in result.stdout
     last = _log(folder)[-1]
     assert last["read"] == [] and last["relabeled"] == stale
+    assert last["alerts"]["sent"] == [] and "0 cảnh báo mới" in result.stdout  # no fact is told twice
     with open_store(f"sqlite:///{db}") as store:
         assert {a.model_version for a in store.iter_articles()} != {"mo-hinh-cu"}
         assert "mo-hinh-cu" not in {a.model_version for a in store.iter_articles()}

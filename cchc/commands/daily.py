@@ -22,9 +22,11 @@ from cchc.commands.crawl import check_model, crawl_with_progress, describe, repo
 from cchc.commands.demo import LOOPBACK_SETTINGS
 from cchc.errors import EXIT_FAILURE, fail
 from cchc.options import store_option
+from cchc.reports.names import Names
 from cchc.runlock import Busy, run_lock
-from config import Source, get_settings, load_places, load_plan, load_sources, load_taxonomy
+from config import Source, get_settings, load_alerts, load_places, load_plan, load_sources, load_taxonomy
 from coverage.periods import period_of
+from coverage.report import CoverageReport
 from search import VN_TZ, CountQuery, open_store
 
 
@@ -46,7 +48,8 @@ class DailyRun:
 
 def report_periods(today: date) -> list[tuple[str, date, date, str]]:
     """(file stem, first day, last day, period kind) of each report a daily run writes: this month and the last,
-    this quarter and the last (a period that has not ended is reported up to today), and the last twelve months."""
+    this quarter and the last (a period that has not ended is reported up to today), and, last in the list, the
+    last twelve months."""
     this_month = period_of("month", today)
     last_month = period_of("month", this_month.start - timedelta(days=1))
     this_quarter = period_of("quarter", today)
@@ -126,14 +129,33 @@ def crawl_due(store_url: str, mirrors: bool, everything: bool, now: datetime, ru
     return failed == 0
 
 
-def write_reports(store_url: str, today: date, run: DailyRun) -> None:
-    """The period reports (HTML, XLSX, DOCX) in data/reports/, rewritten each day."""
+def write_reports(store_url: str, today: date, run: DailyRun) -> tuple[CoverageReport, Names, list[Path]]:
+    """The period reports (HTML, XLSX, DOCX) in data/reports/, rewritten each day; returns the last twelve months'
+    report, its names and its files (what the alerts look at and the weekly digest attaches)."""
     folder = get_settings().under_data("reports")
     for stem, first, last, kind in report_periods(today):
         report, names = build_report(store_url, first, last, kind, today)
         paths = write_report_files(report, names, folder / stem)
         run.reports += [str(p) for p in paths]
     click.echo(f"Báo cáo độ phủ theo kỳ: {folder.resolve()}")
+    return report, names, paths
+
+
+def send_alerts(store_url: str, today: date, written: tuple[CoverageReport, Names, list[Path]], run: DailyRun) -> None:
+    """Detect what deserves telling (config/alerts.yaml), add the weekly digest when due, and deliver what was not
+    delivered before; a channel that fails is said in one line and tried again at the next run."""
+    from cchc.alerts import deliver, detect, digest
+
+    report, names, paths = written
+    config = load_alerts()
+    with open_store(store_url) as store:
+        alerts = detect(store, load_sources().sources, report, today, config, names)
+    weekly = digest(report, today, paths, config, names, open_alerts=alerts)
+    result = deliver([*alerts, *([weekly] if weekly else [])], config)
+    run.alerts = {"detected": len(alerts), "sent": sorted({key for key, _ in result.sent}),
+                  "failures": [f.message for f in result.failures]}  # fmt: skip
+    for line in result.lines():
+        click.echo(line, err=line.startswith("lỗi:"))
 
 
 def log_run(run: DailyRun) -> Path:
@@ -161,7 +183,13 @@ def daily(mirrors: bool, everything: bool, store_url: str) -> None:
       cchc daily --store sqlite:///data/cchc.db
       cchc daily --mirrors --store sqlite:///data/demo.db   # thử với các bản sao kèm theo
     """
-    load_sources(), load_taxonomy(), load_places(), load_plan()  # a broken config stops the run before any work
+    (
+        load_sources(),
+        load_taxonomy(),
+        load_places(),
+        load_plan(),
+        load_alerts(),
+    )  # a broken config stops the run before any work
     open_store(store_url).close()
     check_model(LOOPBACK_SETTINGS if mirrors else {})
     now = datetime.now(VN_TZ)
@@ -170,7 +198,7 @@ def daily(mirrors: bool, everything: bool, store_url: str) -> None:
         with run_lock(get_settings().under_data("daily.lock")):
             relabel_if_model_changed(store_url, run)
             all_read = crawl_due(store_url, mirrors, everything, now, run)
-            write_reports(store_url, now.date(), run)
+            send_alerts(store_url, now.date(), write_reports(store_url, now.date(), run), run)
     except Busy as exc:
         fail(f"một lần chạy hằng ngày khác đang chạy ({exc}); lần này không làm gì", EXIT_FAILURE)
     run.exit_code = 0 if all_read else EXIT_FAILURE
