@@ -18,7 +18,7 @@ from search.article import LABEL_FIELDS, VN_TZ, Article, keep_human_labels
 from search.batching import batched
 from search.folding import fold, nfc
 from search.query import ParsedQuery, parse_query
-from search.sqlite_schema import migrate
+from search.sqlite_schema import backup, migrate
 from search.store import (
     COUNT_DIMENSIONS,
     FACET_DIMENSIONS,
@@ -125,7 +125,7 @@ class SQLiteStore(Store):
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
-            migrate(self._conn)
+            migrate(self._conn, self.path)
         except (sqlite3.Error, OSError) as exc:
             raise _failure(f"{self.path}: cannot open the SQLite store: {exc}", exc) from None
 
@@ -615,6 +615,13 @@ class SQLiteStore(Store):
             return "; ".join(" ".join(str(r[0]).split()) for r in rows)  # one line, however SQLite words it
         except sqlite3.DatabaseError as exc:
             return f"{type(exc).__name__}: {exc}"
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the archive in `target` while it stays in use (SQLite's online backup)."""
+        try:
+            return backup(self._conn, target)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"{target}: cannot write the backup: {exc}") from None
 
     def close(self) -> None:
         self._conn.close()

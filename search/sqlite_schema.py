@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -133,13 +134,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the database to SCHEMA_VERSION, one transaction per step; return the version found."""
+def backup(conn: sqlite3.Connection, target: Path) -> Path:
+    """A consistent copy of the open database in `target` (SQLite's online backup: writers may go on meanwhile);
+    written beside it first and renamed, so `target` is never a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    copy = sqlite3.connect(partial)
+    try:
+        conn.backup(copy)
+    finally:
+        copy.close()
+    partial.replace(target)
+    return target
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
+    """Bring the database to SCHEMA_VERSION, one transaction per step; return the version found. An archive that
+    holds data (`path`, version above 0) is first copied to `<name>.schema-v<found>.bak` beside it."""
     found = conn.execute("PRAGMA user_version").fetchone()[0]
     if found > SCHEMA_VERSION:
         raise sqlite3.DatabaseError(
             f"schema version {found} is newer than this program's {SCHEMA_VERSION}: upgrade cchc"
         )
+    if path is not None and 0 < found < SCHEMA_VERSION:
+        copy = backup(conn, path.with_name(f"{path.name}.schema-v{found}.bak"))
+        logger.warning("archive upgraded from schema %d to %d; the earlier archive is kept in %s", found,
+                       SCHEMA_VERSION, copy)  # fmt: skip
     for version in range(found + 1, SCHEMA_VERSION + 1):
         logger.info("migrating store schema to version %d", version)
         with conn:

@@ -1,7 +1,8 @@
-"""`cchc store`: set up, migrate, replay deferred writes into, and copy between archives."""
+"""`cchc store`: set up, migrate, back up, replay deferred writes into, and copy between archives."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from rich.progress import Progress
 
 from cchc.options import store_option
 from config import get_settings
-from search import Store, StoreError, UpsertOutcome, open_store
+from search import VN_TZ, Store, StoreError, UpsertOutcome, open_store
 from search.batching import batched
 from search.deadletter import DeadLetter
 
@@ -30,6 +31,7 @@ def store() -> None:
       cchc store init --store elasticsearch+http://localhost:9200
       cchc store copy --from sqlite:///data/cchc.db --to elasticsearch+http://localhost:9200
       cchc store replay --store elasticsearch+http://localhost:9200
+      cchc store backup --store sqlite:///data/cchc.db --keep 14
     """
 
 
@@ -134,3 +136,30 @@ def copy(source_url: str, target_url: str) -> None:
             f"đối chiếu số lượng không khớp: {target_url} có {copied}/{expected} bài"
             f" ({totals[UpsertOutcome.DEFERRED]} bài chờ ghi: cchc store replay --store {target_url})"
         )
+
+
+BACKUP_PATTERN = "cchc-*.db"
+
+
+@store.command()
+@store_option
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp sao lưu (mặc định: data/backups/cchc-NĂMTHÁNGNGÀY-GIỜPHÚT.db).")  # fmt: skip
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="Chỉ giữ N bản sao lưu mới nhất trong data/backups/ (xóa bản cũ hơn).")  # fmt: skip
+def backup(store_url: str, output: Path | None, keep: int | None) -> None:
+    """Sao lưu kho SQLite khi nó vẫn đang được dùng (sao lưu trực tuyến của SQLite, bản sao nhất quán).
+
+    Kho Elasticsearch/OpenSearch: dùng snapshot của cụm máy chủ.
+    """
+    folder = get_settings().under_data("backups")
+    target = output or folder / datetime.now(VN_TZ).strftime("cchc-%Y%m%d-%H%M%S.db")
+    with open_store(store_url, create=False) as archive:
+        if not hasattr(archive, "backup"):
+            raise StoreError(f"{store_url}: sao lưu kho Elasticsearch/OpenSearch bằng snapshot của cụm máy chủ")
+        written = archive.backup(target)
+    click.echo(f"Đã sao lưu kho vào {written} ({written.stat().st_size / 1e6:.1f} MB).")
+    if keep is not None:
+        for old in sorted(folder.glob(BACKUP_PATTERN), reverse=True)[keep:]:
+            old.unlink()
+            click.echo(f"Đã xóa bản sao lưu cũ {old}.")
