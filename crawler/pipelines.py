@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from scrapy.crawler import Crawler
@@ -20,6 +21,13 @@ from search import Article, Store, StoreError, article_id, crawlstats, open_stor
 from search.limits import MAX_LEAD_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, cut_text
 
 logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=2)
+def shared_model(directory: str) -> LoadedModel:
+    """The model in `directory`, loaded once per process: the crawlers of every source in a run classify with the
+    same object (a copy each would cost its memory a hundred times over in a province-wide run)."""
+    return load_model(Path(directory), load_taxonomy())
 
 
 def _drop(crawler: Crawler, reason: str, detail: str) -> DropItem:
@@ -112,7 +120,7 @@ class ClassifyPipeline:
         directory = crawler.settings.get("CCHC_MODEL")
         if not directory:
             raise NotConfigured("CCHC_MODEL is empty: articles are stored unlabeled")
-        return cls(crawler, load_model(Path(directory), load_taxonomy()), load_plan().qa_column)
+        return cls(crawler, shared_model(directory), load_plan().qa_column)
 
     def process_item(self, article: Article) -> Article:
         (result,) = classify_articles(self.loaded, [article], self.column)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,14 +74,16 @@ def run_crawl(
     jobs_dir: Path | None = None,
     refresh: bool = False,
 ) -> list[RunSummary]:
-    """Crawl `sources` in parallel; blocks until all finish. Can run once per process (Twisted).
+    """Crawl `sources`, at most CCHC_PARALLEL_SOURCES at once; blocks until all finish. Can run once per process
+    (Twisted).
 
     Pages already stored are not fetched again unless `refresh`. With `jobs_dir`, each source keeps its
     pending requests in `jobs_dir/<source>` (Scrapy's JOBDIR): a killed run continues where it stopped.
     """
     if jobs_dir:
         discard_killed_jobs(jobs_dir, sources)
-    process = CrawlerProcess(crawler_settings({"LOG_INSTALL_ROOT_HANDLER": False, **settings}))
+    merged = crawler_settings({"LOG_INSTALL_ROOT_HANDLER": False, **settings})
+    process = CrawlerProcess(merged)
     crawlers = []
     for source in sources:
         crawler = process.create_crawler(spider_for(source, jobs_dir))
@@ -93,8 +96,19 @@ def run_crawl(
                 crawler.signals.connect(
                     lambda *_, _s=source.id, _n=name, **__: on_event(_s, _n), signal=signal, weak=False
                 )
-        process.crawl(crawler, source=source.id, since=since, until=until, refresh=refresh)
         crawlers.append((source, crawler))
+    waiting = deque(crawlers)
+
+    def start_next(result: object = None) -> object:
+        """Start the next waiting source's crawl; chained to each crawl's end, so at most the limit run at once.
+        (CrawlerProcess.join waits for crawls added while it waits: the reactor stops after the last.)"""
+        if waiting:
+            source, crawler = waiting.popleft()
+            process.crawl(crawler, source=source.id, since=since, until=until, refresh=refresh).addBoth(start_next)
+        return result
+
+    for _ in range(min(max(1, merged.getint("CCHC_PARALLEL_SOURCES", 8)), len(waiting))):
+        start_next()
     process.start()
     return [
         RunSummary(source.id, str(crawler.stats.get_value("finish_reason", "unknown")), crawler.stats.get_stats())

@@ -58,3 +58,6 @@ CCHC_MIN_TEXT_CHARS = get_settings().min_text_chars
 CCHC_MODEL = str(DEFAULT_MODEL_DIR)
 # Host -> base URL of a local mirror, e.g. {"baonghean.vn": "http://127.0.0.1:8765/baonghean"}.
 CCHC_MIRRORS: dict[str, str] = {}
+# Sources crawled at once in one process (crawler/runner.py): the next starts when one ends. A province's hundred
+# portals are read a few at a time, each at its own pace, in bounded memory.
+CCHC_PARALLEL_SOURCES = 8

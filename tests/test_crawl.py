@@ -142,3 +142,22 @@ def test_listing_walk_stops_past_since(mirror_server: MirrorServer, tmp_path: Pa
     listings = [p for p in mirror_server.requested[start:] if "/trang-" in p]
     assert listings and not any(p.endswith("/trang-3.html") for p in listings), "page 3 is older than --since"
     assert last_run_stats(tmp_path / "recent.db")["cchc/listing/stopped_at_since"] >= 1
+
+
+def test_sources_are_crawled_at_most_the_parallel_limit_at_once(mirror_server: MirrorServer, tmp_path: Path) -> None:
+    from urllib.parse import urlsplit
+
+    chosen = [load_sources().get(s) for s in ("so_noi_vu", "so_y_te", "so_vhttdl", "quang_chau", "dcs")]
+    mirrors = [
+        arg for s in chosen for arg in ("--mirror", f"{urlsplit(s.base_url).netloc}={mirror_server.base_url}/{s.id}")
+    ]
+    db = tmp_path / "parallel.db"
+    result = run_cchc("crawl", *(s.id for s in chosen), "--store", f"sqlite:///{db}", *mirrors, *POLITENESS_OFF,
+                      "--set", "CCHC_PARALLEL_SOURCES=2")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with open_store(f"sqlite:///{db}") as store:
+        runs = [store.runs(s.id, limit=1)[0] for s in chosen]
+    assert all(r.status == "finished" and r.stats.get("cchc/stored/new") for r in runs)
+    # However the five overlap in time, no instant sees more than two of them running.
+    instants = sorted({r.started_at for r in runs})
+    assert max(sum(r.started_at <= t < r.finished_at for r in runs) for t in instants) == 2

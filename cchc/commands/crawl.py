@@ -26,14 +26,14 @@ def check_model(settings: dict[str, Any]) -> None:
     """Load the classifier the crawl will use, before anything is fetched: a model that cannot be loaded would
     otherwise make every source store nothing. Exit 2 with one line."""
     from classifier import ModelError
-    from classifier import load as load_model
+    from crawler.pipelines import shared_model
     from crawler.runner import crawler_settings
 
     directory = crawler_settings(settings).get("CCHC_MODEL")
     if not directory:
         return
     try:
-        load_model(Path(directory), load_taxonomy())
+        shared_model(directory)  # loaded here once for the whole crawl
     except ModelError as exc:
         click.echo(f"lỗi: không nạp được mô hình phân loại, chưa thu thập gì: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
