@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-CHANNELS = ("newspaper", "broadcaster", "provincial_portal", "unit_portal", "aggregator")
+# central_press: national outlets' Nghệ An pages (only their Nghệ An stories count for the plan).
+CHANNELS = ("newspaper", "broadcaster", "provincial_portal", "unit_portal", "aggregator", "central_press")
 Channel = Literal[CHANNELS]
 # Portals publish for a unit: their sources must name it.
 PORTALS = ("provincial_portal", "unit_portal")

@@ -273,6 +273,11 @@ class UnitDuty(Dated):
     min_per_quarter: int = Field(ge=0)
     duties: list[str] = Field(default_factory=list)
     successors: list[str] = Field(default_factory=list)
+    portal: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$",
+        description="Host of the unit's own portal, for `python -m config.generate_sources` (unverified guess).",
+    )
 
 
 class QaColumn(Strict):
