@@ -358,3 +358,54 @@ def test_overview_at_root_shows_the_headlines_to_everybody(site) -> None:
     assert '<a href="/" >Tổng quan</a>' in client.get("/do-phu").text  # in every page's nav
     coverage = client.get("/do-phu").text
     assert expected["channels"][0].text.split(":")[0] + ":" in coverage and 'class="headline' in coverage
+
+
+def test_a_province_scale_scorecard_is_searched_filtered_and_sorted(tmp_path: Path, monkeypatch) -> None:
+    """A plan with every commune and ward (130 units): the scorecard finds a unit without accents, keeps the
+    units with a quarter in a status, and sorts by name or by articles; the URL holds the choice."""
+    from datetime import date, datetime
+
+    import yaml
+
+    from config import CONFIG_DIR, load_places
+    from search import VN_TZ
+    from search.sqlite import SQLiteStore
+    from tests.test_coverage import article, run
+
+    communes = [p for p in load_places().places if p.kind in ("xa", "phuong")]
+    plan = yaml.safe_load((CONFIG_DIR / "plan.yaml").read_text(encoding="utf-8"))
+    plan["units"] = [{"unit": p.id, "name": f"UBND {p.kind.replace('phuong', 'phường').replace('xa', 'xã')} {p.name}",
+                      "min_per_quarter": 2} for p in communes]  # fmt: skip
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("CCHC_CONFIG_DIR", str(tmp_path))
+    db = tmp_path / "x.db"
+    with SQLiteStore(db) as store:
+        for day in (3, 4, 5):
+            store.upsert(article("do_luong_xa", datetime(2025, 8, day, 9, tzinfo=VN_TZ)))
+        store.upsert(article("yen_thanh_xa", datetime(2025, 8, 3, 9, tzinfo=VN_TZ)))
+        for source in ("do_luong_xa", "yen_thanh_xa"):
+            store.record_run(run(source, date(2025, 6, 1), date(2026, 1, 5)))
+    client = TestClient(create_app(f"sqlite:///{db}", tmp_path / "u.json", tmp_path / "s.key"))
+    span = {"from": "2025-07-01", "to": "2025-12-31", "period": "quarter"}
+
+    def rows(**params: str) -> list[str]:
+        page = client.get("/do-phu", params={**span, **params})
+        assert page.status_code == 200
+        table = page.text.split('<h2 id="don-vi">')[1].split("<h2>")[0]
+        return re.findall(r"<tr><td>([^<]+)</td>", table)
+
+    everything = rows()
+    assert len(everything) == 130 and everything[0] == "UBND phường Trường Vinh"  # the plan's order
+    assert rows(unit_q="do luong") == ["UBND xã Đô Lương"]
+    assert rows(unit_q="DO_LUONG_XA") == ["UBND xã Đô Lương"]  # the id, any case
+    assert rows(unit_q="xa khong co") == []
+    assert rows(unit_status="gap") == ["UBND xã Đô Lương", "UBND xã Yên Thành"]  # none in Q4 (both read)
+    assert rows(unit_status="ok") == ["UBND xã Đô Lương"]  # 3 of 2 in Q3; Yên Thành 1 of 2
+    by_name = rows(unit_sort="name")
+    assert len(by_name) == 130 and by_name[0] == "UBND phường Cửa Lò"  # Vietnamese letters sort with their base
+    assert by_name[10:13] == ["UBND phường Vinh Phú", "UBND xã An Châu", "UBND xã Anh Sơn"]
+    assert rows(unit_sort="count")[:2] == ["UBND xã Đô Lương", "UBND xã Yên Thành"]
+    page = client.get("/do-phu", params={**span, "unit_q": "vinh", "unit_sort": "name"}).text
+    assert "Đơn vị theo quý (6/130)" in page and 'value="vinh"' in page
+    assert '<option value="name" selected>' in page and 'name="period" value="quarter"' in page
+    assert client.get("/do-phu", params={"unit_sort": "random"}).status_code == 400

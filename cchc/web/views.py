@@ -19,9 +19,10 @@ from cchc.commands.coverage import default_range
 from cchc.reports import charts, tabular
 from cchc.reports.cells import safe_row
 from cchc.reports.html import report_context
-from cchc.reports.names import Names, period_name
+from cchc.reports.names import STATUS_NAMES, Names, period_name
 from cchc.web.context import CtxDep, WebContext, check_csrf, query_url, toggle_url
 from cchc.web.params import PAGE_SIZE, BadRequest, SearchParams, search_params
+from cchc.web.scorecard import SORTS, select_units
 from classifier.model import RELEVANCE
 from classifier.text import document
 from config.channels import CHANNELS
@@ -202,6 +203,9 @@ def coverage_page(
     date_to: Annotated[date | None, Query(alias="to")] = None,
     period: Literal["month", "quarter"] = "month",
     channel: Literal["", *CHANNELS] = "",  # type: ignore[valid-type]
+    unit_q: Annotated[str, Query(max_length=100)] = "",
+    unit_status: Literal["", *STATUS_NAMES] = "",  # type: ignore[valid-type]
+    unit_sort: Literal[*SORTS] = "plan",  # type: ignore[valid-type]
 ) -> HTMLResponse:
     today = datetime.now(VN_TZ).date()
     start, end = default_range(today)
@@ -219,8 +223,11 @@ def coverage_page(
         return query_url("/tim-kiem", pairs)
 
     attention = report.attention
+    context = report_context(report, names)
     return ctx.render(request, "coverage_page.html.j2", {
-        **report_context(report, names), "cell_url": cell_url,
+        **context, "cell_url": cell_url,
+        "units": select_units(context["units"], unit_q, unit_status, unit_sort), "unit_total": len(context["units"]),
+        "unit_form": {"q": unit_q, "status": unit_status, "sort": unit_sort}, "unit_sorts": SORTS,
         "trend": Markup(charts.trend_svg([period_name(a.period) for a in attention], [a.relevant for a in attention],
                                          [a.share for a in attention])),
         "form": {"from": date_from.isoformat(), "to": date_to.isoformat(), "period": period, "channel": channel},
