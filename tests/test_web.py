@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from cchc import MIRRORS_DIR
 from cchc.web.accounts import Accounts
 from cchc.web.app import create_app
 from classifier import DEFAULT_MODEL_DIR
@@ -189,7 +190,19 @@ def test_coverage_cells_link_to_their_articles(site) -> None:
 def test_sources_page_reports_health(site) -> None:
     client, _ = site
     page = client.get("/nguon").text
-    assert page.count('class="health-ok"') == len(load_sources().sources)  # the demo read every source
+    sources = load_sources().sources
+    mirrored = [s for s in sources if (MIRRORS_DIR / s.id).is_dir()]
+    assert page.count('class="health-ok"') == len(mirrored)  # the demo read every source with a mirror
+    assert page.count('class="health-never"') == len(sources) - len(mirrored)
+    # At the province's scale (190 sources): search without accents, filter by channel and by health.
+    found = client.get("/nguon", params={"q": "do luong"}).text
+    assert found.count("<tr>\n") == 2 and "Đô Lương" in found and f"(2/{len(sources)})" in found
+    press = client.get("/nguon", params={"channel": "central_press", "health": "never"}).text
+    assert press.count('class="health-never"') == sum(s.channel == "central_press" for s in sources) > 0
+    read = client.get("/nguon", params={"channel": "unit_portal", "health": "ok"}).text
+    assert read.count('class="health-ok"') == sum(s.channel == "unit_portal" for s in mirrored)
+    assert "health-never" not in read and '<option value="ok" selected>' in read
+    assert client.get("/nguon", params={"health": "sick"}).status_code == 400
 
 
 def test_store_down_is_503(tmp_path: Path) -> None:
@@ -308,7 +321,7 @@ def test_coverage_filter_applies_to_every_figure_and_the_gap_count_is_what_is_li
     assert "chỉ tính kênh: <b>Báo in, báo điện tử</b>" in newspaper
     for page in (everything, newspaper):
         heading = int(re.search(r"<h2>Khoảng trống \((\d+)\)</h2>", page).group(1))
-        gap_table = page.split("<h2>Khoảng trống")[1].split("<h2>")[0]
+        gap_table = page.split("<h2>Khoảng trống")[1].split("<h2")[0]
         assert heading == gap_table.count("<tr>") - 1 > 0
     assert "Cổng/Trang TTĐT đơn vị" not in newspaper.split("<h2>Khoảng trống")[1].split("<h2>Mức quan tâm")[0]
     assert "Sở Y tế" in everything and "Sở Y tế" not in newspaper  # the unit has no newspaper source

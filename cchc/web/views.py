@@ -22,11 +22,11 @@ from cchc.reports.html import report_context
 from cchc.reports.names import STATUS_NAMES, Names, period_name
 from cchc.web.context import CtxDep, WebContext, check_csrf, query_url, toggle_url
 from cchc.web.params import PAGE_SIZE, BadRequest, SearchParams, search_params
-from cchc.web.scorecard import SORTS, select_units
+from cchc.web.tables import SORTS, matcher, select_units
 from classifier.model import RELEVANCE
 from classifier.text import document
 from config.channels import CHANNELS
-from coverage.health import source_health
+from coverage.health import HEALTH_LABELS, source_health
 from coverage.periods import period_by_key
 from coverage.report import CoverageReport, build_coverage
 from crawler.labeling import explanations
@@ -236,13 +236,27 @@ def coverage_page(
 
 
 @router.get("/nguon", response_class=HTMLResponse)
-def sources_page(request: Request, ctx: CtxDep) -> HTMLResponse:
+def sources_page(
+    request: Request,
+    ctx: CtxDep,
+    q: Annotated[str, Query(max_length=100)] = "",
+    channel: Literal["", *CHANNELS] = "",  # type: ignore[valid-type]
+    health: Literal["", *HEALTH_LABELS] = "",  # type: ignore[valid-type]
+) -> HTMLResponse:
+    """Nguồn: every watched source with its health; search by name, id or address, filter by channel or health."""
+    matches = matcher(q)
+    chosen = [s for s in ctx.sources.sources if channel in ("", s.channel) and matches(s.name, s.id, s.base_url)]
     rows = []
     with open_store(ctx.store_url, create=False) as store:
         stats = store.stats()
-        for source in ctx.sources.sources:
+        for source in chosen:
             runs = store.runs(source.id, limit=3)
-            rows.append({"source": source, "health": source_health(runs), "last": runs[0] if runs else None,
-                         "articles": stats.by_source.get(source.id, 0),
-                         "span": stats.date_range_by_source.get(source.id, (None, None))})  # fmt: skip
-    return ctx.render(request, "sources.html.j2", {"rows": rows})
+            row = {"source": source, "health": source_health(runs), "last": runs[0] if runs else None,
+                   "articles": stats.by_source.get(source.id, 0),
+                   "span": stats.date_range_by_source.get(source.id, (None, None))}  # fmt: skip
+            if not health or row["health"].status == health:
+                rows.append(row)
+    return ctx.render(request, "sources.html.j2", {
+        "rows": rows, "total": len(ctx.sources.sources), "health_labels": HEALTH_LABELS,
+        "form": {"q": q, "channel": channel, "health": health},
+    })  # fmt: skip

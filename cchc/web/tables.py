@@ -1,6 +1,8 @@
-"""The coverage page's unit scorecard at the province's scale: search by name, filter by status, sort."""
+"""The web pages' long tables at the province's scale (the unit scorecard, the sources): search, filter, sort."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from search.folding import fold, nfc
 
@@ -12,14 +14,20 @@ def _folded(text: str) -> str:
     return fold(nfc(text)).casefold()
 
 
+def matcher(query: str) -> Callable[..., bool]:
+    """Whether some texts together hold every word of `query` (accents and case optional)."""
+    words = _folded(query).split()
+    return lambda *texts: all(w in _folded(" ".join(texts)) for w in words)
+
+
 def select_units(units: dict[str, dict], query: str, status: str, sort: str) -> dict[str, dict]:
     """The rows of `units` (report_context's scorecard) whose name, id or sources hold every word of `query`
     (accents optional) and that have a quarter in `status` (any when empty), in the order `sort` names."""
-    words = _folded(query).split()
+    matches = matcher(query)
 
     def kept(unit_id: str, row: dict) -> bool:
-        text = _folded(" ".join([row["name"], unit_id, *row["sources"]]))
-        return all(w in text for w in words) and (not status or any(c.status == status for c in row["cells"].values()))
+        wanted = not status or any(c.status == status for c in row["cells"].values())
+        return wanted and matches(row["name"], unit_id, *row["sources"])
 
     def order(item: tuple[str, dict]) -> tuple:
         unit_id, row = item
