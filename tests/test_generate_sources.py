@@ -13,6 +13,7 @@ import pytest
 
 from config import CONFIG_DIR, load_places, load_plan, load_sources
 from config.generate_sources import GENERATED_MARKER, host_slug, regenerate, split
+from tests.conftest import run_cchc
 
 SOURCES = load_sources().sources
 PLACES = {p.id: p for p in load_places().places}
@@ -122,3 +123,15 @@ def test_a_broken_hand_written_part_is_one_line(config_dir: Path) -> None:
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith("lỗi:") and "duplicate source id 'dcs'" in result.stderr
     assert GENERATED_MARKER in path.read_text(encoding="utf-8")  # nothing written
+
+
+def test_cchc_sources_lists_them_by_channel() -> None:
+    listing = run_cchc("sources").stdout.splitlines()
+    headings = [line for line in listing if not line.startswith("  ")]
+    assert headings[3] == f"Cổng/Trang TTĐT đơn vị ({sum(s.channel == 'unit_portal' for s in SOURCES)} nguồn):"
+    assert headings[-1].startswith(f"Tổng: {len(SOURCES)} nguồn, ")
+    line = next(line for line in listing if line.split()[0] == "dien_chau_huyen")
+    assert "https://dienchau.nghean.gov.vn/" in line and "(đến 30/06/2025)  (URL chưa xác minh)" in line
+    press = run_cchc("sources", "--channel", "central_press").stdout.splitlines()
+    assert press[0] == "Báo chí trung ương (tin Nghệ An) (12 nguồn):" and len(press) == 1 + 12 + 1
+    assert len({line.index("generic") for line in press[1:-1]}) == 1  # one column, whatever the id's length
