@@ -371,6 +371,14 @@ def test_overview_at_root_shows_the_headlines_to_everybody(site) -> None:
     assert '<a href="/" >Tổng quan</a>' in client.get("/do-phu").text  # in every page's nav
     coverage = client.get("/do-phu").text
     assert expected["channels"][0].text.split(":")[0] + ":" in coverage and 'class="headline' in coverage
+    # More than 12 units: on the web their sentences fold under one line of counts; the printed report opens them.
+    gaps = sum(h.tone == "gap" for h in expected["units"])
+    for web_page in (page, coverage):
+        assert re.search(r'<details class="headlines-units"\s*>', web_page)
+        assert f"{len(expected['units'])} đơn vị, {gaps} có kỳ thiếu" in web_page
+    from cchc.reports.html import render_html
+
+    assert '<details class="headlines-units" open>' in render_html(report, Names.of(taxonomy, plan, sources))
 
 
 def test_a_province_scale_scorecard_is_searched_filtered_and_sorted(tmp_path: Path, monkeypatch) -> None:

@@ -54,6 +54,7 @@ def overview_page(request: Request, ctx: CtxDep) -> HTMLResponse:
     report, names = _coverage(ctx, date_from, date_to, "month", today, None)
     return ctx.render(request, "overview.html.j2", {
         **report_context(report, names), "gap_rows": tabular.gap_rows(report, names)[:OVERVIEW_GAPS],
+        "fold_units": True,
     })  # fmt: skip
 
 
@@ -225,7 +226,7 @@ def coverage_page(
     attention = report.attention
     context = report_context(report, names)
     return ctx.render(request, "coverage_page.html.j2", {
-        **context, "cell_url": cell_url,
+        **context, "cell_url": cell_url, "fold_units": True,
         "units": select_units(context["units"], unit_q, unit_status, unit_sort), "unit_total": len(context["units"]),
         "unit_form": {"q": unit_q, "status": unit_status, "sort": unit_sort}, "unit_sorts": SORTS,
         "trend": Markup(charts.trend_svg([period_name(a.period) for a in attention], [a.relevant for a in attention],
