@@ -76,6 +76,7 @@ def _place(place: Place) -> tuple[Dated, str, str]:
     host = f"{host_slug(place.name)}.{PORTAL_DOMAIN}"
     ended = place.valid_to is not None
     until = f"; the unit ended on {place.valid_to.strftime('%d/%m/%Y')}" if ended else ""
+    unlisted = "" if place.verified else "; the unit itself is unverified in places.yaml"
     fields = {
         "id": place.id,
         "name": f"{PORTAL_NAMES[place.kind]} thông tin điện tử {KIND_NAMES[place.kind]} {place.name}",
@@ -87,7 +88,7 @@ def _place(place: Place) -> tuple[Dated, str, str]:
         **VNPORTAL_RULES,
         "every_hours": EVERY_HOURS["ended"] if ended else EVERY_HOURS.get(place.kind),
         "verified": "false",
-        "notes": f"Host guessed from the name, listing paths unverified{until}.",
+        "notes": f"Host guessed from the name, listing paths unverified{until}{unlisted}.",
     }
     return place, host, _entry(fields)
 
