@@ -1,7 +1,8 @@
 """The YAML files users edit (sources, taxonomy) and their validated models.
 
 This package is importable by every other package: it holds data, its schema and the program's
-settings (config.settings), never behaviour of the crawler, classifier or store.
+settings (config.settings), never behaviour of the crawler, classifier or store. One tool lives here because it
+only turns config into config: `python -m config.generate_sources` (sources.yaml's unit-portal entries).
 """
 
 from __future__ import annotations

@@ -42,11 +42,18 @@ def config_file(name: str) -> Path:
 def load_model(path: Path, model: type[Model]) -> Model:
     """Parse a YAML file into `model`, raising ConfigError with a one-line message."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse_model(text, path, model)
+
+
+def parse_model(text: str, path: Path, model: type[Model]) -> Model:
+    """Parse YAML text read from `path` into `model`, raising ConfigError with a one-line message."""
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

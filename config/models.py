@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from cssselect import GenericTranslator, SelectorError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from config.channels import PORTALS, Channel
+from config.channels import CENTRAL_PRESS, PORTALS, Channel
 from config.cms import GENERIC, Cms
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -154,6 +154,8 @@ class Source(Dated):
     def _unit_for_portals(self) -> Source:
         if self.channel in PORTALS and not self.unit:
             raise ValueError("a portal needs the id of the unit that runs it (unit)")
+        if self.channel == CENTRAL_PRESS and (self.feeds or self.sitemaps or len(self.listings) != 1):
+            raise ValueError("a national outlet is read through one listing, its Nghệ An page (no feeds, no sitemaps)")
         return self
 
     def absolute(self, url: str) -> str:
@@ -274,6 +276,11 @@ class UnitDuty(Dated):
     min_per_quarter: int = Field(ge=0)
     duties: list[str] = Field(default_factory=list)
     successors: list[str] = Field(default_factory=list)
+    portal: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$",
+        description="Host of the unit's own portal, for `python -m config.generate_sources` (unverified guess).",
+    )
 
 
 class QaColumn(Strict):

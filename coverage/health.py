@@ -25,6 +25,10 @@ NETWORK_CAUSES = (
 )
 
 
+# A source's health: its Vietnamese label.
+HEALTH_LABELS = {"ok": "hoạt động", "silent": "im lặng", "broken": "lỗi", "never": "chưa thu thập"}
+
+
 @dataclass(frozen=True)
 class Health:
     status: str  # never | broken | silent | ok
@@ -98,11 +102,12 @@ def source_health(runs: list[CrawlRun]) -> Health:
     """never crawled; broken (the last run could not read the source: see failure_cause); silent (no new article
     in recent runs); or ok."""
     if not runs:
-        return Health("never", "chưa thu thập", "Nguồn chưa được thu thập lần nào.")
+        return Health("never", HEALTH_LABELS["never"], "Nguồn chưa được thu thập lần nào.")
     last = runs[0]
     cause = failure_cause(last.stats, last.status)
     if cause:
-        return Health("broken", "lỗi", f"{cause[0].upper()}{cause[1:]}.")
+        return Health("broken", HEALTH_LABELS["broken"], f"{cause[0].upper()}{cause[1:]}.")
     if len(runs) >= SILENT_RUNS and not any(r.stats.get(crawlstats.STORED_NEW) for r in runs[:SILENT_RUNS]):
-        return Health("silent", "im lặng", f"{SILENT_RUNS} lần thu thập gần nhất không có bài mới.")
-    return Health("ok", "hoạt động", f"{crawlstats.count(last.stats, crawlstats.STORED_NEW)} bài mới ở lần gần nhất.")
+        return Health("silent", HEALTH_LABELS["silent"], f"{SILENT_RUNS} lần thu thập gần nhất không có bài mới.")
+    new = crawlstats.count(last.stats, crawlstats.STORED_NEW)
+    return Health("ok", HEALTH_LABELS["ok"], f"{new} bài mới ở lần gần nhất.")

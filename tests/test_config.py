@@ -63,6 +63,12 @@ def _break_portal_unit(d: dict) -> None:
     del d["sources"][2]["unit"]
 
 
+def _break_press_feed(d: dict) -> None:
+    """A national outlet's feed carries the whole country: only its Nghệ An page is read."""
+    assert d["sources"][12]["channel"] == "central_press"
+    d["sources"][12]["feeds"] = ["/rss/home.rss"]
+
+
 @pytest.mark.parametrize(
     ("breakage", "expected"),
     [
@@ -73,6 +79,7 @@ def _break_portal_unit(d: dict) -> None:
         (_break_url, "sources[0].base_url: must be an absolute http(s) URL"),
         (_break_duplicate, "duplicate source id 'baonghean'"),
         (_break_portal_unit, "sources[2]: a portal needs the id of the unit"),
+        (_break_press_feed, "sources[12]: a national outlet is read through one listing, its Nghệ An page"),
     ],
 )
 def test_invalid_sources_name_file_and_field(tmp_path: Path, breakage, expected: str) -> None:

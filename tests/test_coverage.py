@@ -18,6 +18,7 @@ from cchc.reports.names import Names
 from cchc.reports.xlsx import write_xlsx
 from classifier.places import PlaceMatcher
 from config import load_places, load_plan, load_sources, load_taxonomy
+from config.channels import CHANNELS
 from config.models import ChannelTarget, Plan
 from coverage.health import SILENT_RUNS, source_health
 from coverage.report import build_coverage, read_windows
@@ -102,7 +103,7 @@ def cell(report, area: str, channel: str, period: str):
 
 
 def test_grid_covers_every_area_channel_month(report) -> None:
-    assert len(report.cells) == len(AREAS) * 5 * 4
+    assert len(report.cells) == len(AREAS) * len(CHANNELS) * 4
     assert {c.period for c in report.cells} == {"2025-01", "2025-02", "2025-03", "2025-04"}
 
 
@@ -166,7 +167,7 @@ def test_attention_and_share_of_voice(report) -> None:
     # Reprints are left out of both counts: 3 CCHC articles among 4 collected in January (+07:00).
     assert (january.relevant, january.total) == (3, 4)
     assert report.share_of_voice == {"newspaper": 5, "broadcaster": 0, "provincial_portal": 0, "unit_portal": 3,
-                                     "aggregator": 0}  # fmt: skip
+                                     "aggregator": 0, "central_press": 0}  # fmt: skip
 
 
 def test_gazetteer_switch_on_1_july_2025() -> None:
@@ -204,7 +205,7 @@ def test_csv_and_xlsx_read_back(report, tmp_path: Path) -> None:
     gaps = [list(r) for r in wb["Khoảng trống"].iter_rows(min_row=2, values_only=True)]
     assert gaps == as_stored(tabular.gap_rows(report, names))
     heat = wb["Bản đồ nhiệt"]
-    assert heat.freeze_panes == "C2" and heat.max_row == 1 + 5 * len(AREAS)
+    assert heat.freeze_panes == "C2" and heat.max_row == 1 + len(CHANNELS) * len(AREAS)
     assert [c.value for c in heat[1]][2:] == ["Tháng 1/2025", "Tháng 2/2025", "Tháng 3/2025", "Tháng 4/2025"]
 
 
@@ -246,14 +247,14 @@ def test_cli_formats(tmp_path: Path) -> None:
         store.record_run(run("baonghean", date(2024, 12, 1), date(2025, 2, 28)))
     common = ["coverage", "--store", f"sqlite:///{db}", "--from", "2025-01-01", "--to", "2025-02-28"]
     as_json = json.loads(run_cchc(*common, "--format", "json").stdout)
-    assert len(as_json["cells"]) == len(AREAS) * 5 * 2
+    assert len(as_json["cells"]) == len(AREAS) * len(CHANNELS) * 2
     assert set(as_json["cells"][0]) == {"area", "channel", "period", "count", "target", "status"}
     assert {c["status"] for c in as_json["cells"]} <= {"ok", "gap", "unknown"}
     assert isinstance(as_json["gaps"], list) and as_json["gaps"][0]["shortfall"] >= as_json["gaps"][-1]["shortfall"]
     as_csv = list(csv.reader(io.StringIO(run_cchc(*common, "--format", "csv").stdout)))
     assert as_csv[0][0].startswith("\ufeff")  # a byte order mark for Excel
     as_csv[0][0] = as_csv[0][0].removeprefix("\ufeff")
-    assert as_csv[0] == tabular.CELL_HEADER and len(as_csv) == 1 + len(AREAS) * 5 * 2
+    assert as_csv[0] == tabular.CELL_HEADER and len(as_csv) == 1 + len(AREAS) * len(CHANNELS) * 2
     table = run_cchc(*common).stdout
     assert "ô thiếu" in table and "Khoảng trống lớn nhất" in table
     assert "Báo in, báo điện tử: đạt chỉ tiêu 0/2 tháng" in table and "Tháng 1/2025 – Tháng 2/2025" in table

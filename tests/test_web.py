@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from cchc import MIRRORS_DIR
 from cchc.web.accounts import Accounts
 from cchc.web.app import create_app
 from classifier import DEFAULT_MODEL_DIR
@@ -189,7 +190,19 @@ def test_coverage_cells_link_to_their_articles(site) -> None:
 def test_sources_page_reports_health(site) -> None:
     client, _ = site
     page = client.get("/nguon").text
-    assert page.count('class="health-ok"') == len(load_sources().sources)  # the demo read every source
+    sources = load_sources().sources
+    mirrored = [s for s in sources if (MIRRORS_DIR / s.id).is_dir()]
+    assert page.count('class="health-ok"') == len(mirrored)  # the demo read every source with a mirror
+    assert page.count('class="health-never"') == len(sources) - len(mirrored)
+    # At the province's scale (190 sources): search without accents, filter by channel and by health.
+    found = client.get("/nguon", params={"q": "do luong"}).text
+    assert found.count("<tr>\n") == 2 and "Đô Lương" in found and f"(2/{len(sources)})" in found
+    press = client.get("/nguon", params={"channel": "central_press", "health": "never"}).text
+    assert press.count('class="health-never"') == sum(s.channel == "central_press" for s in sources) > 0
+    read = client.get("/nguon", params={"channel": "unit_portal", "health": "ok"}).text
+    assert read.count('class="health-ok"') == sum(s.channel == "unit_portal" for s in mirrored)
+    assert "health-never" not in read and '<option value="ok" selected>' in read
+    assert client.get("/nguon", params={"health": "sick"}).status_code == 400
 
 
 def test_store_down_is_503(tmp_path: Path) -> None:
@@ -308,7 +321,7 @@ def test_coverage_filter_applies_to_every_figure_and_the_gap_count_is_what_is_li
     assert "chỉ tính kênh: <b>Báo in, báo điện tử</b>" in newspaper
     for page in (everything, newspaper):
         heading = int(re.search(r"<h2>Khoảng trống \((\d+)\)</h2>", page).group(1))
-        gap_table = page.split("<h2>Khoảng trống")[1].split("<h2>")[0]
+        gap_table = page.split("<h2>Khoảng trống")[1].split("<h2")[0]
         assert heading == gap_table.count("<tr>") - 1 > 0
     assert "Cổng/Trang TTĐT đơn vị" not in newspaper.split("<h2>Khoảng trống")[1].split("<h2>Mức quan tâm")[0]
     assert "Sở Y tế" in everything and "Sở Y tế" not in newspaper  # the unit has no newspaper source
@@ -358,3 +371,62 @@ def test_overview_at_root_shows_the_headlines_to_everybody(site) -> None:
     assert '<a href="/" >Tổng quan</a>' in client.get("/do-phu").text  # in every page's nav
     coverage = client.get("/do-phu").text
     assert expected["channels"][0].text.split(":")[0] + ":" in coverage and 'class="headline' in coverage
+    # More than 12 units: on the web their sentences fold under one line of counts; the printed report opens them.
+    gaps = sum(h.tone == "gap" for h in expected["units"])
+    for web_page in (page, coverage):
+        assert re.search(r'<details class="headlines-units"\s*>', web_page)
+        assert f"{len(expected['units'])} đơn vị, {gaps} có kỳ thiếu" in web_page
+    from cchc.reports.html import render_html
+
+    assert '<details class="headlines-units" open>' in render_html(report, Names.of(taxonomy, plan, sources))
+
+
+def test_a_province_scale_scorecard_is_searched_filtered_and_sorted(tmp_path: Path, monkeypatch) -> None:
+    """A plan with every commune and ward (130 units): the scorecard finds a unit without accents, keeps the
+    units with a quarter in a status, and sorts by name or by articles; the URL holds the choice."""
+    from datetime import date, datetime
+
+    import yaml
+
+    from config import CONFIG_DIR, load_places
+    from search import VN_TZ
+    from search.sqlite import SQLiteStore
+    from tests.test_coverage import article, run
+
+    communes = [p for p in load_places().places if p.kind in ("xa", "phuong")]
+    plan = yaml.safe_load((CONFIG_DIR / "plan.yaml").read_text(encoding="utf-8"))
+    plan["units"] = [{"unit": p.id, "name": f"UBND {p.kind.replace('phuong', 'phường').replace('xa', 'xã')} {p.name}",
+                      "min_per_quarter": 2} for p in communes]  # fmt: skip
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("CCHC_CONFIG_DIR", str(tmp_path))
+    db = tmp_path / "x.db"
+    with SQLiteStore(db) as store:
+        for day in (3, 4, 5):
+            store.upsert(article("do_luong_xa", datetime(2025, 8, day, 9, tzinfo=VN_TZ)))
+        store.upsert(article("yen_thanh_xa", datetime(2025, 8, 3, 9, tzinfo=VN_TZ)))
+        for source in ("do_luong_xa", "yen_thanh_xa"):
+            store.record_run(run(source, date(2025, 6, 1), date(2026, 1, 5)))
+    client = TestClient(create_app(f"sqlite:///{db}", tmp_path / "u.json", tmp_path / "s.key"))
+    span = {"from": "2025-07-01", "to": "2025-12-31", "period": "quarter"}
+
+    def rows(**params: str) -> list[str]:
+        page = client.get("/do-phu", params={**span, **params})
+        assert page.status_code == 200
+        table = page.text.split('<h2 id="don-vi">')[1].split("<h2>")[0]
+        return re.findall(r"<tr><td>([^<]+)</td>", table)
+
+    everything = rows()
+    assert len(everything) == 130 and everything[0] == "UBND phường Trường Vinh"  # the plan's order
+    assert rows(unit_q="do luong") == ["UBND xã Đô Lương"]
+    assert rows(unit_q="DO_LUONG_XA") == ["UBND xã Đô Lương"]  # the id, any case
+    assert rows(unit_q="xa khong co") == []
+    assert rows(unit_status="gap") == ["UBND xã Đô Lương", "UBND xã Yên Thành"]  # none in Q4 (both read)
+    assert rows(unit_status="ok") == ["UBND xã Đô Lương"]  # 3 of 2 in Q3; Yên Thành 1 of 2
+    by_name = rows(unit_sort="name")
+    assert len(by_name) == 130 and by_name[0] == "UBND phường Cửa Lò"  # Vietnamese letters sort with their base
+    assert by_name[10:13] == ["UBND phường Vinh Phú", "UBND xã An Châu", "UBND xã Anh Sơn"]
+    assert rows(unit_sort="count")[:2] == ["UBND xã Đô Lương", "UBND xã Yên Thành"]
+    page = client.get("/do-phu", params={**span, "unit_q": "vinh", "unit_sort": "name"}).text
+    assert "Đơn vị theo quý (6/130)" in page and 'value="vinh"' in page
+    assert '<option value="name" selected>' in page and 'name="period" value="quarter"' in page
+    assert client.get("/do-phu", params={"unit_sort": "random"}).status_code == 400

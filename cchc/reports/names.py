@@ -17,6 +17,7 @@ CHANNEL_NAMES = {
     "provincial_portal": "Cổng TTĐT tỉnh",
     "unit_portal": "Cổng/Trang TTĐT đơn vị",
     "aggregator": "Trang tổng hợp tin",
+    "central_press": "Báo chí trung ương (tin Nghệ An)",
 }
 STANCE_NAMES = {"praise": "Khen ngợi", "criticism": "Phản ánh hạn chế", "neutral": "Trung lập"}
 STATUS_NAMES = {

@@ -19,13 +19,14 @@ from cchc.commands.coverage import default_range
 from cchc.reports import charts, tabular
 from cchc.reports.cells import safe_row
 from cchc.reports.html import report_context
-from cchc.reports.names import Names, period_name
+from cchc.reports.names import STATUS_NAMES, Names, period_name
 from cchc.web.context import CtxDep, WebContext, check_csrf, query_url, toggle_url
 from cchc.web.params import PAGE_SIZE, BadRequest, SearchParams, search_params
+from cchc.web.tables import SORTS, matcher, select_units
 from classifier.model import RELEVANCE
 from classifier.text import document
 from config.channels import CHANNELS
-from coverage.health import source_health
+from coverage.health import HEALTH_LABELS, source_health
 from coverage.periods import period_by_key
 from coverage.report import CoverageReport, build_coverage
 from crawler.labeling import explanations
@@ -53,6 +54,7 @@ def overview_page(request: Request, ctx: CtxDep) -> HTMLResponse:
     report, names = _coverage(ctx, date_from, date_to, "month", today, None)
     return ctx.render(request, "overview.html.j2", {
         **report_context(report, names), "gap_rows": tabular.gap_rows(report, names)[:OVERVIEW_GAPS],
+        "fold_units": True,
     })  # fmt: skip
 
 
@@ -202,6 +204,9 @@ def coverage_page(
     date_to: Annotated[date | None, Query(alias="to")] = None,
     period: Literal["month", "quarter"] = "month",
     channel: Literal["", *CHANNELS] = "",  # type: ignore[valid-type]
+    unit_q: Annotated[str, Query(max_length=100)] = "",
+    unit_status: Literal["", *STATUS_NAMES] = "",  # type: ignore[valid-type]
+    unit_sort: Literal[*SORTS] = "plan",  # type: ignore[valid-type]
 ) -> HTMLResponse:
     today = datetime.now(VN_TZ).date()
     start, end = default_range(today)
@@ -219,8 +224,11 @@ def coverage_page(
         return query_url("/tim-kiem", pairs)
 
     attention = report.attention
+    context = report_context(report, names)
     return ctx.render(request, "coverage_page.html.j2", {
-        **report_context(report, names), "cell_url": cell_url,
+        **context, "cell_url": cell_url, "fold_units": True,
+        "units": select_units(context["units"], unit_q, unit_status, unit_sort), "unit_total": len(context["units"]),
+        "unit_form": {"q": unit_q, "status": unit_status, "sort": unit_sort}, "unit_sorts": SORTS,
         "trend": Markup(charts.trend_svg([period_name(a.period) for a in attention], [a.relevant for a in attention],
                                          [a.share for a in attention])),
         "form": {"from": date_from.isoformat(), "to": date_to.isoformat(), "period": period, "channel": channel},
@@ -229,13 +237,27 @@ def coverage_page(
 
 
 @router.get("/nguon", response_class=HTMLResponse)
-def sources_page(request: Request, ctx: CtxDep) -> HTMLResponse:
+def sources_page(
+    request: Request,
+    ctx: CtxDep,
+    q: Annotated[str, Query(max_length=100)] = "",
+    channel: Literal["", *CHANNELS] = "",  # type: ignore[valid-type]
+    health: Literal["", *HEALTH_LABELS] = "",  # type: ignore[valid-type]
+) -> HTMLResponse:
+    """Nguồn: every watched source with its health; search by name, id or address, filter by channel or health."""
+    matches = matcher(q)
+    chosen = [s for s in ctx.sources.sources if channel in ("", s.channel) and matches(s.name, s.id, s.base_url)]
     rows = []
     with open_store(ctx.store_url, create=False) as store:
         stats = store.stats()
-        for source in ctx.sources.sources:
+        for source in chosen:
             runs = store.runs(source.id, limit=3)
-            rows.append({"source": source, "health": source_health(runs), "last": runs[0] if runs else None,
-                         "articles": stats.by_source.get(source.id, 0),
-                         "span": stats.date_range_by_source.get(source.id, (None, None))})  # fmt: skip
-    return ctx.render(request, "sources.html.j2", {"rows": rows})
+            row = {"source": source, "health": source_health(runs), "last": runs[0] if runs else None,
+                   "articles": stats.by_source.get(source.id, 0),
+                   "span": stats.date_range_by_source.get(source.id, (None, None))}  # fmt: skip
+            if not health or row["health"].status == health:
+                rows.append(row)
+    return ctx.render(request, "sources.html.j2", {
+        "rows": rows, "total": len(ctx.sources.sources), "health_labels": HEALTH_LABELS,
+        "form": {"q": q, "channel": channel, "health": health},
+    })  # fmt: skip
