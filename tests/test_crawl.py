@@ -161,3 +161,17 @@ def test_sources_are_crawled_at_most_the_parallel_limit_at_once(mirror_server: M
     # However the five overlap in time, no instant sees more than two of them running.
     instants = sorted({r.started_at for r in runs})
     assert max(sum(r.started_at <= t < r.finished_at for r in runs) for t in instants) == 2
+
+
+def test_a_source_keeps_only_articles_of_its_own_dates() -> None:
+    from crawler.spiders.news import NewsSpider
+
+    def day(d: str) -> datetime:
+        return datetime.fromisoformat(d).replace(tzinfo=VN_TZ)
+
+    commune = NewsSpider(source="dien_chau_xa")  # the host served the district until 30/6/2025
+    assert (commune.since, commune.until) == (day("2025-07-01"), None)
+    assert NewsSpider(source="dien_chau_xa", since="2025-09-01").since == day("2025-09-01")
+    district = NewsSpider(source="dien_chau_huyen", since="2024-01-01", until="2026-01-31")
+    assert (district.since, district.until) == (day("2024-01-01"), day("2025-07-01"))
+    assert NewsSpider(source="baonghean", until="2025-03-31").until == day("2025-04-01")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from config.loader import parse_model
 from crawler.urls import canonicalize
 from search import Article, open_store
 from tests.conftest import POLITENESS_OFF, run_cchc
+from tests.extraction_cases import extracted_record
 
 OTHERS = [s for s in load_sources().sources if (MIRRORS_DIR / s.id).is_dir() and s.id != "baonghean"]
 MIRRORED = {s.id for s in OTHERS} | {"baonghean"}
@@ -44,8 +46,15 @@ def archive(mirror_server: MirrorServer, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.mark.parametrize("source", OTHERS, ids=[s.id for s in OTHERS])
-def test_every_article_of_the_mirror_is_stored(archive, source) -> None:
-    expected = {canonicalize(url) for url, _ in article_pages(MIRRORS_DIR, source)}
+def test_every_article_of_the_mirror_dated_while_the_source_was_valid_is_stored(archive, source) -> None:
+    published = {
+        url: extracted_record(source, url, path)["published_at"] for url, path in article_pages(MIRRORS_DIR, source)
+    }
+    # A source keeps only its own dates' articles (a host that served a district and then its commune).
+    expected = {canonicalize(url) for url, at in published.items()
+                if at is None or source.valid_on(datetime.fromisoformat(at).date())}  # fmt: skip
+    if source.valid_to:
+        assert len(expected) < len(published), f"{source.id}: the mirror shows no page after the source ended"
     stored = archive.get(source.id, [])
     assert {a.canonical_url for a in stored} == expected
     for article in stored:
@@ -145,7 +154,8 @@ def test_demo_reads_every_source_and_status_reports_each(demo_archive: Path) -> 
     assert {row["source"] for row in status} == {s.id for s in load_sources().sources}
     assert {row["health"] for row in status if row["source"] not in MIRRORED} == {"never"}
     for row in (row for row in status if row["source"] in MIRRORED):
-        assert row["last_run"] and row["health"] == "ok" and row["articles"] >= 10, row
+        # so_tttt keeps only its articles up to 28/2/2025 (its mirror runs past the merger): 4.
+        assert row["last_run"] and row["health"] == "ok" and row["articles"] >= 4, row
         record = row["last_run_record"]
         assert record["pages_fetched"] > row["articles"] and record["http_status"]["200"] > 0
         assert record["articles"]["new"] == row["articles"] and all(record["published_reached"])

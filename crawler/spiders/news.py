@@ -31,8 +31,8 @@ PAGE_NUMBER = re.compile(r"\d+")
 HTML_TYPE = re.compile(r"^\s*(text/html|application/xhtml\+xml|text/plain)\b", re.IGNORECASE)
 
 
-def _day_start(value: str | None) -> datetime | None:
-    return datetime.combine(date.fromisoformat(value), time.min, VN_TZ) if value else None
+def _day_start(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, VN_TZ) if day else None
 
 
 class NewsSpider(scrapy.Spider):
@@ -57,9 +57,12 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(f"unknown source {source!r}: see `cchc sources`") from None
         self.rules = discovery.UrlRules.of(self.source)
         self.layout = rule_from_layout(self.source.layout, self.source.id) if self.source.layout else None
-        self.since = _day_start(since)
-        # --until is inclusive: everything before the next day's start.
-        self.until = _day_start(until) + timedelta(days=1) if until else None
+        # A source speaks for its unit only while it is valid: a host that served a district until 30/6/2025 and
+        # its commune after is two sources, each keeping its own dates' articles, whatever --since/--until say.
+        first = max(filter(None, (since and date.fromisoformat(since), self.source.valid_from)), default=None)
+        last = min(filter(None, (until and date.fromisoformat(until), self.source.valid_to)), default=None)
+        self.since = _day_start(first)
+        self.until = _day_start(last) + timedelta(days=1) if last else None  # --until is inclusive
         # Incremental: pages already in the archive are not fetched again unless refreshing.
         self.refresh = refresh in (True, "1", "true", "yes")
         self._archive: Store | None = None
