@@ -128,6 +128,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # The label queue walks outwards from the relevance threshold.
         "CREATE INDEX articles_relevance ON articles(relevance)",
     ),
+    (
+        # Where each fetched page is kept as WARC ("file#offset"), and a changed page's earlier versions (JSON).
+        "ALTER TABLE articles ADD COLUMN warc TEXT",
+        "ALTER TABLE articles ADD COLUMN revisions TEXT NOT NULL DEFAULT '[]'",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -22,6 +22,7 @@ from crawler.extraction.page import PageError
 from crawler.extraction.rules import rule_from_layout
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize, clean
+from crawler.warc import WARC_KEY
 from search import VN_TZ, Store, StoreError, article_id, crawlstats, open_store
 
 logger = logging.getLogger(__name__)
@@ -188,4 +189,5 @@ class NewsSpider(scrapy.Spider):
             unit=self.source.unit,
             language=self.source.language,
             fetched_at=datetime.now(VN_TZ),
+            warc=response.meta.get(WARC_KEY),
         )

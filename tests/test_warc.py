@@ -1,0 +1,170 @@
+"""Evidence: every fetched page kept as WARC, read back with warcio; an article's pointer, `cchc evidence`,
+revisions of a changed page, retention."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from cchc import MIRRORS_DIR
+from cchc.mirrors import MirrorServer, article_pages
+from config import load_sources
+from crawler.warc import MIRROR_HEADER, Pointer, WarcError, prune, read_page
+from search import article_id, open_store
+from tests.conftest import POLITENESS_OFF, run_cchc
+
+SOURCE = load_sources().get("so_noi_vu")
+MAX_BYTES = 20_000  # small files: a crawl of a dozen pages rotates through several
+
+
+class Site:
+    """A copy of one source's mirror that a test may change, served on loopback, and a data folder for it."""
+
+    def __init__(self, root: Path) -> None:
+        shutil.copytree(MIRRORS_DIR / SOURCE.id, root / "sites" / SOURCE.id)
+        self.data = root / "data"
+        self.warc = self.data / "warc"
+        self.db = self.data / "cchc.db"
+        self.server = MirrorServer(root / "sites").__enter__()
+        self.pages = article_pages(root / "sites", SOURCE)
+
+    def cchc(self, *args: str):
+        return run_cchc(*args, "--store", f"sqlite:///{self.db}", env={"CCHC_DATA_DIR": str(self.data)})
+
+    def crawl(self, *extra: str):
+        mirrors = [f"--mirror={host}={base}" for host, base in self.server.host_map([SOURCE]).items()]
+        result = self.cchc("crawl", SOURCE.id, *mirrors, *POLITENESS_OFF, "--set", f"CCHC_WARC_MAX_BYTES={MAX_BYTES}",
+                           *extra)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result
+
+    def records(self) -> list:
+        """(file, offset, type, target URI, mirror header, record id, concurrent-to) of every record."""
+        found = []
+        for path in sorted(self.warc.rglob("*.warc.gz")):
+            with path.open("rb") as stream:
+                iterator = ArchiveIterator(stream, check_digests="raise")
+                for record in iterator:
+                    record.content_stream().read()
+                    h = record.rec_headers
+                    found.append((path, iterator.offset, record.rec_type, h.get_header("WARC-Target-URI"),
+                                  h.get_header(MIRROR_HEADER), h.get_header("WARC-Record-ID"),
+                                  h.get_header("WARC-Concurrent-To")))  # fmt: skip
+        return found
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    site = Site(tmp_path_factory.mktemp("warc"))
+    site.crawl()
+    yield site
+    site.server.__exit__()
+
+
+def test_every_fetched_response_is_kept_under_its_real_url(site: Site) -> None:
+    files = sorted(site.warc.rglob("*.warc.gz"))
+    assert len(files) > 1 and all(f.parent == site.warc / SOURCE.id for f in files), "files rotate per source"
+    assert all(f.stat().st_size < MAX_BYTES * 3 for f in files)
+    records = site.records()
+    responses = [r for r in records if r[2] == "response"]
+    requests = {r[6]: r for r in records if r[2] == "request"}
+    assert [r[2] for r in records if r[1] == 0] == ["warcinfo"] * len(files)
+    targets = {r[3] for r in responses}
+    assert {url for url, _ in site.pages} <= targets
+    assert SOURCE.absolute("robots.txt") in targets
+    assert all(r[3].startswith(SOURCE.base_url) and r[4].startswith(site.server.base_url) for r in responses)
+    # Each response has its request beside it, for the same URL.
+    assert all(requests[r[5]][3] == r[3] for r in responses)
+
+
+def test_an_articles_pointer_resolves_to_the_bytes_served(site: Site) -> None:
+    with open_store(f"sqlite:///{site.db}") as store:
+        for url, path in site.pages:
+            article = store.get(article_id(url))
+            assert article is not None and article.warc, url
+            pointer = Pointer.parse(article.warc)
+            assert pointer.file.startswith(f"{SOURCE.id}/") and pointer.file.endswith(".warc.gz")
+            with (site.warc / pointer.file).open("rb") as stream:
+                stream.seek(pointer.offset)
+                record = next(iter(ArchiveIterator(stream)))
+                assert record.rec_headers.get_header("WARC-Target-URI") == url
+                assert record.http_headers.get_statuscode() == "200"
+                assert record.content_stream().read() == path.read_bytes()
+            assert read_page(site.warc, article.warc) == path.read_bytes()
+
+
+def test_evidence_writes_the_page_as_fetched(site: Site, tmp_path: Path) -> None:
+    url, path = site.pages[0]
+    out = tmp_path / "bai.html"
+    result = site.cchc("evidence", article_id(url), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == path.read_bytes()
+    by_url = site.cchc("evidence", url)
+    assert by_url.returncode == 0 and by_url.stdout == path.read_text(encoding="utf-8")
+
+
+def one_line_error(result, *words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("lỗi: ") and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert all(w in result.stderr for w in words), result.stderr
+
+
+def test_a_damaged_or_missing_warc_file_is_one_line_and_exit_2(site: Site, tmp_path: Path) -> None:
+    url, _ = site.pages[1]
+    with open_store(f"sqlite:///{site.db}") as store:
+        pointer = Pointer.parse(store.get(article_id(url)).warc)
+    copy = tmp_path / "warc"
+    shutil.copytree(site.warc, copy)
+    damaged = bytearray((copy / pointer.file).read_bytes())
+    damaged[pointer.offset + 200 : pointer.offset + 260] = b"\x00" * 60
+    (copy / pointer.file).write_bytes(bytes(damaged))
+    one_line_error(site.cchc("evidence", article_id(url), "--warc-dir", str(copy)), "bị hỏng", pointer.file)
+    with pytest.raises(WarcError):
+        read_page(copy, str(pointer))
+    (copy / pointer.file).unlink()
+    one_line_error(site.cchc("evidence", article_id(url), "--warc-dir", str(copy)), "không tìm thấy tệp WARC")
+    one_line_error(site.cchc("evidence", "khong-co-bai-nay"), "không có bài khong-co-bai-nay")
+
+
+def test_a_changed_page_keeps_its_earlier_version(site: Site) -> None:
+    url, path = site.pages[2]
+    before = path.read_bytes()
+    with open_store(f"sqlite:///{site.db}") as store:
+        old = store.get(article_id(url))
+    marker = "Nội dung này đã được sửa sau khi đăng."
+    path.write_bytes(before.replace(b"</p>", f" {marker}</p>".encode(), 1))
+    site.crawl("--refresh")
+    with open_store(f"sqlite:///{site.db}") as store:
+        new = store.get(article_id(url))
+        assert store.runs(SOURCE.id, limit=1)[0].stats["cchc/stored/updated"] == 1
+        unchanged = store.get(article_id(site.pages[3][0]))
+    assert marker in new.text and new.content_hash != old.content_hash
+    (revision,) = new.revisions
+    assert revision["content_hash"] == old.content_hash and revision["text"] == old.text
+    assert revision["title"] == old.title and revision["warc"] == old.warc and revision["warc"] != new.warc
+    assert revision["fetched_at"] == old.fetched_at.isoformat()
+    assert read_page(site.warc, new.warc) == path.read_bytes()
+    assert unchanged.revisions == () and unchanged.warc and read_page(site.warc, unchanged.warc)
+    earlier = site.cchc("evidence", new.id, "--revision", "1")
+    assert earlier.returncode == 0 and earlier.stdout == before.decode("utf-8")
+    one_line_error(site.cchc("evidence", new.id, "--revision", "2"), "có 1 phiên bản trước")
+
+
+def test_prune_removes_the_oldest_files_past_the_limits(tmp_path: Path) -> None:
+    day = 86_400
+    now = 1_800_000_000
+    ages = {"a": 40, "b": 20, "c": 10, "d": 1}  # days
+    for name, age in ages.items():
+        path = tmp_path / "src" / f"{name}.warc.gz"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"x" * 1000)
+        os.utime(path, (now - age * day, now - age * day))
+    (tmp_path / "notes.txt").write_text("kept")
+    assert prune(tmp_path, None, None, now) == []
+    assert [p.name for p in prune(tmp_path, 30, None, now)] == ["a.warc.gz"]
+    assert [p.name for p in prune(tmp_path, None, 2500, now)] == ["b.warc.gz"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["c.warc.gz", "d.warc.gz", "notes.txt", "src"]
