@@ -142,6 +142,9 @@ def test_demo_reads_every_source_and_status_reports_each(demo_archive: Path) -> 
         record = row["last_run_record"]
         assert record["pages_fetched"] > row["articles"] and record["http_status"]["200"] > 0
         assert record["articles"]["new"] == row["articles"] and all(record["published_reached"])
+    # Every page the demo fetched is kept as WARC under data/warc/, one folder per source.
+    warc = demo_archive.parent / "warc"
+    assert {p.parent.name for p in warc.glob("*/*.warc.gz")} == {s.id for s in load_sources().sources}
 
 
 def test_dcs_slug_with_percent_encoded_characters_is_crawled(archive) -> None:
