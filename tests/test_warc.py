@@ -8,10 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from warcio.archiveiterator import ArchiveIterator
 
 from cchc import MIRRORS_DIR
 from cchc.mirrors import MirrorServer, article_pages
+from cchc.web.app import create_app
 from config import load_sources
 from crawler.warc import MIRROR_HEADER, Pointer, WarcError, prune, read_page
 from search import article_id, open_store
@@ -130,28 +132,58 @@ def test_a_damaged_or_missing_warc_file_is_one_line_and_exit_2(site: Site, tmp_p
     one_line_error(site.cchc("evidence", "khong-co-bai-nay"), "không có bài khong-co-bai-nay")
 
 
-def test_a_changed_page_keeps_its_earlier_version(site: Site) -> None:
+MARKER = "Nội dung này đã được sửa sau khi đăng &lt;b&gt;bản mới&lt;/b&gt;."
+
+
+@pytest.fixture(scope="module")
+def revised(site: Site):
+    """One page changed on the site after the first crawl, and all crawled again with --refresh: (url, its bytes
+    before, its article before, an unchanged page's article before)."""
     url, path = site.pages[2]
     before = path.read_bytes()
     with open_store(f"sqlite:///{site.db}") as store:
-        old = store.get(article_id(url))
-    marker = "Nội dung này đã được sửa sau khi đăng."
-    path.write_bytes(before.replace(b"</p>", f" {marker}</p>".encode(), 1))
+        old, same = store.get(article_id(url)), store.get(article_id(site.pages[3][0]))
+    path.write_bytes(before.replace(b"</p>", f" {MARKER}</p>".encode(), 1))
     site.crawl("--refresh")
+    return url, before, old, same
+
+
+def test_a_changed_page_keeps_its_earlier_version(site: Site, revised) -> None:
+    url, before, old, same = revised
     with open_store(f"sqlite:///{site.db}") as store:
         new = store.get(article_id(url))
         assert store.runs(SOURCE.id, limit=1)[0].stats["cchc/stored/updated"] == 1
         unchanged = store.get(article_id(site.pages[3][0]))
-    assert marker in new.text and new.content_hash != old.content_hash
+    assert "<b>bản mới</b>" in new.text and new.content_hash != old.content_hash
     (revision,) = new.revisions
     assert revision["content_hash"] == old.content_hash and revision["text"] == old.text
     assert revision["title"] == old.title and revision["warc"] == old.warc and revision["warc"] != new.warc
     assert revision["fetched_at"] == old.fetched_at.isoformat()
-    assert read_page(site.warc, new.warc) == path.read_bytes()
-    assert unchanged.revisions == () and unchanged.warc and read_page(site.warc, unchanged.warc)
+    assert read_page(site.warc, new.warc) == site.pages[2][1].read_bytes()
+    # An unchanged page points at its newest copy, the one retention keeps longest.
+    assert unchanged.revisions == () and unchanged.warc != same.warc
+    assert read_page(site.warc, unchanged.warc) == site.pages[3][1].read_bytes()
     earlier = site.cchc("evidence", new.id, "--revision", "1")
     assert earlier.returncode == 0 and earlier.stdout == before.decode("utf-8")
     one_line_error(site.cchc("evidence", new.id, "--revision", "2"), "có 1 phiên bản trước")
+
+
+def test_the_article_page_shows_revisions_with_a_diff(site: Site, revised, tmp_path: Path, monkeypatch) -> None:
+    url, before, _, _ = revised
+    monkeypatch.setenv("CCHC_DATA_DIR", str(site.data))
+    client = TestClient(create_app(f"sqlite:///{site.db}", tmp_path / "users.json", tmp_path / "secret.key"))
+    page = client.get(f"/bai-viet/{article_id(url)}").text
+    assert "Các phiên bản trước (1)" in page and 'id="phien-ban-1"' in page
+    assert "<ins>Nội dung này đã được sửa sau khi đăng &lt;b&gt;bản mới&lt;/b&gt;.</ins>" in page
+    assert "<b>bản mới</b>" not in page and 'class="same"' in page
+    fetched = client.get(f"/bai-viet/{article_id(url)}/trang-da-tai", params={"phien-ban": 1})
+    assert fetched.status_code == 200 and fetched.content == before
+    assert (
+        fetched.headers["content-type"].startswith("text/plain")
+        and "attachment" in fetched.headers["content-disposition"]
+    )
+    assert client.get(f"/bai-viet/{article_id(url)}/trang-da-tai").content == site.pages[2][1].read_bytes()
+    assert client.get(f"/bai-viet/{article_id(url)}/trang-da-tai", params={"phien-ban": 2}).status_code == 404
 
 
 def test_prune_removes_the_oldest_files_past_the_limits(tmp_path: Path) -> None:
