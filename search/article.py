@@ -40,7 +40,7 @@ def keep_revision(new: dict[str, Any], old: Mapping[str, Any]) -> dict[str, Any]
     return new
 
 
-_DATETIME_FIELDS = ("published_at", "fetched_at", "labeled_at")
+_DATETIME_FIELDS = ("published_at", "fetched_at", "labeled_at", "removed_at")
 _TUPLE_FIELDS = ("tags", "areas", "topics", "places")
 
 
@@ -93,6 +93,8 @@ class Article:
     warc: str | None = None
     # Earlier versions of a page that changed after it was first stored (REVISION_FIELDS each), oldest first.
     revisions: tuple[dict[str, Any], ...] = field(default=(), hash=False)
+    # When a recheck found the page gone (404/410): the article stays in the archive, marked.
+    removed_at: datetime | None = None
     # Label -> the terms behind it ([term, weight], strongest first), computed once when the article is classified
     # so the article page never re-reads the text through the model. Derived data: not part of equality.
     explanations: dict[str, list[list[Any]]] = field(default_factory=dict, hash=False, compare=False)

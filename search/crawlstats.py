@@ -12,6 +12,7 @@ STORED_UPDATED = STORED + "updated"
 STORED_UNCHANGED = STORED + "unchanged"
 STORED_DEFERRED = STORED + "deferred"
 SKIPPED_KNOWN = "cchc/skipped/already_stored"  # an article URL already archived: not fetched again
+REMOVED = "cchc/removed"  # stored articles whose page a recheck found gone (404/410), marked removed
 DROPPED = "cchc/dropped/"  # + reason
 DISCOVERED = "cchc/discovered/"  # + feed | sitemap | listing
 EXTRACTED = "cchc/extracted/"  # + the layout rule that read the page ("epi/2023") or "generic"

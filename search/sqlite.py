@@ -60,7 +60,7 @@ _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
     "tags", "media", "language", "published_at", "fetched_at", "content_hash", "duplicate_of", "relevant",
     "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance", "labeled_by",
-    "labeled_at", "simhash", "explanations", "warc", "revisions",
+    "labeled_at", "simhash", "explanations", "warc", "revisions", "removed_at",
 )  # fmt: skip
 
 
@@ -152,12 +152,17 @@ class SQLiteStore(Store):
         """Insert or replace one article inside the caller's transaction."""
         values = _row_values(article)
         row = self._conn.execute(
-            f"SELECT rowid, content_hash, warc, {', '.join(LABEL_FIELDS)} FROM articles WHERE id = ?", (article.id,)
+            f"SELECT rowid, content_hash, warc, removed_at, {', '.join(LABEL_FIELDS)} FROM articles WHERE id = ?",
+            (article.id,),
         ).fetchone()
         if row is not None and row["content_hash"] == article.content_hash:
-            if article.warc and article.warc != row["warc"]:
-                # The same words fetched again: point at the newest copy, the one retention keeps longest.
-                self._conn.execute("UPDATE articles SET warc = ? WHERE rowid = ?", (article.warc, row["rowid"]))
+            if (article.warc and article.warc != row["warc"]) or row["removed_at"]:
+                # The same words fetched again: point at the newest copy (the one retention keeps longest); a page
+                # marked removed is back.
+                self._conn.execute(
+                    "UPDATE articles SET warc = coalesce(?, warc), removed_at = NULL WHERE rowid = ?",
+                    (article.warc, row["rowid"]),
+                )
             return UpsertOutcome.UNCHANGED
         if row is not None:
             keep_human_labels(values, dict(row))
@@ -217,6 +222,17 @@ class SQLiteStore(Store):
             for r in rows
         ]
         return neardup.judge(article.id, article.simhash, article.published_at, copies)
+
+    def mark_removed(self, article_id: str, at: datetime) -> bool:
+        try:
+            with self._transaction():
+                cursor = self._conn.execute(
+                    "UPDATE articles SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                    (at.isoformat(), article_id),
+                )
+        except sqlite3.Error as exc:
+            raise _failure(f"{self.path}: cannot mark article {article_id} removed: {exc}", exc) from None
+        return cursor.rowcount > 0
 
     def set_labels(self, article: Article) -> None:
         try:

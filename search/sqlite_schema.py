@@ -129,9 +129,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX articles_relevance ON articles(relevance)",
     ),
     (
-        # Where each fetched page is kept as WARC ("file#offset"), and a changed page's earlier versions (JSON).
+        # Where each fetched page is kept as WARC ("file#offset"), a changed page's earlier versions (JSON).
         "ALTER TABLE articles ADD COLUMN warc TEXT",
         "ALTER TABLE articles ADD COLUMN revisions TEXT NOT NULL DEFAULT '[]'",
+        # When a recheck found the page gone (404/410); the article is kept.
+        "ALTER TABLE articles ADD COLUMN removed_at TEXT",
     ),
 )
 

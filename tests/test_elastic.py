@@ -162,7 +162,8 @@ def test_bulk_actions_keep_a_changed_pages_earlier_version_and_point_at_the_newe
     }
     actions, outcomes = plan_writes([same, changed], existing, "cchc-articles")
     assert outcomes == {same.id: UpsertOutcome.UNCHANGED, changed.id: UpsertOutcome.UPDATED}
-    assert actions[0] == {"_op_type": "update", "_index": "cchc-articles", "_id": same.id, "doc": {"warc": same.warc}}
+    fresh = {"warc": same.warc, "removed_at": None}
+    assert actions[0] == {"_op_type": "update", "_index": "cchc-articles", "_id": same.id, "doc": fresh}
     doc = actions[1]["_source"]
     assert doc["warc"] == changed.warc and doc["revisions"] == [{**earlier, "title": "Bản nháp"}, earlier]
     assert from_doc(doc).revisions[1]["warc"] == "so_noi_vu/a.warc.gz#0"

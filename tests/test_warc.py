@@ -186,6 +186,22 @@ def test_the_article_page_shows_revisions_with_a_diff(site: Site, revised, tmp_p
     assert client.get(f"/bai-viet/{article_id(url)}/trang-da-tai", params={"phien-ban": 2}).status_code == 404
 
 
+def test_a_page_gone_on_recheck_is_marked_removed_not_deleted(site: Site, revised, tmp_path: Path, monkeypatch) -> None:
+    url, path = site.pages[4]
+    served = path.read_bytes()
+    path.unlink()
+    site.crawl("--refresh")
+    with open_store(f"sqlite:///{site.db}") as store:
+        article = store.get(article_id(url))
+        assert store.runs(SOURCE.id, limit=1)[0].stats["cchc/removed"] == 1
+        assert store.get(article_id(site.pages[5][0])).removed_at is None
+    assert article is not None and article.removed_at is not None and article.text
+    assert read_page(site.warc, article.warc) == served  # the evidence outlives the page
+    monkeypatch.setenv("CCHC_DATA_DIR", str(site.data))
+    client = TestClient(create_app(f"sqlite:///{site.db}", tmp_path / "users.json", tmp_path / "secret.key"))
+    assert "Trang gốc đã bị gỡ" in client.get(f"/bai-viet/{article.id}").text
+
+
 def test_prune_removes_the_oldest_files_past_the_limits(tmp_path: Path) -> None:
     day = 86_400
     now = 1_800_000_000

@@ -123,7 +123,7 @@ class ElasticStore(Store):
     def _stored(self, batch: list[Article]) -> dict[str, dict[str, Any]]:
         """What the index holds of the batch's articles: hashes, pointers and labels; for a changed page also the
         version it replaces (read only then: most re-crawled pages are unchanged)."""
-        wanted = {"includes": ["content_hash", "warc", *LABEL_FIELDS]}
+        wanted = {"includes": ["content_hash", "warc", "removed_at", *LABEL_FIELDS]}
         docs = [{"_id": a.id, "_source": wanted} for a in batch]
         found = self.client.mget(index=ARTICLES.alias, body={"docs": docs})["docs"]
         existing = {d["_id"]: d["_source"] for d in found if d.get("found")}
@@ -189,6 +189,19 @@ class ElasticStore(Store):
             })  # fmt: skip
         except self.errors as exc:
             logger.error("could not relink the copies of %s to %s: %s", root, new_id, exc)
+
+    def mark_removed(self, article_id: str, at: datetime) -> bool:
+        keep_first = (
+            "if (ctx._source.removed_at == null) { ctx._source.removed_at = params.at } else { ctx.op = 'noop' }"
+        )
+        body = {"script": {"source": keep_first, "params": {"at": at.isoformat()}}}
+        try:
+            result = self.client.update(index=ARTICLES.alias, id=article_id, body=body, refresh="wait_for")
+        except self.engine.not_found:
+            return False
+        except self.errors as exc:
+            raise self._fail(exc, f"mark article {article_id} removed") from None
+        return result["result"] == "updated"
 
     def set_labels(self, article: Article) -> None:
         doc = to_doc(article)
