@@ -190,7 +190,12 @@ def test_a_page_gone_on_recheck_is_marked_removed_not_deleted(site: Site, revise
     url, path = site.pages[4]
     served = path.read_bytes()
     path.unlink()
-    site.crawl("--refresh")
+    stale = site.warc / SOURCE.id / "cu-400-ngay.warc.gz"  # past the retention the crawl is given
+    stale.write_bytes(b"")
+    os.utime(stale, (stale.stat().st_mtime - 400 * 86_400,) * 2)
+    kept = set(site.warc.rglob("*.warc.gz")) - {stale}
+    site.crawl("--refresh", "--set", "CCHC_WARC_KEEP_DAYS=365")
+    assert not stale.exists() and kept < set(site.warc.rglob("*.warc.gz"))
     with open_store(f"sqlite:///{site.db}") as store:
         article = store.get(article_id(url))
         assert store.runs(SOURCE.id, limit=1)[0].stats["cchc/removed"] == 1
