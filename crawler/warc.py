@@ -177,8 +177,8 @@ class WarcMiddleware:
             self.files.close()
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if self.files is None:
-            return response
+        if self.files is None or "cached" in response.flags:
+            return response  # a page from the HTTP cache (--cache) was kept when it was really fetched
         mirror = request.url if REAL_URL_KEY in request.meta else None
         try:
             pointer = self.files.write(request.meta.get(REAL_URL_KEY, request.url), request, response, mirror)
