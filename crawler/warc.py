@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Response
+from scrapy.http import Headers, Response
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
@@ -38,7 +38,7 @@ SUFFIX = ".warc.gz"
 MIRROR_HEADER = "CCHC-Mirror-URI"
 # Headers describing a transfer the body no longer has (Twisted already joined the chunks): renamed, as
 # archiving proxies do, so a reader does not try to undo it again.
-TRANSFER_HEADERS = (b"Transfer-Encoding",)
+TRANSFER_HEADERS = ("Transfer-Encoding",)
 # The files this process is writing: never pruned under a running crawl.
 _OPEN: set[Path] = set()
 
@@ -105,8 +105,7 @@ class WarcFiles:
             self._next_file()
         assert self.writer is not None and self.out is not None and self.path is not None
         status = f"{response.status} {_reason(response.status)}"
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
-        headers = [(f"X-Archive-Orig-{k}" if k.encode() in TRANSFER_HEADERS else k, v) for k, v in headers]
+        headers = [(f"X-Archive-Orig-{k}" if k in TRANSFER_HEADERS else k, v) for k, v in _pairs(response.headers)]
         protocol = response.protocol or "HTTP/1.1"
         extra = {MIRROR_HEADER: mirror} if mirror else None
         record = self.writer.create_warc_record(
@@ -115,8 +114,7 @@ class WarcFiles:
         )  # fmt: skip
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        sent = [("Host", parts.netloc)]
-        sent += [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in request.headers.items() for v in vs]
+        sent = [("Host", parts.netloc), *_pairs(request.headers)]
         asked = self.writer.create_warc_record(
             url, "request", payload=BytesIO(request.body), length=len(request.body),
             http_headers=StatusAndHeaders(f"{request.method} {target} HTTP/1.1", sent, is_http_request=True),
@@ -132,6 +130,11 @@ class WarcFiles:
             self.out.close()
             _OPEN.discard(self.path.resolve())  # type: ignore[union-attr]
             self.out = None
+
+
+def _pairs(headers: Headers) -> list[tuple[str, str]]:
+    """Scrapy's headers as the (name, value) text pairs warcio writes, a repeated header once per value."""
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values]
 
 
 def _reason(status: int) -> str:

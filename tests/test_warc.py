@@ -15,8 +15,10 @@ from cchc import MIRRORS_DIR
 from cchc.mirrors import MirrorServer, article_pages
 from cchc.web.app import create_app
 from config import load_sources
+from config.settings import Settings
 from crawler.warc import MIRROR_HEADER, Pointer, WarcError, prune, read_page
-from search import article_id, open_store
+from search import Article, article_id, open_store
+from search.sqlite import SQLiteStore
 from tests.conftest import POLITENESS_OFF, run_cchc
 
 SOURCE = load_sources().get("so_noi_vu")
@@ -205,6 +207,19 @@ def test_a_page_gone_on_recheck_is_marked_removed_not_deleted(site: Site, revise
     monkeypatch.setenv("CCHC_DATA_DIR", str(site.data))
     client = TestClient(create_app(f"sqlite:///{site.db}", tmp_path / "users.json", tmp_path / "secret.key"))
     assert "Trang gốc đã bị gỡ" in client.get(f"/bai-viet/{article.id}").text
+
+
+def test_an_article_crawled_without_warc_has_no_evidence_and_says_so(tmp_path: Path) -> None:
+    assert Settings(data_dir=tmp_path).warc_directory == tmp_path / "warc"
+    assert Settings(warc_dir="").warc_directory is None and Settings(warc_dir="/x").warc_directory == Path("/x")
+    url = SOURCE.absolute("tin-tuc-su-kien/bai-cu-123456")
+    with SQLiteStore(tmp_path / "old.db") as store:
+        store.upsert(Article(id=article_id(url), url=url, canonical_url=url, source=SOURCE.id, channel="unit_portal",
+                             title="Bài thu thập trước khi lưu trang", text="Nội dung."))  # fmt: skip
+    result = run_cchc("evidence", url, "--store", f"sqlite:///{tmp_path / 'old.db'}", cwd=tmp_path)
+    one_line_error(result, "không có bản lưu trang (WARC)")
+    with pytest.raises(WarcError, match="không phải vị trí"):
+        read_page(tmp_path, "tep-khong-co-vi-tri.warc.gz")
 
 
 def test_prune_removes_the_oldest_files_past_the_limits(tmp_path: Path) -> None:
