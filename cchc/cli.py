@@ -39,6 +39,8 @@ COMMANDS = {
     "evaluate": ("classify", "evaluate",
                  "Độ chính xác (precision), độ phủ (recall), F1 theo từng nhãn và macro F1 của một mô hình "
                  "trên tệp JSONL chuẩn."),
+    "evidence": ("evidence", "evidence",
+                 "Ghi ra trang của một bài đúng như khi được tải về (bằng chứng, đọc từ tệp WARC)."),
     "extract": ("extract", "extract", "In bài viết trích từ một trang HTML đã lưu, dưới dạng một đối tượng JSON."),
     "label": ("label", "label",
               "Gán nhãn cho những bài mô hình phân vân nhất (xác suất gần ngưỡng nhất) mà chưa ai gán nhãn."),

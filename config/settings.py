@@ -33,6 +33,11 @@ class Settings(BaseModel):
     es_password: str = ""
     es_ca_certs: str | None = None
     es_vi_analyzer: str | None = None  # an installed Vietnamese analyzer plugin to index with
+    # Where fetched pages are kept as WARC (CCHC_WARC_DIR); None means data_dir/warc, "" keeps none.
+    warc_dir: str | None = None
+    warc_max_bytes: int = 100_000_000  # a WARC file is closed and the next one started past this size
+    warc_keep_days: int | None = None  # WARC files older than this are pruned when a crawl starts; None keeps all
+    warc_keep_bytes: int | None = None  # the oldest WARC files are pruned until all of them fit; None keeps all
     # Limits.
     batch_size: int = 500  # articles per store write
     min_text_chars: int = 200  # shorter extracted text is not an article
@@ -48,6 +53,12 @@ class Settings(BaseModel):
     @property
     def dead_letters(self) -> Path:
         return self.dead_letter_dir or self.data_dir / "dead-letter"
+
+    @property
+    def warc_directory(self) -> Path | None:
+        if self.warc_dir == "":
+            return None
+        return Path(self.warc_dir) if self.warc_dir else self.data_dir / "warc"
 
     def under_data(self, *parts: str) -> Path:
         """A path inside the data folder."""

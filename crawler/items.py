@@ -18,3 +18,4 @@ class ArticleItem:
     unit: str | None
     language: str
     fetched_at: datetime
+    warc: str | None = None  # where the fetched page is kept (crawler/warc.py)

@@ -82,6 +82,7 @@ class ValidatePipeline:
             media=page.media,
             published_at=page.published_at,
             fetched_at=item.fetched_at,
+            warc=item.warc,
         )
 
 

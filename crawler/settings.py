@@ -39,6 +39,8 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     # After robots.txt (100), so rules are read for the real host.
     "crawler.middlewares.MirrorMiddleware": 150,
+    # Next to the network: after the HTTP cache (900), before statistics, decompression and redirects.
+    "crawler.warc.WarcMiddleware": 890,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
@@ -61,3 +63,9 @@ CCHC_MIRRORS: dict[str, str] = {}
 # Sources crawled at once in one process (crawler/runner.py): the next starts when one ends. A province's hundred
 # portals are read a few at a time, each at its own pace, in bounded memory.
 CCHC_PARALLEL_SOURCES = 8
+# Where every fetched response is kept as WARC ("" keeps none), the size at which a file is closed and the next
+# begun, and what a crawl's start prunes (0: keep every file).
+CCHC_WARC_DIR = str(get_settings().warc_directory or "")
+CCHC_WARC_MAX_BYTES = get_settings().warc_max_bytes
+CCHC_WARC_KEEP_DAYS = get_settings().warc_keep_days or 0
+CCHC_WARC_KEEP_BYTES = get_settings().warc_keep_bytes or 0

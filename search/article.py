@@ -29,7 +29,18 @@ def keep_human_labels(new: dict[str, Any], old: Mapping[str, Any] | None) -> dic
     return new
 
 
-_DATETIME_FIELDS = ("published_at", "fetched_at", "labeled_at")
+# What a changed page's earlier version keeps: its words, when it was fetched and where that fetch is kept.
+REVISION_FIELDS = ("title", "lead", "text", "fetched_at", "content_hash", "warc")
+
+
+def keep_revision(new: dict[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
+    """`new` (a stored form of a changed page) with `old`'s version appended to `old`'s revisions, oldest first:
+    a page edited after publication keeps what it said before. Both stores call this, with revisions as a list."""
+    new["revisions"] = [*(old.get("revisions") or ()), {name: old.get(name) for name in REVISION_FIELDS}]
+    return new
+
+
+_DATETIME_FIELDS = ("published_at", "fetched_at", "labeled_at", "removed_at")
 _TUPLE_FIELDS = ("tags", "areas", "topics", "places")
 
 
@@ -78,6 +89,12 @@ class Article:
     labeled_by: str | None = None
     labeled_at: datetime | None = None
     simhash: str | None = None
+    # Where the fetched page is kept: "<file under the WARC folder>#<offset of its response record>".
+    warc: str | None = None
+    # Earlier versions of a page that changed after it was first stored (REVISION_FIELDS each), oldest first.
+    revisions: tuple[dict[str, Any], ...] = field(default=(), hash=False)
+    # When a recheck found the page gone (404/410): the article stays in the archive, marked.
+    removed_at: datetime | None = None
     # Label -> the terms behind it ([term, weight], strongest first), computed once when the article is classified
     # so the article page never re-reads the text through the model. Derived data: not part of equality.
     explanations: dict[str, list[list[Any]]] = field(default_factory=dict, hash=False, compare=False)
@@ -99,6 +116,7 @@ class Article:
             data[name] = data[name].isoformat() if data[name] else None
         for name in _TUPLE_FIELDS:
             data[name] = list(data[name])
+        data["revisions"] = [dict(r) for r in self.revisions]
         return data
 
     @classmethod
@@ -108,7 +126,7 @@ class Article:
         for name in _DATETIME_FIELDS:
             if isinstance(values.get(name), str):
                 values[name] = datetime.fromisoformat(values[name])
-        for name in _TUPLE_FIELDS:
+        for name in (*_TUPLE_FIELDS, "revisions"):
             if name in values:
                 values[name] = tuple(values[name] or ())
         return cls(**values)

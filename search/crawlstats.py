@@ -12,6 +12,7 @@ STORED_UPDATED = STORED + "updated"
 STORED_UNCHANGED = STORED + "unchanged"
 STORED_DEFERRED = STORED + "deferred"
 SKIPPED_KNOWN = "cchc/skipped/already_stored"  # an article URL already archived: not fetched again
+REMOVED = "cchc/removed"  # stored articles whose page a recheck found gone (404/410), marked removed
 DROPPED = "cchc/dropped/"  # + reason
 DISCOVERED = "cchc/discovered/"  # + feed | sitemap | listing
 EXTRACTED = "cchc/extracted/"  # + the layout rule that read the page ("epi/2023") or "generic"
@@ -24,6 +25,7 @@ LISTING_STOPPED_AT_SINCE = "cchc/listing/stopped_at_since"
 NO_DATE = "cchc/warnings/no_date"
 PLACES_MENTIONED = "cchc/places/with_mentions"
 MIRROR_REWRITTEN = "cchc/mirror/rewritten"
+WARC_RECORDS = "cchc/warc/records"  # responses kept as WARC
 ERRORS = "cchc/errors/"
 FETCH_ERRORS = ERRORS + "fetch/"  # + the failure's exception class
 ARCHIVE_UNAVAILABLE = ERRORS + "archive_unavailable"
@@ -32,6 +34,7 @@ INVALID_SITEMAP = ERRORS + "invalid_sitemap"
 LISTING_NOT_HTML = ERRORS + "listing_not_html"
 NOT_HTML = ERRORS + "not_html"
 EXTRACTION_FAILED = ERRORS + "extraction"
+WARC_ERRORS = ERRORS + "warc"  # responses that could not be written to a WARC file
 SPIDER_EXCEPTIONS = "spider_exceptions/"  # Scrapy's own
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from search import neardup, snippets
-from search.article import LABEL_FIELDS, VN_TZ, Article, keep_human_labels
+from search.article import LABEL_FIELDS, REVISION_FIELDS, VN_TZ, Article, keep_human_labels, keep_revision
 from search.batching import batched
 from search.folding import fold, nfc
 from search.query import ParsedQuery, parse_query
@@ -45,7 +45,7 @@ SNIPPET_TOKENS = 32
 # bm25 weights for title_f, lead_f, text_f (the original columns are only matched for the accent bonus).
 BM25_WEIGHTS = "0, 0, 0, 10.0, 4.0, 1.0"
 
-_JSON_FIELDS = ("tags", "areas", "topics", "places", "scores", "explanations")
+_JSON_FIELDS = ("tags", "areas", "topics", "places", "scores", "explanations", "revisions")
 _LIST_DIMENSIONS = {"area": "areas", "topic": "topics", "place": "places"}
 _SCALAR_DIMENSIONS = {
     "channel": "a.channel",
@@ -62,7 +62,7 @@ _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
     "tags", "media", "language", "published_at", "fetched_at", "content_hash", "duplicate_of", "relevant",
     "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance", "labeled_by",
-    "labeled_at", "simhash", "explanations",
+    "labeled_at", "simhash", "explanations", "warc", "revisions", "removed_at",
 )  # fmt: skip
 
 
@@ -154,12 +154,21 @@ class SQLiteStore(Store):
         """Insert or replace one article inside the caller's transaction."""
         values = _row_values(article)
         row = self._conn.execute(
-            f"SELECT rowid, content_hash, {', '.join(LABEL_FIELDS)} FROM articles WHERE id = ?", (article.id,)
+            f"SELECT rowid, content_hash, warc, removed_at, {', '.join(LABEL_FIELDS)} FROM articles WHERE id = ?",
+            (article.id,),
         ).fetchone()
         if row is not None and row["content_hash"] == article.content_hash:
+            if (article.warc and article.warc != row["warc"]) or row["removed_at"]:
+                # The same words fetched again: point at the newest copy (the one retention keeps longest); a page
+                # marked removed is back.
+                self._conn.execute(
+                    "UPDATE articles SET warc = coalesce(?, warc), removed_at = NULL WHERE rowid = ?",
+                    (article.warc, row["rowid"]),
+                )
             return UpsertOutcome.UNCHANGED
         if row is not None:
             keep_human_labels(values, dict(row))
+            self._keep_revision(values, row["rowid"])
             self._conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (row["rowid"],))
             self._conn.execute("DELETE FROM simhash_bands WHERE article = ?", (row["rowid"],))
             self._conn.execute("DELETE FROM articles WHERE rowid = ?", (row["rowid"],))
@@ -188,6 +197,16 @@ class SQLiteStore(Store):
             )
         return UpsertOutcome.NEW if row is None else UpsertOutcome.UPDATED
 
+    def _keep_revision(self, values: dict[str, Any], rowid: int) -> None:
+        """Append the stored version of a changed page to `values`' revisions."""
+        old = dict(
+            self._conn.execute(
+                f"SELECT revisions, {', '.join(REVISION_FIELDS)} FROM articles WHERE rowid = ?", (rowid,)
+            ).fetchone()
+        )
+        old["revisions"] = json.loads(old["revisions"])
+        values["revisions"] = json.dumps(keep_revision({}, old)["revisions"], ensure_ascii=False)
+
     def _near_duplicates(self, article: Article) -> neardup.Verdict:
         keys = neardup.bands(article.simhash or "")
         rows = self._conn.execute(
@@ -205,6 +224,17 @@ class SQLiteStore(Store):
             for r in rows
         ]
         return neardup.judge(article.id, article.simhash, article.published_at, copies)
+
+    def mark_removed(self, article_id: str, at: datetime) -> bool:
+        try:
+            with self._transaction():
+                cursor = self._conn.execute(
+                    "UPDATE articles SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                    (at.isoformat(), article_id),
+                )
+        except sqlite3.Error as exc:
+            raise _failure(f"{self.path}: cannot mark article {article_id} removed: {exc}", exc) from None
+        return cursor.rowcount > 0
 
     def set_labels(self, article: Article) -> None:
         try:

@@ -129,6 +129,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # The label queue walks outwards from the relevance threshold.
         "CREATE INDEX articles_relevance ON articles(relevance)",
     ),
+    (
+        # Where each fetched page is kept as WARC ("file#offset"), a changed page's earlier versions (JSON).
+        "ALTER TABLE articles ADD COLUMN warc TEXT",
+        "ALTER TABLE articles ADD COLUMN revisions TEXT NOT NULL DEFAULT '[]'",
+        # When a recheck found the page gone (404/410); the article is kept.
+        "ALTER TABLE articles ADD COLUMN removed_at TEXT",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -159,7 +166,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
         )
     if path is not None and 0 < found < SCHEMA_VERSION:
         copy = backup(conn, path.with_name(f"{path.name}.schema-v{found}.bak"))
-        logger.warning("archive upgraded from schema %d to %d; the earlier archive is kept in %s", found,
+        logger.warning("kho lưu trữ được nâng cấp từ lược đồ %d lên %d; bản trước khi nâng cấp giữ ở %s", found,
                        SCHEMA_VERSION, copy)  # fmt: skip
     for version in range(found + 1, SCHEMA_VERSION + 1):
         logger.info("migrating store schema to version %d", version)

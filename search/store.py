@@ -202,6 +202,11 @@ class Store(ABC):
         """Upsert in batches (one write per batch); count the outcomes."""
 
     @abstractmethod
+    def mark_removed(self, article_id: str, at: datetime) -> bool:
+        """Mark a stored article whose page a recheck found gone (404/410) as removed at `at`, never deleting it;
+        False when there is no such article or it was already marked. Storing the page again clears the mark."""
+
+    @abstractmethod
     def set_labels(self, article: Article) -> None:
         """Replace the stored labels (relevant ... model_version) of `article.id` with the given ones."""
 

@@ -32,6 +32,7 @@ from search import VN_TZ, StoreError, open_store
 from search.folding import fold
 from search.sqlite import SQLiteStore
 from tests.conftest import run_cchc
+from tests.extraction_cases import article_pages
 from tests.liveserver import free_port  # a port nobody listens on
 
 COMMANDS = ["demo", "crawl", "extract", "search", "stats", "sources", "sources status", "classify", "train",
@@ -55,6 +56,14 @@ def test_demo_stores_the_mirror_and_reports_sections(demo_dir: Path) -> None:
     # The report's period is printed as it is, never as "12 tháng gần nhất" (issue 13).
     start, end = default_range(datetime.now(VN_TZ).date())
     assert f"Báo cáo độ phủ từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}:" in out and "12 tháng" not in out
+
+
+def test_evidence_of_a_demo_article_is_the_page_the_mirror_served(demo_dir: Path) -> None:
+    assert "cchc evidence MA_BAI --store sqlite:///data/demo.db" in (demo_dir / "first-run.txt").read_text("utf-8")
+    url, path = article_pages(load_sources().get("baonghean"))[0]
+    result = run_cchc("evidence", url, "--store", "sqlite:///data/demo.db", "--output", "bai.html", cwd=demo_dir)
+    assert result.returncode == 0, result.stderr
+    assert (demo_dir / "bai.html").read_bytes() == path.read_bytes()
 
 
 def test_demo_second_run_says_nothing_new(demo_dir: Path) -> None:

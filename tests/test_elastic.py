@@ -152,6 +152,23 @@ def test_bulk_actions_skip_unchanged_and_keep_human_labels() -> None:
     assert kept["text"].startswith("Khác hẳn")
 
 
+def test_bulk_actions_keep_a_changed_pages_earlier_version_and_point_at_the_newest_copy() -> None:
+    same, changed = make(1, warc="so_noi_vu/b.warc.gz#900"), make(2, warc="so_noi_vu/b.warc.gz#1800")
+    earlier = {"title": "Bản đầu", "lead": "", "text": "Lời cũ.", "fetched_at": "2025-03-01T08:00:00+07:00",
+               "content_hash": "old", "warc": "so_noi_vu/a.warc.gz#0"}  # fmt: skip
+    existing = {
+        same.id: {"content_hash": same.content_hash, "warc": "so_noi_vu/a.warc.gz#300"},
+        changed.id: {**earlier, "revisions": [{**earlier, "title": "Bản nháp"}]},
+    }
+    actions, outcomes = plan_writes([same, changed], existing, "cchc-articles")
+    assert outcomes == {same.id: UpsertOutcome.UNCHANGED, changed.id: UpsertOutcome.UPDATED}
+    fresh = {"warc": same.warc, "removed_at": None}
+    assert actions[0] == {"_op_type": "update", "_index": "cchc-articles", "_id": same.id, "doc": fresh}
+    doc = actions[1]["_source"]
+    assert doc["warc"] == changed.warc and doc["revisions"] == [{**earlier, "title": "Bản nháp"}, earlier]
+    assert from_doc(doc).revisions[1]["warc"] == "so_noi_vu/a.warc.gz#0"
+
+
 def test_unreachable_cluster_defers_to_dead_letter_and_replays(tmp_path: Path) -> None:
     letters = DeadLetter(tmp_path / "dead")
     store = ElasticStore(f"elasticsearch+http://127.0.0.1:{free_port()}", dead_letter=letters)

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from cchc import MIRRORS_DIR
 from cchc.mirrors import MirrorServer, article_pages
@@ -161,6 +162,17 @@ def test_demo_reads_every_source_and_status_reports_each(demo_archive: Path) -> 
         record = row["last_run_record"]
         assert record["pages_fetched"] > row["articles"] and record["http_status"]["200"] > 0
         assert record["articles"]["new"] == row["articles"] and all(record["published_reached"])
+    # Every page the demo fetched is kept as WARC under data/warc/, one folder per source.
+    # Twelve spiders wrote in one process: every file reads back whole, digests checked.
+    warc = demo_archive.parent / "warc"
+    assert {p.parent.name for p in warc.glob("*/*.warc.gz")} == {s.id for s in load_sources().sources}
+    responses = 0
+    for path in warc.glob("*/*.warc.gz"):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream, check_digests="raise"):
+                record.content_stream().read()
+                responses += record.rec_type == "response"
+    assert responses > stats["total"]
 
 
 def test_dcs_slug_with_percent_encoded_characters_is_crawled(archive) -> None:

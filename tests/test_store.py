@@ -247,7 +247,8 @@ def test_migrates_a_version_1_archive(tmp_path) -> None:
     conn.commit()
     conn.close()
     with SQLiteStore(path) as s:
-        assert s.get("x").labeled_by is None
+        old = s.get("x")
+        assert old.labeled_by is None and old.warc is None and old.revisions == ()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 

@@ -96,6 +96,34 @@ def test_upsert_get_exists_round_trip(any_store: Store) -> None:
     assert any_store.get("nope") is None
 
 
+def test_changed_pages_keep_revisions_and_gone_pages_are_marked_not_deleted(any_store: Store) -> None:
+    first = dataclasses.replace(
+        CORPUS[0], warc="baonghean/a.warc.gz#0", fetched_at=datetime(2025, 3, 4, 9, tzinfo=VN_TZ)
+    )
+    assert any_store.upsert(first) is UpsertOutcome.NEW
+    settle(any_store)
+    again = dataclasses.replace(first, warc="baonghean/b.warc.gz#512")
+    assert any_store.upsert(again) is UpsertOutcome.UNCHANGED
+    settle(any_store)
+    assert any_store.get(first.id).warc == "baonghean/b.warc.gz#512" and any_store.get(first.id).revisions == ()
+    edited = dataclasses.replace(again, text="Nội dung đã sửa.", content_hash="", warc="baonghean/c.warc.gz#64")
+    assert any_store.upsert(edited) is UpsertOutcome.UPDATED
+    settle(any_store)
+    stored = any_store.get(first.id)
+    assert stored.text == "Nội dung đã sửa." and stored.warc == "baonghean/c.warc.gz#64"
+    earlier = {"title": first.title, "lead": "", "text": first.text, "content_hash": first.content_hash,
+               "fetched_at": first.fetched_at.isoformat(), "warc": "baonghean/b.warc.gz#512"}  # fmt: skip
+    assert stored.revisions == (earlier,)
+    gone = datetime(2025, 6, 1, 7, tzinfo=VN_TZ)
+    assert any_store.mark_removed(first.id, gone) and not any_store.mark_removed(first.id, datetime.now(VN_TZ))
+    assert not any_store.mark_removed("nope", gone)
+    settle(any_store)
+    assert any_store.get(first.id).removed_at == gone and any_store.get(first.id).text == "Nội dung đã sửa."
+    assert any_store.upsert(edited) is UpsertOutcome.UNCHANGED  # the page is back
+    settle(any_store)
+    assert any_store.get(first.id).removed_at is None and any_store.get(first.id).revisions == stored.revisions
+
+
 def test_accent_insensitive_search_filters_and_highlights(filled: Store) -> None:
     a, b, c = (x.id for x in CORPUS)
     assert hit_ids(filled, "cai cach hanh chinh") == {a, b}

@@ -94,5 +94,10 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
         f"  cchc serve --store {store_url}    rồi mở http://127.0.0.1:8000/\n"
         "  cchc users add TEN_DANG_NHAP      để tạo tài khoản được sửa nhãn"
     )
+    if warc := get_settings().warc_directory:
+        click.echo(
+            f"\nCác trang đã tải được lưu nguyên dạng (WARC) trong {warc.resolve()}; trang của một bài:\n"
+            f"  cchc evidence MA_BAI --store {store_url}"
+        )
     if failed:
         sys.exit(EXIT_FAILURE)

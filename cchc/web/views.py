@@ -22,6 +22,7 @@ from cchc.reports.html import report_context
 from cchc.reports.names import STATUS_NAMES, Names, period_name
 from cchc.web.context import CtxDep, WebContext, check_csrf, query_url, toggle_url
 from cchc.web.params import PAGE_SIZE, BadRequest, SearchParams, search_params
+from cchc.web.revisions import revisions
 from cchc.web.tables import SORTS, matcher, select_units
 from classifier.model import RELEVANCE
 from classifier.text import document
@@ -154,6 +155,33 @@ def article_page(request: Request, ctx: CtxDep, article_id: str, saved: bool = F
         "article": article, "reprints": reprints, "original": original, "explain": explain,
         "paragraphs": [p for p in cut_text(article.text).split("\n") if p.strip()], "saved": saved,
         "history": history[-20:], "disputed": disputed, "can_edit": ctx.account(request) is not None,
+        "revisions": revisions(article),
+    })  # fmt: skip
+
+
+@router.get("/bai-viet/{article_id}/trang-da-tai")
+def fetched_page(ctx: CtxDep, article_id: str, version: Annotated[int | None, Query(alias="phien-ban", ge=1)] = None):
+    """The page as it was fetched (the current version, or earlier version N), read back from its WARC record.
+    Sent as plain text to download, never rendered here: it is another site's HTML."""
+    from config import get_settings
+    from crawler.warc import WarcError, read_page
+
+    with open_store(ctx.store_url, create=False) as store:
+        article = store.get(article_id[:64])
+    if article is None or (version is not None and version > len(article.revisions)):
+        raise HTTPException(404)
+    pointer = article.revisions[version - 1].get("warc") if version else article.warc
+    directory = get_settings().warc_directory
+    if not pointer or directory is None:
+        raise HTTPException(404, "Bài này không có bản lưu trang.")
+    try:
+        page = read_page(directory, pointer)
+    except WarcError as exc:
+        logger.error("fetched page of %s: %s", article.id, exc)
+        raise HTTPException(404, "Không đọc được bản lưu trang (tệp WARC bị thiếu hoặc hỏng).") from None
+    name = f"{article.id}-phien-ban-{version}.html" if version else f"{article.id}.html"
+    return Response(page, media_type="text/plain", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff",
     })  # fmt: skip
 
 

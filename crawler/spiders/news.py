@@ -22,12 +22,14 @@ from crawler.extraction.page import PageError
 from crawler.extraction.rules import rule_from_layout
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize, clean
+from crawler.warc import WARC_KEY
 from search import VN_TZ, Store, StoreError, article_id, crawlstats, open_store
 
 logger = logging.getLogger(__name__)
 
 RUNNING_MARKER = "cchc.running"  # in a JOBDIR while its crawl runs; left behind only by a killed crawl
 PAGE_NUMBER = re.compile(r"\d+")
+GONE_STATUSES = (404, 410)  # a page that answers these on a recheck was taken down
 HTML_TYPE = re.compile(r"^\s*(text/html|application/xhtml\+xml|text/plain)\b", re.IGNORECASE)
 
 
@@ -69,14 +71,17 @@ class NewsSpider(scrapy.Spider):
         self._requested: set[str] = set()
         self._archive_down = False
 
+    def _store(self) -> Store:
+        if self._archive is None:
+            self._archive = open_store(self.crawler.settings["CCHC_STORE"])
+        return self._archive
+
     def _stored(self, url: str) -> bool:
         """Whether the archive has the page; when it cannot say (unreachable), fetch: losing nothing comes first."""
         if self.refresh or self._archive_down:
             return False
         try:
-            if self._archive is None:
-                self._archive = open_store(self.crawler.settings["CCHC_STORE"])
-            return self._archive.exists(article_id(url))
+            return self._store().exists(article_id(url))
         except StoreError as exc:
             self._archive_down = True  # ask no more in this run
             self.crawler.stats.inc_value(crawlstats.ARCHIVE_UNAVAILABLE)
@@ -123,9 +128,19 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_article, errback=self.fetch_failed, dont_filter=True)
 
     def fetch_failed(self, failure: Failure) -> None:
-        """An article page that could not be fetched: counted by cause in the run record."""
+        """An article page that could not be fetched: counted by cause in the run record. A stored article whose
+        page is gone (404, 410) is marked removed, never deleted."""
         self.crawler.stats.inc_value(crawlstats.FETCH_ERRORS + failure.type.__name__)
         logger.info("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
+        response = getattr(failure.value, "response", None)
+        if response is None or response.status not in GONE_STATUSES or self._archive_down:
+            return
+        try:
+            if self._store().mark_removed(article_id(canonicalize(response.url)), datetime.now(VN_TZ)):
+                self.crawler.stats.inc_value(crawlstats.REMOVED)
+                logger.info("%s is gone (%d): its article is marked removed", response.url, response.status)
+        except StoreError as exc:
+            logger.error("cannot mark %s removed: %s", response.url, exc)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         links = discovery.feed_links(response.body)
@@ -191,4 +206,5 @@ class NewsSpider(scrapy.Spider):
             unit=self.source.unit,
             language=self.source.language,
             fetched_at=datetime.now(VN_TZ),
+            warc=response.meta.get(WARC_KEY),
         )

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from search import neardup
-from search.article import VN_TZ, Article, keep_human_labels
+from search.article import VN_TZ, Article, keep_human_labels, keep_revision
 from search.store import UpsertOutcome
 
 LUCENE_TERM_BYTES = 32_766
@@ -46,8 +46,10 @@ def plan_writes(
 ) -> tuple[list[dict[str, Any]], dict[str, UpsertOutcome]]:
     """Bulk index actions for what changed, and each article's outcome.
 
-    `existing` maps ids already stored to their content_hash and label fields. Unchanged articles are
-    skipped; a person's labels survive a re-crawl, as in the SQLite store.
+    `existing` maps ids already stored to their content_hash, warc, removed_at and label fields, and for changed
+    ones also their REVISION_FIELDS and revisions. Unchanged articles are skipped (only a newer WARC pointer, or
+    the end of a removed mark, is written); a person's labels survive a re-crawl and a changed page keeps its
+    earlier version, as in the SQLite store.
     """
     actions: list[dict[str, Any]] = []
     outcomes: dict[str, UpsertOutcome] = {}
@@ -55,9 +57,16 @@ def plan_writes(
         old = existing.get(article.id)
         if old is not None and old.get("content_hash") == article.content_hash:
             outcomes[article.id] = UpsertOutcome.UNCHANGED
+            if (article.warc and article.warc != old.get("warc")) or old.get("removed_at"):
+                # The same words fetched again: point at the newest copy (the one retention keeps longest); a page
+                # marked removed is back.
+                fresh = {"warc": article.warc or old.get("warc"), "removed_at": None}
+                actions.append({"_op_type": "update", "_index": index, "_id": article.id, "doc": fresh})
             continue
         doc = to_doc(article)
         keep_human_labels(doc, old)
+        if old is not None:
+            keep_revision(doc, old)
         # require_alias: never let a write auto-create an unmapped index when `store init` was not run.
         actions.append({"_op_type": "index", "_index": index, "_id": article.id, "require_alias": True, "_source": doc})
         outcomes[article.id] = UpsertOutcome.NEW if old is None else UpsertOutcome.UPDATED

@@ -17,7 +17,7 @@ from typing import Any
 
 from config.channels import CHANNELS
 from search import neardup
-from search.article import LABEL_FIELDS, VN_TZ, Article
+from search.article import LABEL_FIELDS, REVISION_FIELDS, VN_TZ, Article
 from search.batching import batched
 from search.deadletter import DeadLetter
 from search.elastic import queries
@@ -78,16 +78,13 @@ class ElasticStore(Store):
         if time.monotonic() < self._down_until:
             self.dead_letter.append(batch, self.url, "cluster unavailable (recent failure)")
             return [UpsertOutcome.DEFERRED] * len(batch)
-        wanted = {"includes": ["content_hash", *LABEL_FIELDS]}
         try:
-            docs = [{"_id": a.id, "_source": wanted} for a in batch]
-            found = self.client.mget(index=ARTICLES.alias, body={"docs": docs})["docs"]
+            existing = self._stored(batch)
         except self.errors as exc:
             if isinstance(exc, self.engine.unreachable):
                 self._down_until = time.monotonic() + BACKOFF_SECONDS
             self.dead_letter.append(batch, self.url, f"cluster unavailable: {type(exc).__name__}")
             return [UpsertOutcome.DEFERRED] * len(batch)
-        existing = {d["_id"]: d["_source"] for d in found if d.get("found")}
         try:
             batch, repoint = self._link_reprints(batch)
         except self.errors as exc:
@@ -105,8 +102,9 @@ class ElasticStore(Store):
             )  # fmt: skip
             for ok, item in results:
                 if not ok:
-                    failed.add(item["index"]["_id"])
-                    reasons[self._rejection(item["index"])] += 1
+                    (result,) = item.values()  # {"index": ...} or, for a new WARC pointer, {"update": ...}
+                    failed.add(result["_id"])
+                    reasons[self._rejection(result)] += 1
         except self.errors as exc:
             failed = {a["_id"] for a in actions}
             reasons[f"{type(exc).__name__}: {str(exc)[:160]}"] += len(failed)
@@ -121,6 +119,21 @@ class ElasticStore(Store):
         for root, new_id in repoint.items():
             self._repoint(root, new_id)
         return [outcomes[a.id] for a in batch]
+
+    def _stored(self, batch: list[Article]) -> dict[str, dict[str, Any]]:
+        """What the index holds of the batch's articles: hashes, pointers and labels; for a changed page also the
+        version it replaces (read only then: most re-crawled pages are unchanged)."""
+        wanted = {"includes": ["content_hash", "warc", "removed_at", *LABEL_FIELDS]}
+        docs = [{"_id": a.id, "_source": wanted} for a in batch]
+        found = self.client.mget(index=ARTICLES.alias, body={"docs": docs})["docs"]
+        existing = {d["_id"]: d["_source"] for d in found if d.get("found")}
+        changed = [a.id for a in batch if a.id in existing and existing[a.id].get("content_hash") != a.content_hash]
+        if changed:
+            wanted = {"includes": ["revisions", *REVISION_FIELDS]}
+            docs = [{"_id": i, "_source": wanted} for i in changed]
+            for doc in self.client.mget(index=ARTICLES.alias, body={"docs": docs})["docs"]:
+                existing[doc["_id"]].update(doc.get("_source") or {})
+        return existing
 
     def _rejection(self, result: dict[str, Any]) -> str:
         """Why the cluster refused one bulk item, in words a person can act on."""
@@ -176,6 +189,19 @@ class ElasticStore(Store):
             })  # fmt: skip
         except self.errors as exc:
             logger.error("could not relink the copies of %s to %s: %s", root, new_id, exc)
+
+    def mark_removed(self, article_id: str, at: datetime) -> bool:
+        keep_first = (
+            "if (ctx._source.removed_at == null) { ctx._source.removed_at = params.at } else { ctx.op = 'noop' }"
+        )
+        body = {"script": {"source": keep_first, "params": {"at": at.isoformat()}}}
+        try:
+            result = self.client.update(index=ARTICLES.alias, id=article_id, body=body, refresh="wait_for")
+        except self.engine.not_found:
+            return False
+        except self.errors as exc:
+            raise self._fail(exc, f"mark article {article_id} removed") from None
+        return result["result"] == "updated"
 
     def set_labels(self, article: Article) -> None:
         doc = to_doc(article)
