@@ -273,6 +273,14 @@ def test_cli_formats(tmp_path: Path) -> None:
     assert by_stance["counts"] == [{"channel": "newspaper", "stance": "unknown", "quarter": "2025-Q1", "count": 1}]
     assert as_json["stance_by_channel"]["newspaper"] == {"praise": 0, "criticism": 0, "neutral": 0, "unknown": 1}
     assert "Bài về CCHC theo quan điểm (Khen ngợi, Phản ánh hạn chế, Trung lập, Chưa xác định)" in table
+    # The terminal and CSV show names (Vietnamese headers, periods as read); the CSV keeps the ids beside them.
+    by_unit = run_cchc(*common, "--by", "source,channel,quarter").stdout.splitlines()
+    assert by_unit[0].split() == ["Nguồn", "Kênh", "Quý", "Số", "bài"]
+    assert by_unit[1].startswith("Báo Nghệ An") and "Báo in, báo điện tử" in by_unit[1] and "Quý I/2025" in by_unit[1]
+    assert "baonghean" not in by_unit[1] and by_unit[1].endswith(" 1")
+    grouped_csv = run_cchc(*common, "--by", "stance,month", "--format", "csv").stdout.removeprefix("\ufeff")
+    assert grouped_csv.splitlines() == ["Tính chất,Mã tính chất,Tháng,Mã tháng,Số bài",
+                                        "(chưa xác định),unknown,Tháng 1/2025,2025-01,1"]  # fmt: skip
     bad = run_cchc(*common, "--by", "area,weekday")
     assert bad.returncode == 2 and "--by" in bad.stderr
 

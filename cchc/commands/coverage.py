@@ -14,7 +14,7 @@ from cchc.options import DATE, echo_json, store_option
 from cchc.reports import tabular
 from cchc.reports.headlines import headlines
 from cchc.reports.names import Names, number, period_name
-from config import get_settings, load_plan, load_sources, load_taxonomy
+from config import get_settings, load_places, load_plan, load_sources, load_taxonomy
 from coverage.periods import month_in
 from coverage.report import CoverageReport, build_coverage
 from search import VN_TZ, CountQuery, open_store
@@ -103,6 +103,15 @@ def _csv(header: list[str], rows: list[list[object]]) -> str:
     return out.getvalue()
 
 
+def _aligned(header: list[str], rows: list[list[object]]) -> str:
+    """A plain text table for the terminal: columns padded to their widest cell, counts on the right."""
+    cells = [header, *([number(c) if isinstance(c, int) else str(c) for c in row] for row in rows)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=False)) + "  " + row[-1].rjust(widths[-1])
+             for row in cells]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
 def _table(report: CoverageReport, names: Names) -> None:
     counts = report.to_json()["summary"]
     statuses = ", ".join(f"{number(counts[s])} ô {names.status(s)}" for s in ("ok", "gap", "open", "none", "unknown"))
@@ -178,9 +187,10 @@ def coverage(
                 {"by": [*groups, period], "from": date_from.isoformat(), "to": date_to.isoformat(), "counts": rows}
             )
         else:
-            header = [*groups, period, "count"]
-            text = _csv(header, [[r[h] for h in header] for r in rows])
-            click.echo(text if fmt == "csv" else text.removeprefix(BOM).replace(",", "\t"), nl=False)
+            names = Names.of(load_taxonomy(), load_plan(), load_sources().sources, load_places())
+            dims, with_ids = (*groups, period), fmt == "csv"  # the terminal table shows names only
+            header, body = tabular.grouped_header(dims, with_ids), tabular.grouped_rows(rows, dims, names, with_ids)
+            click.echo(_csv(header, body) if with_ids else _aligned(header, body), nl=False)
         return
     report, names = build_report(store_url, date_from, date_to, period, today)
     if fmt == "json":

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: `cchc search` shows stance names without loading the config models
-    from config import Plan, Source, Taxonomy, UnitDuty
+    from config import Gazetteer, Plan, Source, Taxonomy, UnitDuty
 
 CHANNEL_NAMES = {
     "newspaper": "Báo in, báo điện tử",
@@ -38,6 +38,12 @@ STATUS_HELP = {
 GAP_KINDS = {"area": "Lĩnh vực trên kênh", "unit": "Đơn vị", "qa_column": "Chuyên mục Dân hỏi"}
 
 
+# What each dimension of `cchc coverage --by` is called in a table's header.
+GROUP_NAMES = {
+    "area": "Lĩnh vực", "topic": "Chủ đề", "channel": "Kênh", "source": "Nguồn", "unit": "Đơn vị",
+    "place": "Địa bàn", "stance": "Tính chất", "month": "Tháng", "quarter": "Quý",
+}  # fmt: skip
+UNKNOWN_VALUE = "(chưa xác định)"
 PERIOD_WORDS = {"week": "tuần", "month": "tháng", "quarter": "quý"}
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 _PERIOD_KEY = re.compile(r"^(\d{4})-(?:(\d{2})|Q([1-4])|W(\d{2}))$")
@@ -100,12 +106,34 @@ class Names:
     unit_notes: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     plan: str = ""  # the plan's number and date, e.g. "47/KH-UBND ngày 09/01/2024"
+    topics: dict[str, str] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, taxonomy: Taxonomy, plan: Plan, sources: Iterable[Source] = ()) -> Names:
+    def of(
+        cls, taxonomy: Taxonomy, plan: Plan, sources: Iterable[Source] = (), places: Gazetteer | None = None
+    ) -> Names:
         units = {u.unit: u.name for u in plan.units}
         notes = {u.unit: note for u in plan.units if (note := validity_note(u, units))}
-        return cls({a.id: a.name for a in taxonomy.areas}, units, notes, {s.id: s.name for s in sources}, plan.plan)
+        return cls(
+            {a.id: a.name for a in taxonomy.areas}, units, notes, {s.id: s.name for s in sources}, plan.plan,
+            {t.id: t.name for t in taxonomy.topics}, {p.id: p.name for p in places.places} if places else {},
+        )  # fmt: skip
+
+    def value(self, dim: str, key: str) -> str:
+        """The display name of one value of a `--by` dimension (GROUP_NAMES): an area's, a unit's, a period's..."""
+        if key == "unknown":
+            return UNKNOWN_VALUE
+        lookups = {"area": self.areas, "topic": self.topics, "source": self.sources, "place": self.places}
+        if dim in lookups:
+            return lookups[dim].get(key, key)
+        if dim == "unit":
+            return self.unit(key)
+        if dim == "channel":
+            return self.channel(key)
+        if dim == "stance":
+            return STANCE_NAMES.get(key, key)
+        return period_name(key) if dim in PERIOD_WORDS else key
 
     def source(self, source_id: str) -> str:
         return self.sources.get(source_id, source_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cchc.reports.names import GAP_KINDS, STANCE_NAMES, Names, period_name
+from cchc.reports.names import GAP_KINDS, GROUP_NAMES, STANCE_NAMES, Names, period_name
 from coverage.report import NO_STANCE, CoverageReport
 
 CELL_HEADER = ["Lĩnh vực", "Mã lĩnh vực", "Kênh", "Mã kênh", "Kỳ", "Số bài", "Chỉ tiêu", "Trạng thái"]
@@ -59,4 +59,17 @@ def stance_rows(report: CoverageReport, names: Names) -> list[list[object]]:
     return [
         [names.channel(c), c, *(counts.get(s, 0) for s in (*STANCE_NAMES, NO_STANCE)), sum(counts.values())]
         for c, counts in report.stance_by_channel.items()
+    ]
+
+
+def grouped_header(dims: tuple[str, ...], with_ids: bool) -> list[str]:
+    """The header of `cchc coverage --by` counts: each dimension's name (and its id column), then the count."""
+    columns = [c for d in dims for c in (GROUP_NAMES[d], f"Mã {GROUP_NAMES[d].lower()}")[: 2 if with_ids else 1]]
+    return [*columns, "Số bài"]
+
+
+def grouped_rows(rows: list[dict], dims: tuple[str, ...], names: Names, with_ids: bool) -> list[list[object]]:
+    """`cchc coverage --by` counts as rows of names (and ids), in the order of grouped_header."""
+    return [
+        [*(c for d in dims for c in (names.value(d, r[d]), r[d])[: 2 if with_ids else 1]), r["count"]] for r in rows
     ]
