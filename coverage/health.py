@@ -42,6 +42,12 @@ def _extracted(stats: Mapping[str, Any]) -> tuple[int, int]:
     return sum(counts.values()), counts.get(GENERIC, 0)
 
 
+def _outside_dates(stats: Mapping[str, Any]) -> int:
+    """Articles read but dropped for their date (before --since, after --until or the source's validity): read
+    well, only not wanted in this run."""
+    return sum(crawlstats.count(stats, crawlstats.DROPPED + reason) for reason in ("before_since", "after_until"))
+
+
 def _network_causes(stats: Mapping[str, Any]) -> list[str]:
     failures = {**crawlstats.by_prefix(stats, EXCEPTION_COUNTS)}
     for name, n in crawlstats.by_prefix(stats, crawlstats.FETCH_ERRORS).items():
@@ -62,7 +68,7 @@ def _diagnose(stats: Mapping[str, Any], status: str) -> tuple[str | None, bool]:
     the run did not finish, reached no article, or read pages its layout rules no longer fit)."""
     read, generic = _extracted(stats)
     stored = crawlstats.total(stats, crawlstats.STORED)
-    reached = stored + crawlstats.count(stats, crawlstats.SKIPPED_KNOWN)
+    reached = stored + crawlstats.count(stats, crawlstats.SKIPPED_KNOWN) + _outside_dates(stats)
     forbidden = crawlstats.count(stats, ROBOTS_FORBIDDEN)
     causes = _network_causes(stats)
     refused = bool(forbidden and not reached)
@@ -72,7 +78,7 @@ def _diagnose(stats: Mapping[str, Any], status: str) -> tuple[str | None, bool]:
     if read and generic / read > GENERIC_SHARE:
         causes.append(f"bố cục trang có thể đã đổi: {generic}/{read} bài không khớp quy tắc trích xuất")
         layout = True
-    elif read and not stored:
+    elif read and not stored and not _outside_dates(stats):  # pages the rules read, yet none became an article
         causes.append(f"tải {read} trang bài nhưng không lưu được bài nào")
         layout = True
     errors = crawlstats.errors(stats) or int(stats.get("log_count/ERROR") or 0)

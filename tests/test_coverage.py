@@ -524,6 +524,10 @@ def test_a_run_that_read_its_source_despite_some_failed_pages_is_not_a_failed_cr
     retried = {"downloader/response_status_count/503": 2, "cchc/stored/new": 3, "cchc/extracted/epi/2023": 3}
     assert failure_cause(retried) is None, "a retry that succeeded is no failure"
     assert "kết thúc 'shutdown'" in (unread_cause({"cchc/stored/new": 3}, "shutdown") or "")
+    # A source that has ended: every page read is older or newer than the run wants. Read well, nothing failed.
+    ended = {"cchc/extracted/vnportal": 6, "cchc/dropped/after_until": 4, "cchc/dropped/before_since": 2}
+    assert failure_cause(ended) is None
+    assert "không lưu được bài nào" in (unread_cause({"cchc/extracted/vnportal": 6}) or "")
 
 
 def test_period_names_and_numbers_as_officials_write_them() -> None:
