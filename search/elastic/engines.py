@@ -7,10 +7,11 @@ OpenSearch servers, hence one URL scheme per engine.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from config.settings import get_settings
 
 TIMEOUT = 30
 SCHEMES = {
@@ -43,10 +44,10 @@ class Engine:
 
 
 def _credentials() -> tuple[str | None, tuple[str, str] | None, str | None]:
-    """API key, user and password, CA bundle: from the environment only, never from the URL."""
-    user = os.environ.get("CCHC_ES_USER")
-    basic = (user, os.environ.get("CCHC_ES_PASSWORD", "")) if user else None
-    return os.environ.get("CCHC_ES_API_KEY") or None, basic, os.environ.get("CCHC_ES_CA_CERTS") or None
+    """API key, user and password, CA bundle: from the settings (CCHC_ES_* in the environment), never from the URL."""
+    settings = get_settings()
+    basic = (settings.es_user, settings.es_password) if settings.es_user else None
+    return settings.es_api_key or None, basic, settings.es_ca_certs or None
 
 
 def _elasticsearch(endpoint: str) -> Engine:

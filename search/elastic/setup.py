@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from config.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class IndexFamily:
     @property
     def template(self) -> dict[str, Any]:
         data = json.loads(self.template_file.read_text(encoding="utf-8"))
-        vi_analyzer = os.environ.get("CCHC_ES_VI_ANALYZER")
+        vi_analyzer = get_settings().es_vi_analyzer
         if vi_analyzer and "properties" in data["template"]["mappings"]:
             # The analysis-vietnamese plugin's analyzer for the exact (accented) text fields.
             for field in ("title", "lead", "text"):
