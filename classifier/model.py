@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
@@ -127,8 +128,15 @@ class CchcModel:
         rounded = {k: round(v, 4) for k, v in scores.items()}
         return Prediction(relevant, rounded[RELEVANCE], areas, topics, rounded, stance if relevant else None)
 
+    def features(self, docs: Sequence[str]) -> sp.csr_matrix:
+        """The feature rows of normalized documents: what `predict_rows` and `explain_row` read."""
+        return self.features_.transform(docs).tocsr()
+
     def predict(self, docs: Sequence[str]) -> list[Prediction]:
-        X = self.features_.transform(docs)
+        return self.predict_rows(self.features(docs))
+
+    def predict_rows(self, X: sp.csr_matrix) -> list[Prediction]:
+        """Predictions from feature rows (`features`), so a caller that also explains computes them once."""
         stance_model = getattr(self, "stance_", None)
         stances = stance_model.predict(X) if stance_model is not None and X.shape[0] else [None] * X.shape[0]
         return [self.decide(s, stance) for s, stance in zip(self._scores(X), stances, strict=True)]
@@ -145,9 +153,12 @@ class CchcModel:
 
     def explain(self, doc: str, label: str, top: int = 8) -> list[tuple[str, float]]:
         """The terms of `doc` that push hardest towards `label` (feature value x weight), strongest first."""
+        return self.explain_row(self.features([doc]), label, top)
+
+    def explain_row(self, row: sp.csr_matrix, label: str, top: int = 8) -> list[tuple[str, float]]:
+        """`explain` of a document's feature row (one row of `features`)."""
         if label != RELEVANCE and label not in self.label_models_:
             return []
-        row = self.features_.transform([doc]).tocsr()
         contributions = row.data * self._coefficients(label)[row.indices]
         if not hasattr(self, "_feature_names"):
             self._feature_names = self.features_.get_feature_names_out()

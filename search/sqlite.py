@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -15,7 +15,6 @@ from typing import Any
 
 from search import neardup, snippets
 from search.article import LABEL_FIELDS, VN_TZ, Article, keep_human_labels
-from search.batching import batched
 from search.folding import fold, nfc
 from search.query import ParsedQuery, parse_query
 from search.sqlite_schema import migrate
@@ -129,24 +128,18 @@ class SQLiteStore(Store):
 
     # -- writes -------------------------------------------------------------------------------
 
-    def upsert(self, article: Article) -> UpsertOutcome:
+    def upsert_batch(self, articles: Sequence[Article]) -> list[UpsertOutcome]:
+        """One transaction for the batch: an interrupted run loses at most the open batch."""
+        if not articles:
+            return []
         try:
             with self._transaction():
-                return self._write(article)
+                return [self._write(article) for article in articles]
         except sqlite3.Error as exc:
-            raise _failure(f"{self.path}: cannot store article {article.id}: {exc}", exc) from None
-
-    def upsert_many(self, articles: Iterable[Article], batch_size: int = 500) -> dict[UpsertOutcome, int]:
-        """Like upsert, one transaction per batch: an interrupted run loses at most the open batch."""
-        counts = dict.fromkeys(UpsertOutcome, 0)
-        for batch in batched(articles, batch_size):
-            try:
-                with self._transaction():
-                    for item in batch:
-                        counts[self._write(item)] += 1
-            except sqlite3.Error as exc:
-                raise _failure(f"{self.path}: cannot store a batch from {batch[0].id}: {exc}", exc) from None
-        return counts
+            what = (
+                f"article {articles[0].id}" if len(articles) == 1 else f"{len(articles)} articles from {articles[0].id}"
+            )
+            raise _failure(f"{self.path}: cannot store {what}: {exc}", exc) from None
 
     def _write(self, article: Article) -> UpsertOutcome:
         """Insert or replace one article inside the caller's transaction."""
