@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 
 logger = logging.getLogger(__name__)
 
@@ -16,10 +17,16 @@ _FURNITURE = re.compile(
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 
 
-def _text_normalize(text: str) -> str:
+# Lines normalized lately: the places matcher reads the lines classification just read, and a site's
+# boilerplate lines come back in every article.
+LINE_CACHE_SIZE = 20_000
+
+
+@lru_cache(maxsize=LINE_CACHE_SIZE)
+def _text_normalize(line: str) -> str:
     from underthesea import text_normalize  # imported on first use: underthesea is slow to import
 
-    return text_normalize(text)
+    return text_normalize(line)
 
 
 def normalize(text: str) -> str:

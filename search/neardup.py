@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from search.folding import fold, nfc
 
 SHINGLE = 3
@@ -33,13 +35,13 @@ def fingerprint(lead: str, text: str) -> str | None:
             words.extend(line_words)
     if len(words) < MIN_WORDS:
         return None
-    weights = [0] * 64
-    for i in range(len(words) - SHINGLE + 1):
-        shingle = " ".join(words[i : i + SHINGLE]).encode("utf-8")
-        value = int.from_bytes(hashlib.blake2b(shingle, digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    return f"{sum(1 << bit for bit in range(64) if weights[bit] > 0):016x}"
+    shingles = [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)]
+    digests = b"".join(hashlib.blake2b(shingle, digest_size=8).digest() for shingle in shingles)
+    # Row i holds shingle i's 64 bits, most significant first (its digest read big-endian): a bit of the
+    # fingerprint is set when more shingles have it set than not.
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(len(shingles), 8), axis=1)
+    majority = 2 * bits.sum(axis=0, dtype=np.int64) > len(shingles)
+    return np.packbits(majority).tobytes().hex()
 
 
 def bands(simhash: str) -> list[str]:
