@@ -128,6 +128,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # The label queue walks outwards from the relevance threshold.
         "CREATE INDEX articles_relevance ON articles(relevance)",
     ),
+    (
+        # Facts about how derived data was built; the store rebuilds what a newer program builds differently.
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        # The near-duplicate layout the existing bands were built with (search/neardup.py LAYOUT at this step).
+        "INSERT INTO meta (key, value) VALUES ('neardup_layout',"
+        " 'simhash64-blake2b shingle=3 min_words=40 min_line_words=8 bands=5x13')",
+        # A band's latest articles come straight from the index (MAX_CANDIDATES_PER_BAND).
+        "DROP INDEX simhash_bands_band",
+        "CREATE INDEX simhash_bands_band ON simhash_bands(band, article)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
