@@ -146,9 +146,21 @@ class CchcModel:
             return np.mean([c.estimator.coef_[0] for c in self.relevance_.calibrated_classifiers_], axis=0)
         return self.label_models_[label].coef_[0]
 
+    def _explainer(self, label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The feature names, which features are words, and `label`'s weights: derived once, on first use."""
+        if not hasattr(self, "_feature_names"):
+            self._feature_names = self.features_.get_feature_names_out()
+            # Word features only: character n-grams weigh in the score but mean nothing to a reader.
+            self._word_features = np.char.startswith(self._feature_names.astype(str), "words__")
+            self._weights: dict[str, np.ndarray] = {}
+        if label not in self._weights:
+            self._weights[label] = self._coefficients(label)
+        return self._feature_names, self._word_features, self._weights[label]
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state.pop("_feature_names", None)  # derived, large: rebuilt on the first explain()
+        for derived in ("_feature_names", "_word_features", "_weights"):  # large: rebuilt on the first explain()
+            state.pop(derived, None)
         return state
 
     def explain(self, doc: str, label: str, top: int = 8) -> list[tuple[str, float]]:
@@ -159,13 +171,10 @@ class CchcModel:
         """`explain` of a document's feature row (one row of `features`)."""
         if label != RELEVANCE and label not in self.label_models_:
             return []
-        contributions = row.data * self._coefficients(label)[row.indices]
-        if not hasattr(self, "_feature_names"):
-            self._feature_names = self.features_.get_feature_names_out()
-        names = self._feature_names
-        # Word features only: character n-grams weigh in the score but mean nothing to a reader.
-        words = np.char.startswith(names[row.indices].astype(str), "words__")
-        order = [i for i in np.argsort(-contributions) if words[i] and contributions[i] > 0][:top]
+        names, words, weights = self._explainer(label)
+        contributions = row.data * weights[row.indices]
+        pushing = np.flatnonzero(words[row.indices] & (contributions > 0))
+        order = pushing[np.argsort(-contributions[pushing], kind="stable")][:top]
         return [
             (names[row.indices[i]].split("__", 1)[1].replace("_", " "), round(float(contributions[i]), 4))
             for i in order
