@@ -57,6 +57,11 @@ def normalize(text: str) -> str:
     return "\n".join(lines)
 
 
-def document(title: str, lead: str = "", text: str = "") -> str:
-    """The text a model reads for an article: title, lead and body, normalized."""
-    return normalize("\n".join(part for part in (title, lead, text) if part))
+def document(title: str, lead: str = "", text: str = "", max_chars: int | None = None) -> str:
+    """The text a model reads for an article: title, lead and body (cut at a word boundary within `max_chars`
+    characters when given, before any heavy work), normalized."""
+    joined = "\n".join(part for part in (title, lead, text) if part)
+    if max_chars is not None and len(joined) > max_chars:
+        head = joined[: max_chars + 1]
+        joined = head[: max(head.rfind(" "), head.rfind("\n"), max_chars // 2)]
+    return normalize(joined)
