@@ -57,9 +57,16 @@ def normalize(text: str) -> str:
     return "\n".join(lines)
 
 
-def document(title: str, lead: str = "", text: str = "", max_chars: int | None = None) -> str:
-    """The text a model reads for an article: title, lead and body (cut at a word boundary within `max_chars`
-    characters when given, before any heavy work), normalized."""
+# The characters of an article a model reads (title, lead, then the body's beginning), cut before any heavy work
+# (normalization, word segmentation, n-grams) so one long text cannot cost unbounded time; the archive keeps the
+# whole text. bench/bench_text_cap.py on the first 800 real labeled articles: at 10,000 every decision is the
+# one made on the whole text; at 6,000, 4 of 400 change; at 3,000, 24 of 400 (relevance F1 0.942 -> 0.925).
+MAX_DOC_CHARS = 10_000
+
+
+def document(title: str, lead: str = "", text: str = "", max_chars: int | None = MAX_DOC_CHARS) -> str:
+    """The text a model reads for an article: title, lead and body, cut at a word boundary within `max_chars`
+    characters (None: the whole text), normalized."""
     joined = "\n".join(part for part in (title, lead, text) if part)
     if max_chars is not None and len(joined) > max_chars:
         head = joined[: max_chars + 1]
