@@ -20,6 +20,7 @@ from classifier.text import document
 from config import load_sources, load_taxonomy
 from crawler.extraction import decode_html, extract_article
 from crawler.runner import run_crawl
+from search.batching import batched
 from search.sqlite import SQLiteStore
 
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS": 16,
@@ -61,8 +62,8 @@ def bare_cost(pages: list[Path]) -> float:
     for path in pages:
         page = extract_article(decode_html(path.read_bytes()), f"https://baonghean.vn/{path.name}", source.cms)
         docs.append(document(page.title, page.lead, page.text))
-    for i in range(0, len(docs), 256):
-        model.predict(docs[i : i + 256])
+    for batch in batched(docs, 256):
+        model.predict(batch)
     return time.perf_counter() - started
 
 
