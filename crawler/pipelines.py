@@ -6,6 +6,7 @@ CCHC_BATCH_MAX_WAIT seconds."""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -160,7 +161,9 @@ class StorePipeline:
         self.store_url = store_url
         self.dead_letter = dead_letter
         self.store: Store | None = None
-        self.batcher: Batcher[Article, UpsertOutcome] = batcher_for(crawler, self._store)
+        # One writer thread: SQLite indexes a batch (without the GIL) while the crawl extracts and classifies.
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-store")
+        self.batcher: Batcher[Article, UpsertOutcome] = batcher_for(crawler, self._store, self.writer)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -172,8 +175,9 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.store = open_store(self.store_url)
 
-    def close_spider(self) -> None:
-        self.batcher.flush()
+    async def close_spider(self) -> None:
+        await self.batcher.drain()
+        self.writer.shutdown()
         if self.store is not None:
             self.store.close()
 

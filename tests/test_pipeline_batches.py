@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -54,6 +56,27 @@ def test_a_short_batch_goes_after_max_wait() -> None:
     batcher = Batcher(lambda items: calls.append(items) or [s.upper() for s in items], size=100, max_wait=0.01)
     assert _gather(batcher, ["a", "b"]) == ["A", "B"]
     assert calls == [["a", "b"]] and batcher.pending == 0
+
+
+def test_work_on_an_executor_thread_keeps_order_and_results() -> None:
+    threads: set[str] = set()
+
+    def work(items: list[int]) -> list[int]:
+        threads.add(threading.current_thread().name)
+        return [-i for i in items]
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer") as writer:
+        batcher = Batcher(work, size=4, max_wait=60, executor=writer)
+
+        async def run() -> list[int]:
+            waiting = [asyncio.ensure_future(batcher.submit(i)) for i in range(10)]
+            await asyncio.sleep(0)
+            await batcher.drain()
+            assert all(w.done() for w in waiting), "drain waits for every batch sent"
+            return [w.result() for w in waiting]
+
+        assert asyncio.run(run()) == [-i for i in range(10)]
+    assert len(threads) == 1 and threads.pop().startswith("writer")
 
 
 def test_a_failed_batch_fails_each_of_its_items() -> None:
