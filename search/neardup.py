@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
-
 from search.folding import fold, nfc
 
 SHINGLE = 3
@@ -45,6 +43,8 @@ def fingerprint(lead: str, text: str) -> str | None:
             words.extend(line_words)
     if len(words) < MIN_WORDS:
         return None
+    import numpy as np  # imported on first use: the CLI starts (help, search) without numpy
+
     shingles = [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)]
     digests = b"".join(hashlib.blake2b(shingle, digest_size=8).digest() for shingle in shingles)
     # Row i holds shingle i's 64 bits, most significant first (its digest read big-endian): a bit of the
