@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
@@ -127,8 +128,15 @@ class CchcModel:
         rounded = {k: round(v, 4) for k, v in scores.items()}
         return Prediction(relevant, rounded[RELEVANCE], areas, topics, rounded, stance if relevant else None)
 
+    def features(self, docs: Sequence[str]) -> sp.csr_matrix:
+        """The feature rows of normalized documents: what `predict_rows` and `explain_row` read."""
+        return self.features_.transform(docs).tocsr()
+
     def predict(self, docs: Sequence[str]) -> list[Prediction]:
-        X = self.features_.transform(docs)
+        return self.predict_rows(self.features(docs))
+
+    def predict_rows(self, X: sp.csr_matrix) -> list[Prediction]:
+        """Predictions from feature rows (`features`), so a caller that also explains computes them once."""
         stance_model = getattr(self, "stance_", None)
         stances = stance_model.predict(X) if stance_model is not None and X.shape[0] else [None] * X.shape[0]
         return [self.decide(s, stance) for s, stance in zip(self._scores(X), stances, strict=True)]
@@ -138,23 +146,35 @@ class CchcModel:
             return np.mean([c.estimator.coef_[0] for c in self.relevance_.calibrated_classifiers_], axis=0)
         return self.label_models_[label].coef_[0]
 
+    def _explainer(self, label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The feature names, which features are words, and `label`'s weights: derived once, on first use."""
+        if not hasattr(self, "_feature_names"):
+            self._feature_names = self.features_.get_feature_names_out()
+            # Word features only: character n-grams weigh in the score but mean nothing to a reader.
+            self._word_features = np.char.startswith(self._feature_names.astype(str), "words__")
+            self._weights: dict[str, np.ndarray] = {}
+        if label not in self._weights:
+            self._weights[label] = self._coefficients(label)
+        return self._feature_names, self._word_features, self._weights[label]
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state.pop("_feature_names", None)  # derived, large: rebuilt on the first explain()
+        for derived in ("_feature_names", "_word_features", "_weights"):  # large: rebuilt on the first explain()
+            state.pop(derived, None)
         return state
 
     def explain(self, doc: str, label: str, top: int = 8) -> list[tuple[str, float]]:
         """The terms of `doc` that push hardest towards `label` (feature value x weight), strongest first."""
+        return self.explain_row(self.features([doc]), label, top)
+
+    def explain_row(self, row: sp.csr_matrix, label: str, top: int = 8) -> list[tuple[str, float]]:
+        """`explain` of a document's feature row (one row of `features`)."""
         if label != RELEVANCE and label not in self.label_models_:
             return []
-        row = self.features_.transform([doc]).tocsr()
-        contributions = row.data * self._coefficients(label)[row.indices]
-        if not hasattr(self, "_feature_names"):
-            self._feature_names = self.features_.get_feature_names_out()
-        names = self._feature_names
-        # Word features only: character n-grams weigh in the score but mean nothing to a reader.
-        words = np.char.startswith(names[row.indices].astype(str), "words__")
-        order = [i for i in np.argsort(-contributions) if words[i] and contributions[i] > 0][:top]
+        names, words, weights = self._explainer(label)
+        contributions = row.data * weights[row.indices]
+        pushing = np.flatnonzero(words[row.indices] & (contributions > 0))
+        order = pushing[np.argsort(-contributions[pushing], kind="stable")][:top]
         return [
             (names[row.indices[i]].split("__", 1)[1].replace("_", " "), round(float(contributions[i]), 4))
             for i in order

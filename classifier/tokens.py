@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
+from classifier.text import regex_tokens
+
 logger = logging.getLogger(__name__)
 
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
@@ -15,10 +17,22 @@ _DIGITS = re.compile(r"\d+")
 CACHE_SIZE = 50_000
 
 
-def _segment(text: str) -> list[str]:
-    from underthesea import word_tokenize  # imported on first use: underthesea is slow to import
+def _segment(line: str) -> list[str]:
+    """underthesea's word_tokenize(line): its CRF tags the line's tokens (normalized through the shared cache)."""
+    from underthesea.pipeline import word_tokenize as segmenter  # imported on first use: slow to import
 
-    return word_tokenize(text)
+    if segmenter.word_tokenize_model is None:
+        segmenter.word_tokenize("khởi động")  # underthesea loads its CRF model on its first call
+    tokens = regex_tokens(line)
+    if not tokens:
+        return []
+    words: list[str] = []
+    for tag, token in zip(segmenter.word_tokenize_model.predict([[token] for token in tokens]), tokens, strict=True):
+        if tag == "I-W" and words:
+            words[-1] = f"{words[-1]} {token}"
+        else:
+            words.append(token)
+    return words
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -33,10 +33,13 @@ def labeled(article: Article, prediction: Prediction, model_version: str) -> Art
     )
 
 
-def explanations(loaded: LoadedModel, doc: str, article: Article) -> dict[str, list[list[Any]]]:
-    """The terms behind each label the article carries (and behind relevance), computed once, here."""
+def explanations(loaded: LoadedModel, doc: str, article: Article, row: Any = None) -> dict[str, list[list[Any]]]:
+    """The terms behind each label the article carries (and behind relevance), computed once, here.
+
+    `row`: the document's feature row when the caller has it already (classification), else computed from `doc`."""
     given = [RELEVANCE, *article.areas, *article.topics] if article.relevant else [RELEVANCE]
-    return {label: [[term, weight] for term, weight in loaded.model.explain(doc, label)] for label in given}
+    features = row if row is not None else loaded.model.features([doc])
+    return {label: [[term, weight] for term, weight in loaded.model.explain_row(features, label)] for label in given}
 
 
 def in_named_column(article: Article, column: QaColumn | None) -> bool:
@@ -52,14 +55,15 @@ def classify_articles(loaded: LoadedModel, articles: Sequence[Article], column: 
     whatever its score (which is kept as the model gave it); its areas and topics are the model's, at least its
     best area."""
     docs = [document(a.title, a.lead, a.text) for a in articles]
+    rows = loaded.model.features(docs)
     results = []
-    for article, doc, prediction in zip(articles, docs, loaded.model.predict(docs), strict=True):
+    for i, (article, doc, prediction) in enumerate(zip(articles, docs, loaded.model.predict_rows(rows), strict=True)):
         if in_named_column(article, column) and not prediction.relevant:
             threshold = loaded.model.thresholds_[RELEVANCE]
             forced = loaded.model.decide({**prediction.scores, RELEVANCE: max(prediction.relevance, threshold)})
             prediction = dataclasses.replace(forced, relevance=prediction.relevance, scores=prediction.scores)
         result = labeled(article, prediction, loaded.version)
-        results.append(dataclasses.replace(result, explanations=explanations(loaded, doc, result)))
+        results.append(dataclasses.replace(result, explanations=explanations(loaded, doc, result, rows[i])))
     return results
 
 

@@ -1,8 +1,12 @@
-"""Item pipelines: validate -> dedupe -> classify -> places -> store, counting what each drops in the crawl stats."""
+"""Item pipelines: validate -> dedupe -> classify -> places -> store, counting what each drops in the crawl stats.
+
+Classify and store work on batches (crawler/batches.py): CCHC_BATCH_SIZE items, or what came within
+CCHC_BATCH_MAX_WAIT seconds."""
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -15,9 +19,11 @@ from classifier import load as load_model
 from classifier.places import PlaceMatcher
 from config import load_places, load_plan, load_taxonomy
 from config.models import QaColumn
+from crawler.batches import Batcher, batcher_for
 from crawler.items import ArticleItem
 from crawler.labeling import classify_articles, located
-from search import Article, Store, StoreError, article_id, crawlstats, open_store
+from search import Article, Store, StoreError, UpsertOutcome, article_id, crawlstats, open_store
+from search.deadletter import DeadLetter
 from search.limits import MAX_LEAD_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, cut_text
 
 logger = logging.getLogger(__name__)
@@ -109,12 +115,13 @@ class DedupePipeline:
 
 
 class ClassifyPipeline:
-    """Tag each article with the plan's content areas using the model in CCHC_MODEL."""
+    """Tag each article with the plan's content areas using the model in CCHC_MODEL, a batch per model call."""
 
     def __init__(self, crawler: Crawler, loaded: LoadedModel, column: QaColumn | None) -> None:
         self.crawler = crawler
         self.loaded = loaded
         self.column = column
+        self.batcher: Batcher[Article, Article] = batcher_for(crawler, self._classify)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
@@ -123,10 +130,16 @@ class ClassifyPipeline:
             raise NotConfigured("CCHC_MODEL is empty: articles are stored unlabeled")
         return cls(crawler, shared_model(directory), load_plan().qa_column)
 
-    def process_item(self, article: Article) -> Article:
-        (result,) = classify_articles(self.loaded, [article], self.column)
+    def _classify(self, articles: list[Article]) -> list[Article]:
+        return classify_articles(self.loaded, articles, self.column)
+
+    async def process_item(self, article: Article) -> Article:
+        result = await self.batcher.submit(article)
         self.crawler.stats.inc_value(crawlstats.CLASSIFIED + ("relevant" if result.relevant else "not_relevant"))
         return result
+
+    def close_spider(self) -> None:
+        self.batcher.flush()
 
 
 class PlacesPipeline:
@@ -148,34 +161,46 @@ class PlacesPipeline:
 
 
 class StorePipeline:
-    """Upsert each article into the store named by CCHC_STORE; count new, updated and unchanged."""
+    """Upsert articles into the store named by CCHC_STORE, a transaction per batch; count new, updated and unchanged.
 
-    def __init__(self, crawler: Crawler, store_url: str) -> None:
+    A batch the store cannot take goes to the dead-letter file (`cchc store replay`) and counts as deferred."""
+
+    def __init__(self, crawler: Crawler, store_url: str, dead_letter: DeadLetter) -> None:
         self.crawler = crawler
         self.store_url = store_url
+        self.dead_letter = dead_letter
         self.store: Store | None = None
+        # One writer thread: SQLite indexes a batch (without the GIL) while the crawl extracts and classifies.
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-store")
+        self.batcher: Batcher[Article, UpsertOutcome] = batcher_for(crawler, self._store, self.writer)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         url = crawler.settings.get("CCHC_STORE")
         if not url:
             raise NotConfigured("CCHC_STORE is empty: articles are not stored")
-        return cls(crawler, url)
+        return cls(crawler, url, DeadLetter())
 
     def open_spider(self) -> None:
         self.store = open_store(self.store_url)
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
+        await self.batcher.drain()
+        self.writer.shutdown()
         if self.store is not None:
             self.store.close()
 
-    def process_item(self, article: Article) -> Article:
+    def _store(self, articles: list[Article]) -> list[UpsertOutcome]:
         assert self.store is not None
         try:
-            outcome = self.store.upsert(article)
+            return self.store.upsert_batch(articles)
         except StoreError as exc:
             logger.error("%s", exc)
-            raise _drop(self.crawler, "store_error", article.canonical_url) from None
+            self.dead_letter.append(articles, self.store_url, str(exc))
+            return [UpsertOutcome.DEFERRED] * len(articles)
+
+    async def process_item(self, article: Article) -> Article:
+        outcome = await self.batcher.submit(article)
         self.crawler.stats.inc_value(crawlstats.STORED + outcome.value)
         if article.published_at is not None:
             # How far back this run read: the coverage report's "known" window starts here.

@@ -56,6 +56,10 @@ EXTENSIONS = {
 # Project settings (read by the components above).
 CCHC_STORE = get_settings().store_url
 CCHC_MIN_TEXT_CHARS = get_settings().min_text_chars
+# Classify and store work on batches: this many articles, or those that came within this many seconds (the
+# last batch of a run, and of a graceful stop, goes at most that long after its first article).
+CCHC_BATCH_SIZE = 64
+CCHC_BATCH_MAX_WAIT = 0.5
 # Model directory for the classify pipeline ("" stores articles unlabeled); the committed default model.
 CCHC_MODEL = str(DEFAULT_MODEL_DIR)
 # Host -> base URL of a local mirror, e.g. {"baonghean.vn": "http://127.0.0.1:8765/baonghean"}.

@@ -14,6 +14,8 @@ MAX_TEXT_CHARS = 60_000
 # Stored title and lead, in characters.
 MAX_TITLE_CHARS = 1_000
 MAX_LEAD_CHARS = 5_000
+# What a model reads of an article is capped in classifier/text.py (MAX_DOC_CHARS; classifier does not import
+# search), below MAX_TEXT_CHARS: the stored text stays whole.
 # One JSONL line read by `cchc classify` / `cchc evaluate`, in bytes (the text cap with room for escapes).
 MAX_INPUT_LINE_BYTES = 1024 * 1024
 

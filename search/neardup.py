@@ -2,7 +2,7 @@
 
 Two articles whose 64-bit fingerprints differ in at most MAX_DISTANCE bits are one story. The
 fingerprint is split into BANDS bands of BAND_BITS bits: two such fingerprints always share a band, so a store
-finds candidates with an index lookup, then checks the distance.
+finds candidates with an index lookup (the latest MAX_CANDIDATES_PER_BAND per band), then checks the distance.
 """
 
 from __future__ import annotations
@@ -22,6 +22,16 @@ MAX_DISTANCE = 4
 MIN_WORDS = 40  # shorter texts (video captions, briefs) are too alike by chance
 MIN_LINE_WORDS = 8  # shorter lines are signatures and captions ("Nguồn tin: …"), which reprints change
 _WORD = re.compile(r"[^\W_]+")
+# A new article is compared with at most this many stored articles per band, the latest stored: the lookup stays
+# bounded however many alike articles the archive holds (a reprint points to its original, so a story's original
+# is still found through its recent reprints).
+MAX_CANDIDATES_PER_BAND = 50
+# What a stored fingerprint and its band keys mean. A store keeps the layout its bands were built with and
+# rebuilds them when this changes, so new articles never miss the old ones: change it with fingerprint() or bands().
+LAYOUT = (
+    f"simhash64-blake2b shingle={SHINGLE} min_words={MIN_WORDS} min_line_words={MIN_LINE_WORDS}"
+    f" bands={BANDS}x{BAND_BITS}"
+)
 
 
 def fingerprint(lead: str, text: str) -> str | None:
@@ -33,13 +43,15 @@ def fingerprint(lead: str, text: str) -> str | None:
             words.extend(line_words)
     if len(words) < MIN_WORDS:
         return None
-    weights = [0] * 64
-    for i in range(len(words) - SHINGLE + 1):
-        shingle = " ".join(words[i : i + SHINGLE]).encode("utf-8")
-        value = int.from_bytes(hashlib.blake2b(shingle, digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    return f"{sum(1 << bit for bit in range(64) if weights[bit] > 0):016x}"
+    import numpy as np  # imported on first use: the CLI starts (help, search) without numpy
+
+    shingles = [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)]
+    digests = b"".join(hashlib.blake2b(shingle, digest_size=8).digest() for shingle in shingles)
+    # Row i holds shingle i's 64 bits, most significant first (its digest read big-endian): a bit of the
+    # fingerprint is set when more shingles have it set than not.
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(len(shingles), 8), axis=1)
+    majority = 2 * bits.sum(axis=0, dtype=np.int64) > len(shingles)
+    return np.packbits(majority).tobytes().hex()
 
 
 def bands(simhash: str) -> list[str]:

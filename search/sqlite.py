@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -15,7 +15,6 @@ from typing import Any
 
 from search import neardup, snippets
 from search.article import LABEL_FIELDS, REVISION_FIELDS, VN_TZ, Article, keep_human_labels, keep_revision
-from search.batching import batched
 from search.folding import fold, nfc
 from search.query import ParsedQuery, parse_query
 from search.sqlite_schema import backup, migrate
@@ -126,29 +125,26 @@ class SQLiteStore(Store):
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             migrate(self._conn, self.path)
+            self._layout_checked = False  # checked by the first write (reads never use the bands)
         except (sqlite3.Error, OSError) as exc:
             raise _failure(f"{self.path}: cannot open the SQLite store: {exc}", exc) from None
 
     # -- writes -------------------------------------------------------------------------------
 
-    def upsert(self, article: Article) -> UpsertOutcome:
+    def upsert_batch(self, articles: Sequence[Article]) -> list[UpsertOutcome]:
+        """One transaction for the batch: an interrupted run loses at most the open batch."""
+        if not articles:
+            return []
         try:
             with self._transaction():
-                return self._write(article)
+                if not self._layout_checked:
+                    self._check_neardup_layout()
+                return [self._write(article) for article in articles]
         except sqlite3.Error as exc:
-            raise _failure(f"{self.path}: cannot store article {article.id}: {exc}", exc) from None
-
-    def upsert_many(self, articles: Iterable[Article], batch_size: int = 500) -> dict[UpsertOutcome, int]:
-        """Like upsert, one transaction per batch: an interrupted run loses at most the open batch."""
-        counts = dict.fromkeys(UpsertOutcome, 0)
-        for batch in batched(articles, batch_size):
-            try:
-                with self._transaction():
-                    for item in batch:
-                        counts[self._write(item)] += 1
-            except sqlite3.Error as exc:
-                raise _failure(f"{self.path}: cannot store a batch from {batch[0].id}: {exc}", exc) from None
-        return counts
+            what = (
+                f"article {articles[0].id}" if len(articles) == 1 else f"{len(articles)} articles from {articles[0].id}"
+            )
+            raise _failure(f"{self.path}: cannot store {what}: {exc}", exc) from None
 
     def _write(self, article: Article) -> UpsertOutcome:
         """Insert or replace one article inside the caller's transaction."""
@@ -207,14 +203,47 @@ class SQLiteStore(Store):
         old["revisions"] = json.loads(old["revisions"])
         values["revisions"] = json.dumps(keep_revision({}, old)["revisions"], ensure_ascii=False)
 
+    def _check_neardup_layout(self) -> None:
+        """Rebuild every fingerprint and band inside the caller's transaction when they were built with another
+        near-duplicate layout than this program's: else new articles would silently miss their stored copies."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'neardup_layout'").fetchone()
+        if row is None or row[0] != neardup.LAYOUT:
+            total = self._conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            logger.warning("%s: near-duplicate layout changed (%s -> %s): rebuilding the bands of %d articles",
+                           self.path, row[0] if row else None, neardup.LAYOUT, total)  # fmt: skip
+            self._conn.execute("DELETE FROM simhash_bands")
+            for rowid, lead, text in self._conn.execute("SELECT rowid, lead, text FROM articles").fetchall():
+                simhash = neardup.fingerprint(lead, text)
+                self._conn.execute("UPDATE articles SET simhash = ? WHERE rowid = ?", (simhash, rowid))
+                if simhash:
+                    self._conn.executemany(
+                        "INSERT INTO simhash_bands (band, article) VALUES (?, ?)",
+                        [(band, rowid) for band in neardup.bands(simhash)],
+                    )
+            self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('neardup_layout', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (neardup.LAYOUT,),
+            )
+        self._layout_checked = True
+
     def _near_duplicates(self, article: Article) -> neardup.Verdict:
-        keys = neardup.bands(article.simhash or "")
+        copies = self.near_duplicate_candidates(article.simhash or "")
+        return neardup.judge(article.id, article.simhash, article.published_at, copies)
+
+    def near_duplicate_candidates(self, simhash: str) -> list[neardup.Copy]:
+        """The stored articles a new one with `simhash` is compared with: the latest few of each of its bands
+        (one index range each, at most MAX_CANDIDATES_PER_BAND), not every article that ever fell in them."""
+        keys = neardup.bands(simhash)
+        latest = " UNION ".join(
+            "SELECT * FROM (SELECT article FROM simhash_bands WHERE band = ? ORDER BY article DESC LIMIT ?)"
+            for _ in keys
+        )
         rows = self._conn.execute(
-            "SELECT DISTINCT a.id, a.simhash, a.published_at, a.duplicate_of FROM simhash_bands b"
-            f" JOIN articles a ON a.rowid = b.article WHERE b.band IN ({', '.join('?' * len(keys))})",
-            keys,
+            f"SELECT a.id, a.simhash, a.published_at, a.duplicate_of FROM articles a WHERE a.rowid IN ({latest})",
+            [value for key in keys for value in (key, neardup.MAX_CANDIDATES_PER_BAND)],
         ).fetchall()
-        copies = [
+        return [
             neardup.Copy(
                 r["id"],
                 r["simhash"],
@@ -223,7 +252,6 @@ class SQLiteStore(Store):
             )  # fmt: skip
             for r in rows
         ]
-        return neardup.judge(article.id, article.simhash, article.published_at, copies)
 
     def mark_removed(self, article_id: str, at: datetime) -> bool:
         try:

@@ -136,6 +136,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # When a recheck found the page gone (404/410); the article is kept.
         "ALTER TABLE articles ADD COLUMN removed_at TEXT",
     ),
+    (
+        # Facts about how derived data was built; the store rebuilds what a newer program builds differently.
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        # The near-duplicate layout the existing bands were built with (search/neardup.py LAYOUT at this step).
+        "INSERT INTO meta (key, value) VALUES ('neardup_layout',"
+        " 'simhash64-blake2b shingle=3 min_words=40 min_line_words=8 bands=5x13')",
+        # A band's latest articles come straight from the index (MAX_CANDIDATES_PER_BAND).
+        "DROP INDEX simhash_bands_band",
+        "CREATE INDEX simhash_bands_band ON simhash_bands(band, article)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

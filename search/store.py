@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from search.article import Article
+from search.batching import batched
 
 logger = logging.getLogger(__name__)
 
@@ -194,12 +195,22 @@ class Store(ABC):
     url: str
 
     @abstractmethod
+    def upsert_batch(self, articles: Sequence[Article]) -> list[UpsertOutcome]:
+        """Insert or replace each article (by id) in one write; what happened to each, in order.
+
+        StoreError when the write failed as a whole: none of the batch is stored."""
+
     def upsert(self, article: Article) -> UpsertOutcome:
         """Insert or replace the article with the same id; say what happened."""
+        return self.upsert_batch([article])[0]
 
-    @abstractmethod
     def upsert_many(self, articles: Iterable[Article], batch_size: int = 500) -> dict[UpsertOutcome, int]:
         """Upsert in batches (one write per batch); count the outcomes."""
+        counts = dict.fromkeys(UpsertOutcome, 0)
+        for batch in batched(articles, batch_size):
+            for outcome in self.upsert_batch(batch):
+                counts[outcome] += 1
+        return counts
 
     @abstractmethod
     def mark_removed(self, article_id: str, at: datetime) -> bool:

@@ -6,6 +6,8 @@ import copy
 
 import lxml.html
 
+from crawler.extraction.selectors import select
+
 BLOCK_TAGS = frozenset(
     {
         "p",
@@ -30,7 +32,7 @@ BLOCK_TAGS = frozenset(
 def drop_nodes(root: lxml.html.HtmlElement, selectors: tuple[str, ...]) -> None:
     """Remove every element matching one of the CSS selectors (tail text kept)."""
     for selector in selectors:
-        for node in root.cssselect(selector):
+        for node in select(root, selector):
             if node is not root and node.getparent() is not None:
                 node.drop_tree()
 

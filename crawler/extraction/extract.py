@@ -15,6 +15,7 @@ from crawler.extraction import blocks, body, byline, cleanup, metadata
 from crawler.extraction.datefmt import parse_with_format
 from crawler.extraction.page import HeadMeta, parse_html, read_head
 from crawler.extraction.rules import COMMON_DROP, LayoutRule, rules_for
+from crawler.extraction.selectors import select
 from crawler.urls import canonicalize
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def _text_of(doc: lxml.html.HtmlElement, selector: str | None, last: bool = Fals
     """The text of the first (or `last`) element the selector matches."""
     if not selector:
         return None
-    nodes = doc.cssselect(selector)
+    nodes = select(doc, selector)
     return cleanup.normalize_space(nodes[-1 if last else 0].text_content()) if nodes else None
 
 
@@ -63,7 +64,7 @@ def _signed(doc: lxml.html.HtmlElement, selector: str | None) -> tuple[str | Non
     lines with the same classes, and only the source line when no author was entered).
     """
     author = credit = None
-    for node in doc.cssselect(selector) if selector else []:
+    for node in select(doc, selector) if selector else []:
         line = cleanup.normalize_space(node.text_content())
         match = cleanup.SIGNATURE.match(line)
         if match and match[1].lower() != "tác giả":
@@ -75,7 +76,7 @@ def _signed(doc: lxml.html.HtmlElement, selector: str | None) -> tuple[str | Non
 
 def _matching_rule(doc: lxml.html.HtmlElement, cms: str | None, own: LayoutRule | None = None) -> LayoutRule | None:
     for rule in ((own,) if own else ()) + rules_for(cms):
-        if doc.cssselect(rule.title) and doc.cssselect(rule.body):
+        if select(doc, rule.title) and select(doc, rule.body):
             return rule
     return None
 
@@ -93,10 +94,10 @@ def _canonical(url: str, declared: str | None, article_url: Any) -> str:
 
 def _media(doc: lxml.html.HtmlElement, rule: LayoutRule | None) -> str:
     """video or audio when the article is a broadcast report (a player in the article), else text."""
-    scope = doc.cssselect(rule.title)[0].getparent() if rule else doc
-    if scope.cssselect("video, .video-player, iframe[src*='youtube']"):
+    scope = select(doc, rule.title)[0].getparent() if rule else doc
+    if select(scope, "video, .video-player, iframe[src*='youtube']"):
         return "video"
-    if scope.cssselect("audio, .audio-player"):
+    if select(scope, "audio, .audio-player"):
         return "audio"
     return "text"
 
@@ -104,7 +105,7 @@ def _media(doc: lxml.html.HtmlElement, rule: LayoutRule | None) -> str:
 def _date(doc: lxml.html.HtmlElement, rule: LayoutRule | None, head: HeadMeta) -> datetime | None:
     if rule:
         for selector in (rule.date, rule.byline):
-            nodes = doc.cssselect(selector) if selector else []
+            nodes = select(doc, selector) if selector else []
             text = cleanup.normalize_space(nodes[0].text_content()) if nodes else None
             value = text or (nodes[0].get("datetime") or nodes[0].get("content") if nodes else None)
             if nodes and (found := parse_with_format(value, rule.date_format)):
@@ -147,7 +148,7 @@ def extract_article(
     if not lead:
         lead, lead_node = metadata.find_lead(doc, headline, head.description)
     if rule:
-        node = doc.cssselect(rule.body)[0]
+        node = select(doc, rule.body)[0]
         text_paragraphs = cleanup.clean_paragraphs(blocks.paragraphs(node, COMMON_DROP + rule.drop))
     if not text_paragraphs:
         text_paragraphs = cleanup.clean_paragraphs(_generic_body(html, url, doc, headline, lead_node))
@@ -175,7 +176,7 @@ def extract_article(
         published = metadata.find_published(doc, headline)
     section = _text_of(doc, rule.section if rule else None, last=True) or head.section
     tags = (
-        tuple(cleanup.normalize_space(a.text_content()) for a in doc.cssselect(rule.tags)) if rule and rule.tags else ()
+        tuple(cleanup.normalize_space(a.text_content()) for a in select(doc, rule.tags)) if rule and rule.tags else ()
     )
 
     return Extracted(

@@ -126,8 +126,9 @@ def candidates(element: Element, scope: Element | None = None) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def compiled(selector: str) -> CSSSelector:
-    """A compiled selector (learning scores the same candidates on many pages)."""
-    return CSSSelector(selector)
+    """A compiled selector, read as lxml.html reads one (learning scores the same candidates on many pages;
+    extraction applies the same rules to every page)."""
+    return CSSSelector(selector, translator="html")
 
 
 def select(root: Element, selector: str) -> list[Element]:

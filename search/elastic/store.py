@@ -10,7 +10,7 @@ import dataclasses
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -18,7 +18,6 @@ from typing import Any
 from config.channels import CHANNELS
 from search import neardup
 from search.article import LABEL_FIELDS, REVISION_FIELDS, VN_TZ, Article
-from search.batching import batched
 from search.deadletter import DeadLetter
 from search.elastic import queries
 from search.elastic.documents import from_doc, plan_writes, to_doc
@@ -40,7 +39,6 @@ from search.store import (
 
 logger = logging.getLogger(__name__)
 
-BATCH = 500
 # After a failed connection, writes go straight to the dead-letter file for this long: a crawl goes on at speed.
 BACKOFF_SECONDS = 30.0
 BULK_RETRIES = 3
@@ -64,17 +62,11 @@ class ElasticStore(Store):
 
     # -- writes -------------------------------------------------------------------------------
 
-    def upsert(self, article: Article) -> UpsertOutcome:
-        return next(outcome for outcome, n in self.upsert_many([article]).items() if n)
-
-    def upsert_many(self, articles: Iterable[Article], batch_size: int = BATCH) -> dict[UpsertOutcome, int]:
-        counts = dict.fromkeys(UpsertOutcome, 0)
-        for batch in batched(articles, batch_size):
-            for outcome in self._write_batch(batch):
-                counts[outcome] += 1
-        return counts
-
-    def _write_batch(self, batch: list[Article]) -> list[UpsertOutcome]:
+    def upsert_batch(self, articles: Sequence[Article]) -> list[UpsertOutcome]:
+        """What the cluster cannot take goes to the dead-letter file and counts as deferred (never StoreError)."""
+        batch = list(articles)
+        if not batch:
+            return []
         if time.monotonic() < self._down_until:
             self.dead_letter.append(batch, self.url, "cluster unavailable (recent failure)")
             return [UpsertOutcome.DEFERRED] * len(batch)
