@@ -75,7 +75,7 @@ def _diagnose(stats: Mapping[str, Any], status: str) -> tuple[str | None, bool]:
     if refused:
         causes.append(f"robots.txt không cho phép thu thập ({forbidden} trang)")
     layout = False
-    if read and generic / read > GENERIC_SHARE:
+    if read and generic / read > GENERIC_SHARE and not crawlstats.count(stats, crawlstats.NO_LAYOUT_RULES):
         causes.append(f"bố cục trang có thể đã đổi: {generic}/{read} bài không khớp quy tắc trích xuất")
         layout = True
     elif read and not stored and not _outside_dates(stats):  # pages the rules read, yet none became an article

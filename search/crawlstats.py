@@ -17,6 +17,7 @@ DROPPED = "cchc/dropped/"  # + reason
 DISCOVERED = "cchc/discovered/"  # + feed | sitemap | listing
 EXTRACTED = "cchc/extracted/"  # + the layout rule that read the page ("epi/2023") or "generic"
 EXTRACTED_GENERIC = EXTRACTED + "generic"
+NO_LAYOUT_RULES = "cchc/rules/none"  # 1 when the source has no layout rule: the generic path is its rule
 CLASSIFIED = "cchc/classified/"  # + relevant | not_relevant
 SECTION = "cchc/section/"  # + section / outcome
 PUBLISHED_OLDEST = "cchc/published/oldest"  # how far back the run read (ISO datetime)

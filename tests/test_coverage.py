@@ -528,6 +528,10 @@ def test_a_run_that_read_its_source_despite_some_failed_pages_is_not_a_failed_cr
     ended = {"cchc/extracted/vnportal": 6, "cchc/dropped/after_until": 4, "cchc/dropped/before_since": 2}
     assert failure_cause(ended) is None
     assert "không lưu được bài nào" in (unread_cause({"cchc/extracted/vnportal": 6}) or "")
+    # A source without layout rules (cms: generic, no layout) is read by the generic path by design.
+    generic = {"cchc/extracted/generic": 8, "cchc/stored/new": 8}
+    assert "bố cục" in (unread_cause(generic) or "")
+    assert failure_cause({**generic, "cchc/rules/none": 1}) is None
 
 
 def test_period_names_and_numbers_as_officials_write_them() -> None:

@@ -15,6 +15,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from config import load_sources
+from config.cms import GENERIC
 from crawler import discovery
 from crawler.dates import dates_in
 from crawler.extraction import decode_html, extract_article
@@ -99,6 +100,8 @@ class NewsSpider(scrapy.Spider):
             marker.unlink(missing_ok=True)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.source.cms == GENERIC and self.layout is None:
+            self.crawler.stats.set_value(crawlstats.NO_LAYOUT_RULES, 1)  # health: generic pages are no redesign
         if (marker := self._job_marker()) is not None:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.touch()
