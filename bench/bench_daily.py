@@ -51,6 +51,10 @@ def main() -> None:
         logged = len(broken & set(run["failed"]))
         print(f"broken sources: {len(broken)} generated, {logged} in the log's failed list, {named} named on stderr;"
               f" healthy articles not stored exactly once: {missing} of {len(healthy)}")  # fmt: skip
+        for kind in dict.fromkeys(s.broken for s in sources if s.broken):
+            first = next(s.id for s in sources if s.broken == kind)
+            said = next((line for line in result.stderr.splitlines() if f"({first})" in line), "(not named)")
+            print(f"  {kind}: {said}")
         if result.returncode != 1 or set(run["failed"]) != broken:
             print(result.stderr[-3000:], file=sys.stderr)
 
