@@ -24,6 +24,8 @@ def main() -> None:
     parser.add_argument("--broken", type=int, default=20)
     parser.add_argument("--articles", type=int, default=15, help="articles per source")
     args = parser.parse_args()
+    if not 0 <= args.broken <= args.sources:
+        parser.error("--broken must be between 0 and --sources")
     print(f"machine: {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
