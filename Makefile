@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_web
 	$(BIN)/python -m bench.bench_engine
 	$(BIN)/python -m bench.bench_classifier
+	$(BIN)/python -m bench.bench_daily
 
 # Rebuild the committed default model from classifier/data (and ../shared/data when present).
 model: $(STAMP)
@@ -65,6 +66,7 @@ model: $(STAMP)
 # ../shared/data; about an hour on 2 cores).
 bench-classifier: $(STAMP)
 	$(BIN)/python -m bench.bench_classifier
+	$(BIN)/python -m bench.bench_daily
 
 # Web app latency on a generated 100,000-article archive (p50/p95 per page).
 bench-web: $(STAMP)
