@@ -159,6 +159,11 @@ def test_phone_filters_fold_above_results_and_coverage_shows_channel_cards(live,
     assert cards.count() == page.locator("table.heatmap").count() >= 2
     expect(cards.first.locator("h3")).to_have_text("Báo in, báo điện tử")
     assert cards.first.bounding_box()["width"] <= 390
+    chart = page.locator(".chart-scroll svg.chart")
+    assert chart.bounding_box()["width"] >= 720, "the chart keeps its drawn size (readable labels) on a phone"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400, "only the chart's box scrolls sideways"
+    chart.scroll_into_view_if_needed()
+    page.locator(".chart-scroll").screenshot(path=str(ARTIFACTS / "do-phu-dien-thoai-bieu-do.png"))
     shot(page, "do-phu-dien-thoai")
     cards.first.locator("td.n a").first.click()
     expect(page.locator("#total")).to_be_visible()
