@@ -25,6 +25,7 @@ QUERIES = [
     ("one word", "cach", False),
     ("quoted phrase", '"dịch vụ công"', False),
     ("folded words", "cai cach hanh chinh", False),
+    ("accented words", "một cửa", False),
     ("words + facets", "dang uy", True),
 ]
 

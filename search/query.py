@@ -9,6 +9,7 @@ of typed words that spells one form also finds the others.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -58,6 +59,27 @@ class ParsedQuery:
     @property
     def has_diacritics(self) -> bool:
         return any(fold(w) != w for w in self.words)
+
+    def adjacent(self) -> ParsedQuery | None:
+        """The same query with the words typed one by one read as phrases (runs of plain words side by side, and
+        the words of an expanded acronym); None when it has no such words (nothing to rank by adjacency)."""
+        groups: list[tuple[Term, ...]] = []
+        run: list[str] = []
+
+        def close_run() -> None:
+            if run:
+                groups.append((Term(tuple(run)),))
+                run.clear()
+
+        for group in self.groups:
+            if len(group) == 1 and group[0].phrase and not group[0].prefix:
+                run.extend(group[0].words)
+                continue
+            close_run()
+            groups.append(tuple(dataclasses.replace(t, phrase=True) for t in group))
+        close_run()
+        adjacent = ParsedQuery(tuple(groups), self.excluded)
+        return None if adjacent.to_fts(folded=False) == self.to_fts(folded=False) else adjacent
 
     def to_fts(self, folded: bool) -> str:
         """The FTS5 expression; callers add the column filter."""

@@ -108,6 +108,31 @@ def _article(row: sqlite3.Row) -> Article:
     return Article.from_dict(data)
 
 
+def _misses(expression: str, exact: bool) -> tuple[str, list[Any]]:
+    """SQL that is 1 for a row the FTS5 `expression` does not match (on the accented or the folded columns)."""
+    columns = "{title lead text}" if exact else "{title_f lead_f text_f}"
+    sql = "(a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
+    return sql, [f"{columns} : ({expression})"]
+
+
+def _rank_keys(parsed: ParsedQuery) -> tuple[str, str, list[Any]]:
+    """Ranking before bm25 (which barely tells common words apart): an accented query puts the articles with
+    its exact accents first (accent_rank); words typed one by one rank higher side by side (phrase_rank: with
+    the exact accents, then folded)."""
+    params: list[Any] = []
+    accent_rank = phrase_rank = "0"
+    if parsed.has_diacritics:
+        accent_rank, params = _misses(parsed.to_fts(folded=False), exact=True)
+    adjacent = parsed.adjacent()
+    if adjacent is not None:
+        misses = [_misses(adjacent.to_fts(folded=True), exact=False)]
+        if parsed.has_diacritics:
+            misses.insert(0, _misses(adjacent.to_fts(folded=False), exact=True))
+        phrase_rank = " + ".join(sql for sql, _ in misses)
+        params += [p for _, ps in misses for p in ps]
+    return accent_rank, phrase_rank, params
+
+
 class SQLiteStore(Store):
     """Articles in one SQLite file; writes are transactions, readers never block the writer (WAL)."""
 
@@ -601,22 +626,16 @@ class SQLiteStore(Store):
         return SearchResult(total=total, hits=tuple(hits))
 
     def _full_text(self, query: SearchQuery, scope: _Scope) -> SearchResult:
-        # An accented query ranks the articles that match its exact accents first.
-        if scope.parsed.has_diacritics:
-            exact = "{title lead text} : (" + scope.parsed.to_fts(folded=False) + ")"
-            accent_rank = "(a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
-            rank_params: list[Any] = [exact]
-        else:
-            accent_rank, rank_params = "0", []
         order = (
             "a.published_ts DESC NULLS LAST, a.rowid DESC"
             if query.sort == "date"
-            else "accent_rank, score, a.published_ts DESC"
+            else "accent_rank, phrase_rank, score, a.published_ts DESC"
         )
+        accent_rank, phrase_rank, rank_params = _rank_keys(scope.parsed)
         marks = f"'{snippets.OPEN}', '{snippets.CLOSE}'"
         sql = (
             f"SELECT {', '.join('a.' + c for c in _COLUMNS)},"
-            f" {accent_rank} AS accent_rank, bm25(articles_fts, {BM25_WEIGHTS}) AS score,"
+            f" {accent_rank} AS accent_rank, {phrase_rank} AS phrase_rank, bm25(articles_fts, {BM25_WEIGHTS}) AS score,"
             f" highlight(articles_fts, 3, {marks}) AS title_marked,"
             f" snippet(articles_fts, 4, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS lead_marked,"
             f" snippet(articles_fts, 5, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS text_marked"

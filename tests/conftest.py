@@ -100,3 +100,9 @@ def stored_count(db: Path) -> int:
             conn.close()
     except sqlite3.Error:
         return 0  # the schema is not there yet
+
+
+def holding_phrase(db: Path, phrase: str) -> set[str]:
+    """Ids of the articles whose title, lead or text holds `phrase` as typed (exact accents, case aside)."""
+    with SQLiteStore(db, create=False) as store:
+        return {a.id for a in store.iter_articles() if phrase in " ".join([a.title, a.lead or "", a.text]).lower()}

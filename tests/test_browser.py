@@ -135,3 +135,44 @@ def test_works_on_a_phone(live, page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, "the search page must not scroll sideways on a phone"
     shot(page, "tim-kiem-dien-thoai")
+
+
+def test_phone_filters_fold_above_results_and_coverage_shows_channel_cards(live, page: Page) -> None:
+    base, _ = live
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/tim-kiem?q=mot+cua")
+    filters, first_facet = page.locator("details.filters"), page.locator('[data-facet="area"] a').first
+    expect(filters).not_to_have_attribute("open", "")
+    expect(first_facet).to_be_hidden()
+    assert filters.bounding_box()["y"] < page.locator(".hit").first.bounding_box()["y"], "filters above the results"
+    shot(page, "tim-kiem-dien-thoai-bo-loc-dong")
+    page.get_by_text("Bộ lọc", exact=True).click()
+    expect(first_facet).to_be_visible()
+    shot(page, "tim-kiem-dien-thoai-bo-loc-mo")
+    first_facet.click()
+    expect(page.locator("details.filters summary")).to_contain_text("(1 đang chọn)")
+
+    page.goto(f"{base}/do-phu?from=2024-01-01&to=2024-12-31&period=month")
+    cards = page.locator(".channel-card")
+    expect(cards.first).to_be_visible()
+    expect(page.locator("table.heatmap").first).to_be_hidden()
+    assert cards.count() == page.locator("table.heatmap").count() >= 2
+    expect(cards.first.locator("h3")).to_have_text("Báo in, báo điện tử")
+    assert cards.first.bounding_box()["width"] <= 390
+    chart = page.locator(".chart-scroll svg.chart")
+    assert chart.bounding_box()["width"] >= 720, "the chart keeps its drawn size (readable labels) on a phone"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400, "only the chart's box scrolls sideways"
+    chart.scroll_into_view_if_needed()
+    page.locator(".chart-scroll").screenshot(path=str(ARTIFACTS / "do-phu-dien-thoai-bieu-do.png"))
+    shot(page, "do-phu-dien-thoai")
+    cards.first.locator("td.n a").first.click()
+    expect(page.locator("#total")).to_be_visible()
+    assert "channel=newspaper" in page.url
+
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(f"{base}/tim-kiem?q=mot+cua")
+    expect(first_facet).to_be_visible()  # open on a desktop, nothing to click
+    expect(page.locator("details.filters summary")).to_be_hidden()
+    page.goto(f"{base}/do-phu?from=2024-01-01&to=2024-12-31&period=month")
+    expect(page.locator("table.heatmap").first).to_be_visible()
+    expect(page.locator(".channel-card").first).to_be_hidden()

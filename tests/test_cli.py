@@ -31,7 +31,7 @@ from crawler.extraction.page import PageError
 from search import VN_TZ, StoreError, open_store
 from search.folding import fold
 from search.sqlite import SQLiteStore
-from tests.conftest import run_cchc
+from tests.conftest import holding_phrase, run_cchc
 from tests.extraction_cases import article_pages
 from tests.liveserver import free_port  # a port nobody listens on
 
@@ -93,6 +93,16 @@ def test_search_without_accents_finds_cchc_articles_with_highlights(demo_dir: Pa
     phrase_hits = [h for h in found["hits"] if "cai cach hanh chinh" in fold(h["title"]).lower()]
     assert phrase_hits, "an article titled with the phrase must be found"
     assert found["hits"][0]["published_at"].endswith("+07:00")
+
+
+def test_search_ranks_the_words_as_typed_first(demo_dir: Path) -> None:
+    result = run_cchc("search", "một cửa", "--store", "sqlite:///data/demo.db", "--json", "--limit", "1000",
+                      cwd=demo_dir)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    found = [hit["id"] for hit in json.loads(result.stdout)["hits"]]
+    holders = holding_phrase(demo_dir / "data" / "demo.db", "một cửa")
+    assert len(found) > len(holders) >= 20
+    assert set(found[: len(holders)]) == holders  # every article holding "một cửa" before any other
 
 
 def test_search_filters_and_human_output(demo_dir: Path) -> None:

@@ -61,12 +61,21 @@ def test_search_dsl_folds_and_ranks_exact_accents() -> None:
     body = queries.search_body(SearchQuery(text="Đảng ủy", sources=("baonghean",), limit=10, offset=20))
     must = body["query"]["bool"]["must"][0]["bool"]
     assert must["must"][0]["bool"]["should"][0]["multi_match"]["fields"] == queries.FOLDED
-    assert must["should"][0]["multi_match"]["fields"] == queries.EXACT  # the accent bonus
+    accent, phrase, exact_phrase = (clause["constant_score"] for clause in must["should"])
+    assert accent["boost"] > 2 * phrase["boost"] and phrase["boost"] == exact_phrase["boost"]
+    assert accent["filter"]["bool"]["must"][0]["bool"]["should"][0]["multi_match"]["fields"] == queries.EXACT
+    side_by_side = phrase["filter"]["bool"]["must"][0]["bool"]["should"][0]["multi_match"]
+    assert (side_by_side["query"], side_by_side["type"]) == ("Đảng ủy", "phrase")
+    assert side_by_side["fields"] == queries.FOLDED
+    assert exact_phrase["filter"]["bool"]["must"][0]["bool"]["should"][0]["multi_match"]["fields"] == queries.EXACT
     assert body["query"]["bool"]["filter"] == [{"terms": {"source": ["baonghean"]}}]
     assert (body["from"], body["size"], body["sort"][0]) == (20, 10, "_score")
     assert body["highlight"]["encoder"] == "html" and body["highlight"]["pre_tags"] == ["<mark>"]
     plain = queries.search_body(SearchQuery(text="dang uy"))
-    assert plain["query"]["bool"]["must"][0]["bool"]["should"] == []
+    assert [c["constant_score"]["boost"] for c in plain["query"]["bool"]["must"][0]["bool"]["should"]] == [
+        queries.PHRASE_BONUS
+    ]
+    assert queries.search_body(SearchQuery(text="dang"))["query"]["bool"]["must"][0]["bool"]["should"] == []
 
 
 def test_search_dsl_phrases_exclusions_prefix_and_filters() -> None:

@@ -241,3 +241,42 @@ def test_stance_filter_facets_counts_and_label_queue(any_store: Store) -> None:
     assert any_store.get(criticism.id).stance == "neutral"
     assert criticism.id not in {a.id for a in any_store.label_queue(0.5, limit=50)}
     assert hit_ids(any_store, "", stances=("neutral",)) == {criticism.id}
+
+
+# Ranking: the words as typed first. bm25 alone puts each decoy first (their titles and texts repeat the folded
+# words: "của" folds like "cửa", and scattered "cải cách ... hành chính" like the phrase).
+RANKED = [
+    make("mot-cua", "Xã Nghi Phong: 99% hồ sơ được trả đúng hạn",
+         "Năm nay, bộ phận một cửa của xã tiếp nhận 1.250 hồ sơ, trả kết quả đúng hạn 99%. Cán bộ hướng dẫn người "
+         "dân nộp hồ sơ trực tuyến, không để người dân phải đi lại nhiều lần."),
+    make("cua-hang", "Sức mua tăng nhờ sự vào cuộc của các ngành",
+         "Sự vào cuộc của các cấp, của các ngành và của doanh nghiệp giúp sức mua tăng. Nhiều cửa hàng tiện lợi mở "
+         "thêm; giá của một số mặt hàng thiết yếu giảm. Niềm tin của người tiêu dùng vào hàng Việt của tỉnh tăng.",
+         channel="provincial_portal", source="nghean_gov"),
+    make("cua-de-danh", "Mảnh vườn là một của để dành",
+         "Với ông Tâm, mảnh vườn cam là một của để dành của cả gia đình. Thu nhập của vườn cam năm nay đạt 300 "
+         "triệu đồng, là tài sản của con cháu sau này."),
+    make("cchc-lien-tuc", "Người dân hài lòng hơn với dịch vụ công",
+         "Kết quả khảo sát cho thấy công tác cải cách hành chính của tỉnh có chuyển biến rõ, nhất là ở cấp xã."),
+    make("cach-lam", "Cải cách cách làm, hành động vì chính quyền gần dân",
+         "Huyện đổi mới cách làm, cải cách lề lối làm việc; thủ tục hành chính được rút gọn, chính sách đến với "
+         "người dân nhanh hơn. Cách làm này được cải cách liên tục, hành chính công khai, chính quyền minh bạch.",
+         source="nghean_gov", channel="provincial_portal"),
+]  # fmt: skip
+
+
+def ranked_slugs(store: Store, text: str, **query) -> list[str]:
+    slugs = {a.id: a.url.split("/")[-1].rsplit("-", 1)[0] for a in RANKED}
+    return [slugs[h.article.id] for h in store.search(SearchQuery(text=text, **query)).hits]
+
+
+def test_words_as_typed_rank_first(any_store: Store) -> None:
+    any_store.upsert_many(RANKED)
+    settle(any_store)
+    # Exact accents, side by side; then exact accents apart; then the folded phrase ("một của").
+    assert ranked_slugs(any_store, "một cửa") == ["mot-cua", "cua-hang", "cua-de-danh"]
+    # Adjacent words before scattered ones, typed with or without accents, with the plan's acronyms expanded.
+    acronyms = (("CCHC", "cải cách hành chính"),)
+    for text in ("cải cách hành chính", "cai cach hanh chinh"):
+        assert ranked_slugs(any_store, text, synonyms=acronyms) == ["cchc-lien-tuc", "cach-lam"], text
+        assert ranked_slugs(any_store, text) == ["cchc-lien-tuc", "cach-lam"], text

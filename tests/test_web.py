@@ -21,7 +21,7 @@ from classifier import DEFAULT_MODEL_DIR
 from classifier.modelfile import relevance_threshold
 from config import load_sources
 from search import Article, SearchQuery, article_id, open_store
-from tests.conftest import run_cchc
+from tests.conftest import holding_phrase, run_cchc
 
 USER, PASSWORD = "bientap", "mat-khau-dai-1"
 
@@ -71,6 +71,16 @@ def test_search_without_accents_highlights_and_facets(site) -> None:
     assert 'class="on"' in narrowed
     phrase = client.get("/tim-kiem", params={"q": '"một cửa"', "sort": "date", "relevant": "1"})
     assert phrase.status_code == 200
+
+
+def test_search_page_ranks_the_words_as_typed_first(site) -> None:
+    """Searching "một cửa" on the demo archive: the first page is articles holding "một cửa" (there are more than
+    a page of them), not those with "của" or with "một" and "cửa" apart."""
+    client, db = site
+    page = client.get("/tim-kiem", params={"q": "một cửa"}).text
+    shown = re.findall(r'<h2><a href="/bai-viet/([0-9a-f]+)"', page)
+    assert len(shown) == 20 and int(re.search(r'id="total">(\d+) kết quả', page).group(1)) > 40
+    assert set(shown) <= holding_phrase(db, "một cửa")
 
 
 def test_export_csv_and_xlsx(site) -> None:

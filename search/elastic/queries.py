@@ -11,6 +11,9 @@ from search.store import CountQuery, SearchQuery
 
 FOLDED = ["title.folded^3", "lead.folded^2", "text.folded"]
 EXACT = ["title^3", "lead^2", "text"]
+# Flat score bonuses, each tier above the one below it plus any bm25 score of a search (see text_query).
+PHRASE_BONUS = 1_000
+ACCENT_BONUS = 10_000
 FIELDS = {
     "area": "areas", "topic": "topics", "place": "places", "channel": "channel", "source": "source",
     "unit": "unit", "section": "section", "stance": "stance", "month": "published_month", "day": "published_day",
@@ -46,15 +49,35 @@ def _term_query(term: Term, fields: list[str]) -> dict[str, Any]:
     return {"multi_match": {"query": text, "fields": fields}}
 
 
+def _every_group(groups: tuple[tuple[Term, ...], ...], fields: list[str]) -> dict[str, Any]:
+    return {
+        "bool": {
+            "must": [
+                {"bool": {"should": [_term_query(t, fields) for t in group], "minimum_should_match": 1}}
+                for group in groups
+            ]
+        }
+    }
+
+
+def _bonus(query: dict[str, Any], boost: int) -> dict[str, Any]:
+    return {"constant_score": {"filter": query, "boost": boost}}
+
+
 def text_query(parsed: ParsedQuery) -> dict[str, Any]:
-    """All groups must match on the folded fields; matches on the exact (accented) fields score higher."""
-    must = [
-        {"bool": {"should": [_term_query(t, FOLDED) for t in group], "minimum_should_match": 1}}
-        for group in parsed.groups
-    ]
-    should = [_term_query(t, EXACT) for group in parsed.groups for t in group] if parsed.has_diacritics else []
+    """All groups must match on the folded fields, scored by bm25; flat bonuses above any bm25 score rank as the
+    SQLite store does: an accented query's exact accents first (ACCENT_BONUS), then words typed one by one found
+    side by side (PHRASE_BONUS, once with the exact accents, once folded)."""
+    should = []
+    if parsed.has_diacritics:
+        should.append(_bonus(_every_group(parsed.groups, EXACT), ACCENT_BONUS))
+    adjacent = parsed.adjacent()
+    if adjacent is not None:
+        should.append(_bonus(_every_group(adjacent.groups, FOLDED), PHRASE_BONUS))
+        if parsed.has_diacritics:
+            should.append(_bonus(_every_group(adjacent.groups, EXACT), PHRASE_BONUS))
     return {"bool": {
-        "must": must, "should": should,
+        "must": _every_group(parsed.groups, FOLDED)["bool"]["must"], "should": should,
         "must_not": [_term_query(t, FOLDED) for t in parsed.excluded],
     }}  # fmt: skip
 
