@@ -12,7 +12,6 @@ from search.article import word_count
 logger = logging.getLogger(__name__)
 
 
-
 def _count_words(conn: sqlite3.Connection) -> None:
     """Fill `words` of the articles stored before it existed (Python: SQL cannot tell a word from a dash)."""
     rows = conn.execute("SELECT rowid, title, lead, text FROM articles WHERE words IS NULL").fetchall()

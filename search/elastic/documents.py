@@ -48,8 +48,8 @@ def plan_writes(
 
     `existing` maps ids already stored to their content_hash, warc, removed_at, duration_s and label fields, and
     for changed ones also their REVISION_FIELDS and revisions. Unchanged articles are skipped (only a newer WARC
-    pointer, the end of a removed mark or a player length the stored copy lacks is written); a person's labels survive a re-crawl and a changed page keeps its
-    earlier version, as in the SQLite store.
+    pointer, the end of a removed mark or a player length the stored copy lacks is written); a person's labels
+    survive a re-crawl and a changed page keeps its earlier version, as in the SQLite store.
     """
     actions: list[dict[str, Any]] = []
     outcomes: dict[str, UpsertOutcome] = {}
@@ -60,8 +60,11 @@ def plan_writes(
             if fresher(article, old):
                 # The same words fetched again: point at the newest copy (the one retention keeps longest); a page
                 # marked removed is back; a player that now says its length gives the airtime.
-                fresh = {"warc": article.warc or old.get("warc"), "removed_at": None,
-                         "duration_s": old.get("duration_s") if article.duration_s is None else article.duration_s}
+                fresh = {
+                    "warc": article.warc or old.get("warc"),
+                    "removed_at": None,
+                    "duration_s": old.get("duration_s") if article.duration_s is None else article.duration_s,
+                }
                 actions.append({"_op_type": "update", "_index": index, "_id": article.id, "doc": fresh})
             continue
         doc = to_doc(article)
