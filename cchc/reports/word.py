@@ -66,7 +66,8 @@ def build_docx(report: CoverageReport, names: Names) -> WordDocument:
 
     doc.add_heading("1. Tóm tắt", level=1)
     lines = headlines(report, names)
-    for heading, group in (("Theo kênh", "channels"), ("Theo đơn vị (chỉ tiêu theo quý)", "units")):
+    for heading, group in (("Theo kênh", "channels"), ("Thời lượng, dung lượng và chuyên mục", "measures"),
+                           ("Theo đơn vị (chỉ tiêu theo quý)", "units")):  # fmt: skip
         if lines[group]:
             doc.add_paragraph(heading).runs[0].bold = True
             for line in lines[group]:
