@@ -60,11 +60,9 @@ def plan_writes(
             if fresher(article, old):
                 # The same words fetched again: point at the newest copy (the one retention keeps longest); a page
                 # marked removed is back; a player that now says its length gives the airtime.
-                fresh = {
-                    "warc": article.warc or old.get("warc"),
-                    "removed_at": None,
-                    "duration_s": old.get("duration_s") if article.duration_s is None else article.duration_s,
-                }
+                fresh = {"warc": article.warc or old.get("warc"), "removed_at": None}
+                if article.duration_s is not None:
+                    fresh["duration_s"] = article.duration_s
                 actions.append({"_op_type": "update", "_index": index, "_id": article.id, "doc": fresh})
             continue
         doc = to_doc(article)
