@@ -292,12 +292,29 @@ class QaColumn(Strict):
     min: int = Field(ge=0)
 
 
+class Column(Strict):
+    """A CCHC column ("chuyên trang, chuyên mục") a source keeps, by the section name its pages print; the
+    coverage report says how many days passed since its last item."""
+
+    source: str = Field(pattern=ID_PATTERN)
+    section: str
+    per: Period = Field(default="month", description="How often it should carry an item (its freshness limit).")
+
+
 class Plan(Strict):
     version: Literal[1]
     plan: str
     channel_targets: list[ChannelTarget] = Field(min_length=1)
     units: list[UnitDuty] = Field(default_factory=list)
     qa_column: QaColumn | None = None
+    columns: list[Column] = Field(
+        default_factory=list, description="CCHC columns by section; a source without one is judged by all its items."
+    )
+
+    def all_columns(self) -> list[Column]:
+        """The named CCHC columns, the Q&A column included."""
+        qa = self.qa_column
+        return [*self.columns, *([Column(source=qa.source, section=qa.section, per=qa.per)] if qa else [])]
 
     @model_validator(mode="after")
     def _known_ids(self) -> Plan:

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from config import Plan, Source, UnitDuty
 from config.channels import CHANNELS
+from coverage.measures import ChannelMeasure, Freshness, channel_measures, column_freshness
 from coverage.periods import Period, month_in, periods
 from search import crawlstats
 from search.article import VN_TZ
@@ -100,6 +101,9 @@ class CoverageReport:
     stance_by_channel: dict[str, dict[str, int]] = field(default_factory=dict, hash=False)
     channels: tuple[str, ...] = CHANNELS
     today: date | None = None
+    # Airtime (broadcaster) and print space (newspaper) of CCHC articles per period; each CCHC column's freshness.
+    measures: tuple[ChannelMeasure, ...] = ()
+    freshness: tuple[Freshness, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -109,6 +113,9 @@ class CoverageReport:
             {"source": w.source, "start": w.start.isoformat(), "end": w.end.isoformat()} for w in self.read_windows
         ]
         data["today"] = self.today.isoformat() if self.today else None
+        data["freshness"] = [
+            {**asdict(f), "last": f.last.isoformat() if f.last else None} for f in self.freshness
+        ]  # fmt: skip
         data["summary"] = {s: sum(c.status == s for c in self.cells) for s in STATUSES}
         return data
 
@@ -252,9 +259,13 @@ def build_coverage(
         attention.append(Attention(period.key, relevant, total, round(relevant / total, 4) if total else None))
     by_channel_count = store.count_by(("channel",), window)
     voice = {c: by_channel_count.get((c,), 0) for c in chosen}
+    measures = channel_measures(store, window, chosen, period_kind, grid)
+    freshness = column_freshness(store, plan, sources, min(date_to, today),
+                                 lambda s, first, last: reading.read([s], Period(first, last, "")))  # fmt: skip
     return CoverageReport(date_from, date_to, period_kind, datetime.now(VN_TZ), tuple(cells), tuple(gaps),
                           tuple(units), tuple(attention), voice, tuple(windows),
-                          stance_by_channel(store, window, chosen), chosen, today)  # fmt: skip
+                          stance_by_channel(store, window, chosen), chosen, today, tuple(measures),
+                          tuple(freshness))  # fmt: skip
 
 
 def stance_by_channel(store: Store, window: CountQuery, channels: tuple[str, ...]) -> dict[str, dict[str, int]]:

@@ -86,6 +86,7 @@ class ValidatePipeline:
             tags=page.tags,
             language=page.language or item.language,
             media=page.media,
+            duration_s=page.duration_s,
             published_at=page.published_at,
             fetched_at=item.fetched_at,
             warc=item.warc,

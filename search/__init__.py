@@ -5,11 +5,12 @@ This package never imports `crawler` or `classifier`.
 
 from __future__ import annotations
 
-from search.article import VN_TZ, Article, article_id, content_hash
+from search.article import VN_TZ, Article, article_id, content_hash, word_count
 from search.backends import open_store
 from search.store import (
     COUNT_DIMENSIONS,
     FACET_DIMENSIONS,
+    MEASURES,
     STANCES,
     CountQuery,
     CrawlRun,
@@ -23,12 +24,14 @@ from search.store import (
     StoreError,
     StoreMissing,
     StoreStats,
+    Total,
     UpsertOutcome,
 )
 
 __all__ = [
     "COUNT_DIMENSIONS",
     "FACET_DIMENSIONS",
+    "MEASURES",
     "STANCES",
     "CountQuery",
     "VN_TZ",
@@ -44,8 +47,10 @@ __all__ = [
     "StoreError",
     "StoreMissing",
     "StoreStats",
+    "Total",
     "UpsertOutcome",
     "article_id",
     "content_hash",
     "open_store",
+    "word_count",
 ]

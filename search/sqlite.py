@@ -14,13 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from search import neardup, snippets
-from search.article import LABEL_FIELDS, REVISION_FIELDS, VN_TZ, Article, keep_human_labels, keep_revision
+from search.article import (
+    LABEL_FIELDS,
+    REVISION_FIELDS,
+    VN_TZ,
+    Article,
+    fresher,
+    keep_human_labels,
+    keep_revision,
+)
 from search.folding import fold, nfc
 from search.query import ParsedQuery, parse_query
 from search.sqlite_schema import backup, migrate
 from search.store import (
     COUNT_DIMENSIONS,
     FACET_DIMENSIONS,
+    MEASURES,
     CountQuery,
     CrawlRun,
     LabelChange,
@@ -33,6 +42,7 @@ from search.store import (
     StoreError,
     StoreMissing,
     StoreStats,
+    Total,
     UpsertOutcome,
     label_values,
     nearest_first,
@@ -61,7 +71,7 @@ _COLUMNS = (
     "id", "url", "canonical_url", "source", "channel", "unit", "title", "lead", "text", "author", "section",
     "tags", "media", "language", "published_at", "fetched_at", "content_hash", "duplicate_of", "relevant",
     "relevance", "areas", "topics", "scores", "label_source", "model_version", "places", "stance", "labeled_by",
-    "labeled_at", "simhash", "explanations", "warc", "revisions", "removed_at",
+    "labeled_at", "simhash", "explanations", "warc", "revisions", "removed_at", "words", "duration_s",
 )  # fmt: skip
 
 
@@ -83,6 +93,11 @@ def _local_day_start(day: date) -> int:
 
 def _iso(timestamp: int | None) -> str | None:
     return datetime.fromtimestamp(timestamp, VN_TZ).isoformat() if timestamp is not None else None
+
+
+def _key(values: Any) -> tuple[str, ...]:
+    """A group's key as count_by and sum_by give it: text values, "unknown" for a missing one."""
+    return tuple(str(v) if v is not None else "unknown" for v in values)
 
 
 def _row_values(article: Article) -> dict[str, Any]:
@@ -175,16 +190,18 @@ class SQLiteStore(Store):
         """Insert or replace one article inside the caller's transaction."""
         values = _row_values(article)
         row = self._conn.execute(
-            f"SELECT rowid, content_hash, warc, removed_at, {', '.join(LABEL_FIELDS)} FROM articles WHERE id = ?",
+            f"SELECT rowid, content_hash, warc, removed_at, duration_s, {', '.join(LABEL_FIELDS)} FROM articles"
+            " WHERE id = ?",
             (article.id,),
         ).fetchone()
         if row is not None and row["content_hash"] == article.content_hash:
-            if (article.warc and article.warc != row["warc"]) or row["removed_at"]:
+            if fresher(article, dict(row)):
                 # The same words fetched again: point at the newest copy (the one retention keeps longest); a page
-                # marked removed is back.
+                # marked removed is back; a player that now says its length gives the airtime.
                 self._conn.execute(
-                    "UPDATE articles SET warc = coalesce(?, warc), removed_at = NULL WHERE rowid = ?",
-                    (article.warc, row["rowid"]),
+                    "UPDATE articles SET warc = coalesce(?, warc), removed_at = NULL,"
+                    " duration_s = coalesce(?, duration_s) WHERE rowid = ?",
+                    (article.warc, article.duration_s, row["rowid"]),
                 )
             return UpsertOutcome.UNCHANGED
         if row is not None:
@@ -485,6 +502,13 @@ class SQLiteStore(Store):
         )
 
     def count_by(self, dims: tuple[str, ...], query: CountQuery) -> dict[tuple[str, ...], int]:
+        sql, params = self._grouped(dims, query, "count(*)")
+        return {_key(row[:-1]): row[-1] for row in self._query(sql, params)}
+
+    def _grouped(
+        self, dims: tuple[str, ...], query: CountQuery, aggregates: str, *conditions: str
+    ) -> tuple[str, list[Any]]:
+        """SELECT <dims>, <aggregates> over the articles `query` (and `conditions`) selects, GROUP BY <dims>."""
         unknown = set(dims) - set(COUNT_DIMENSIONS)
         if unknown or not dims:
             raise StoreError(f"cannot count by {sorted(unknown) or 'nothing'}: use {', '.join(COUNT_DIMENSIONS)}")
@@ -498,6 +522,7 @@ class SQLiteStore(Store):
                 columns.append(_SCALAR_DIMENSIONS[dim])
         clauses, params = self._filters(SearchQuery(sources=query.sources, date_from=query.date_from,
                                                     date_to=query.date_to))  # fmt: skip
+        clauses += conditions
         if query.relevant_only:
             clauses.append("a.relevant = 1")
         if query.exclude_reprints:
@@ -507,10 +532,13 @@ class SQLiteStore(Store):
             params.append(query.section)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         group = ", ".join(columns)
-        rows = self._query(
-            f"SELECT {group}, count(*) FROM articles a {' '.join(joins)} {where} GROUP BY {group}", params
-        )
-        return {tuple(str(v) if v is not None else "unknown" for v in row[:-1]): row[-1] for row in rows}
+        return f"SELECT {group}, {aggregates} FROM articles a {' '.join(joins)} {where} GROUP BY {group}", params
+
+    def sum_by(self, dims: tuple[str, ...], measure: str, query: CountQuery) -> dict[tuple[str, ...], Total]:
+        if measure not in MEASURES:
+            raise StoreError(f"cannot sum {measure!r}: use {', '.join(MEASURES)}")
+        sql, params = self._grouped(dims, query, f"sum(a.{measure}), count(a.{measure})", f"a.{measure} IS NOT NULL")
+        return {_key(row[:-2]): Total(int(row[-2]), row[-1]) for row in self._query(sql, params)}
 
     def _by_section(self) -> dict[str, dict[str, int]]:
         result: dict[str, dict[str, int]] = {}

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+
+from search.article import word_count
 
 logger = logging.getLogger(__name__)
 
-# Each entry migrates from version N-1 to N; never edit a released one, append a new one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+
+def _count_words(conn: sqlite3.Connection) -> None:
+    """Fill `words` of the articles stored before it existed (Python: SQL cannot tell a word from a dash)."""
+    rows = conn.execute("SELECT rowid, title, lead, text FROM articles WHERE words IS NULL").fetchall()
+    conn.executemany("UPDATE articles SET words = ? WHERE rowid = ?", [(word_count(*r[1:]), r[0]) for r in rows])
+
+
+# Each entry migrates from version N-1 to N; never edit a released one, append a new one. A step is SQL, or a
+# function of the connection for data SQL cannot compute.
+MIGRATIONS: tuple[tuple[str | Callable[[sqlite3.Connection], None], ...], ...] = (
     (
         """CREATE TABLE articles (
             rowid INTEGER PRIMARY KEY,
@@ -146,6 +157,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP INDEX simhash_bands_band",
         "CREATE INDEX simhash_bands_band ON simhash_bands(band, article)",
     ),
+    (
+        # Print space and airtime, which the plan counts besides articles: the words of the title, lead and text,
+        # and the seconds a video or audio report plays (NULL when its page does not say).
+        "ALTER TABLE articles ADD COLUMN words INTEGER",
+        "ALTER TABLE articles ADD COLUMN duration_s INTEGER",
+        _count_words,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -182,6 +200,9 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
         logger.info("migrating store schema to version %d", version)
         with conn:
             for statement in MIGRATIONS[version - 1]:
-                conn.execute(statement)
+                if callable(statement):
+                    statement(conn)
+                else:
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
     return found

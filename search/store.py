@@ -81,6 +81,8 @@ COUNT_DIMENSIONS = (
     "area", "topic", "place", "channel", "source", "unit", "section", "stance", "month", "day", "label_source",
     "model_version",
 )  # fmt: skip
+# What sum_by adds up: print space (words) and airtime (duration_s, seconds).
+MEASURES = ("words", "duration_s")
 FACET_DIMENSIONS = ("area", "topic", "place", "channel", "source", "unit", "stance")
 
 
@@ -94,6 +96,15 @@ class CountQuery:
     exclude_reprints: bool = True
     sources: tuple[str, ...] = ()
     section: str | None = None
+
+
+@dataclass(frozen=True)
+class Total:
+    """A measure summed over a group's articles that carry it; `measured` says how many do (an article whose
+    page gave no duration adds nothing and is not counted here)."""
+
+    total: int
+    measured: int
 
 
 @dataclass(frozen=True)
@@ -248,6 +259,11 @@ class Store(ABC):
     @abstractmethod
     def count_by(self, dims: tuple[str, ...], query: CountQuery) -> dict[tuple[str, ...], int]:
         """Article counts grouped by `dims` (see COUNT_DIMENSIONS); list fields count once per value."""
+
+    @abstractmethod
+    def sum_by(self, dims: tuple[str, ...], measure: str, query: CountQuery) -> dict[tuple[str, ...], Total]:
+        """`measure` (MEASURES) summed over the articles `query` selects, grouped by `dims` as in count_by; a
+        group whose articles all lack the measure is left out."""
 
     @abstractmethod
     def record_run(self, run: CrawlRun) -> None: ...

@@ -146,6 +146,8 @@ def test_the_weekly_digest_on_its_day_with_the_report_attached(archive: SQLiteSt
     assert weekly.subject == "[Theo dõi CCHC] Tổng hợp tuần 41/2026"
     assert "Báo in, báo điện tử: đạt chỉ tiêu 1/3 tháng" in weekly.body
     assert "Sở Nội vụ chưa đạt chỉ tiêu Quý III/2026" in weekly.body
+    assert "Thời lượng, dung lượng và chuyên mục:\n- Phát thanh - Truyền hình: " in weekly.body
+    assert "\n- Báo in, báo điện tử: " in weekly.body and " chữ về CCHC trong Tháng 9/2026 " in weekly.body
     assert "- Nguồn Báo Nghệ An không thu thập được" in weekly.body
     assert "Báo cáo đầy đủ: do-phu.html, do-phu.xlsx." in weekly.body
     # A run missed on Friday: Saturday still sends that week's digest, under the same key.

@@ -64,7 +64,7 @@ def test_an_upgrade_keeps_the_archive_as_it_was_before_migrating(tmp_path: Path)
     conn = sqlite3.connect(db)  # as the release before this one left it
     for statements in MIGRATIONS[:older]:
         for statement in statements:
-            conn.execute(statement)
+            statement(conn) if callable(statement) else conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {older}")
     conn.commit()
     conn.close()

@@ -192,7 +192,8 @@ def test_csv_and_xlsx_read_back(report, tmp_path: Path) -> None:
     write_xlsx(report, names, path)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Trang bìa", "Bản đồ nhiệt", "Khoảng trống", "Đơn vị", "Ô độ phủ", "Mức quan tâm",
-                             "Tỷ trọng kênh", "Khen - phản ánh"]  # fmt: skip
+                             "Tỷ trọng kênh", "Khen - phản ánh", "Thời lượng - dung lượng",
+                             "Độ mới chuyên mục"]  # fmt: skip
     cells = wb["Ô độ phủ"]
     assert cells.freeze_panes == "A2"
 

@@ -119,6 +119,13 @@ def test_count_and_facet_dsl() -> None:
     assert paged["query"]["bool"]["filter"] == [{"term": {"section": "Dân hỏi"}}]
     facets = queries.facets_body(SearchQuery(text="cai cach"), ("source", "area"), 15)
     assert facets["aggs"]["area"] == {"terms": {"field": "areas", "size": 15}} and facets["size"] == 0
+    # A sum: the same groups over the articles that carry the measure, each with its total.
+    summed = queries.sum_body(("channel", "month"), "duration_s", CountQuery(), after={"channel": "broadcaster"})
+    counted = queries.count_body(("channel", "month"), CountQuery(), after={"channel": "broadcaster"})
+    assert summed["aggs"]["cells"]["composite"] == counted["aggs"]["cells"]["composite"]
+    assert summed["aggs"]["cells"]["aggs"] == {"total": {"sum": {"field": "duration_s"}}}
+    assert summed["query"]["bool"]["filter"] == [{"exists": {"field": "duration_s"}}, {"term": {"relevant": True}}]
+    assert summed["query"]["bool"]["must_not"] == counted["query"]["bool"]["must_not"]
 
 
 def test_stance_filter_count_and_label_queue_dsl() -> None:
@@ -255,3 +262,19 @@ def test_engine_urls_pick_their_client(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CCHC_ES_API_KEY", "k")
     with pytest.raises(StoreError, match="OpenSearch takes no API key"):
         open_store("opensearch+http://127.0.0.1:9200")
+
+
+def test_a_page_fetched_again_writes_only_a_newly_stated_length() -> None:
+    """The same words with a player length the stored copy lacks: an update of that field alone (and the WARC
+    pointer), as SQLite does; the same length again, or none, writes nothing."""
+    timed = dataclasses.replace(make(3), duration_s=205)
+    stored = {"content_hash": timed.content_hash, "warc": timed.warc}
+    actions, outcomes = plan_writes([timed], {timed.id: stored}, "cchc-articles")
+    assert outcomes == {timed.id: UpsertOutcome.UNCHANGED}
+    assert actions == [{"_op_type": "update", "_index": "cchc-articles", "_id": timed.id,
+                        "doc": {"warc": timed.warc, "removed_at": None, "duration_s": 205}}]  # fmt: skip
+    for again in (timed, make(3)):
+        assert plan_writes([again], {timed.id: {**stored, "duration_s": 205}}, "cchc-articles")[0] == []
+    assert to_doc(timed)["words"] == timed.words > 0 and to_doc(timed)["duration_s"] == 205
+    mapped = ARTICLES.template["template"]["mappings"]["properties"]
+    assert mapped["words"] == mapped["duration_s"] == {"type": "integer"}

@@ -15,7 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from search import VN_TZ, Article, CountQuery, CrawlRun, SearchQuery, Store, UpsertOutcome, article_id
+from search import (
+    VN_TZ,
+    Article,
+    CountQuery,
+    CrawlRun,
+    SearchQuery,
+    Store,
+    StoreError,
+    Total,
+    UpsertOutcome,
+    article_id,
+    word_count,
+)
 from search.sqlite import SQLiteStore
 
 ES_URL = os.environ.get("CCHC_TEST_ES_URL")
@@ -280,3 +292,37 @@ def test_words_as_typed_rank_first(any_store: Store) -> None:
     for text in ("cải cách hành chính", "cai cach hanh chinh"):
         assert ranked_slugs(any_store, text, synonyms=acronyms) == ["cchc-lien-tuc", "cach-lam"], text
         assert ranked_slugs(any_store, text) == ["cchc-lien-tuc", "cach-lam"], text
+
+
+def test_sum_by_adds_up_airtime_and_words_per_group(any_store: Store) -> None:
+    """Airtime sums the reports whose length is known (and says how many); words every article's; reprints and
+    articles not about CCHC are left out, as in count_by."""
+    tv = {"source": "truyenhinhnghean", "channel": "broadcaster"}
+    march, april = datetime(2025, 3, 4, 19, tzinfo=VN_TZ), datetime(2025, 4, 1, 0, 30, tzinfo=VN_TZ)
+    one_stop = _judged("mot-cua", 0.9, duration_s=185, published_at=march, **tv)
+    vneid = _judged("vneid", 0.8, duration_s=252, published_at=april, **tv)
+    no_player = _judged("chu", 0.7, published_at=march, **tv)
+    weather = _judged("thoi-tiet", 0.1, duration_s=90, published_at=march, **tv)
+    copy = dataclasses.replace(_judged("phat-lai", 0.9, duration_s=600, published_at=march, **tv),
+                               duplicate_of=one_stop.id)  # fmt: skip
+    paper = _judged("bao", 0.9)
+    any_store.upsert_many([one_stop, vneid, no_player, weather, copy, paper])
+    settle(any_store)
+    airtime = any_store.sum_by(("channel", "month"), "duration_s", CountQuery())
+    assert airtime == {("broadcaster", "2025-03"): Total(185, 1), ("broadcaster", "2025-04"): Total(252, 1)}
+    assert any_store.sum_by(("area",), "duration_s", CountQuery(relevant_only=False)) == {("thu_tuc",): Total(437, 2)}
+    words = any_store.sum_by(("channel",), "words", CountQuery())
+    tv_words = sum(word_count(a.title, a.lead, a.text) for a in (one_stop, vneid, no_player))
+    assert words == {("broadcaster",): Total(tv_words, 3), ("newspaper",): Total(paper.words, 1)}
+    assert any_store.get(paper.id).words == paper.words == word_count(paper.title, paper.text) > 0
+    with pytest.raises(StoreError):
+        any_store.sum_by(("channel",), "text", CountQuery())
+
+
+def test_a_page_fetched_again_with_its_length_now_stated_gives_the_airtime(any_store: Store) -> None:
+    silent = _judged("phong-su", 0.9, source="truyenhinhnghean", channel="broadcaster")
+    any_store.upsert(silent)
+    assert any_store.upsert(dataclasses.replace(silent, duration_s=205)) == UpsertOutcome.UNCHANGED
+    assert any_store.upsert(silent) == UpsertOutcome.UNCHANGED  # a later fetch that misses it keeps it
+    settle(any_store)
+    assert any_store.get(silent.id).duration_s == 205

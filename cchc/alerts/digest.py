@@ -39,7 +39,8 @@ def digest(
     year, week, _ = today.isocalendar()
     lines = [f"Tổng hợp tuần {week}/{year} về tuyên truyền cải cách hành chính, kỳ báo cáo "
              f"{day(report.date_from)} – {day(report.date_to)}."]  # fmt: skip
-    for title, group in (("Theo kênh", "channels"), ("Theo đơn vị", "units")):
+    for title, group in (("Theo kênh", "channels"), ("Thời lượng, dung lượng và chuyên mục", "measures"),
+                         ("Theo đơn vị", "units")):  # fmt: skip
         found = headlines(report, names)[group]
         if found:
             lines += ["", f"{title}:", *(f"- {h.text}" for h in found)]

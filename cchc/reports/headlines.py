@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from cchc.reports.names import PERIOD_WORDS, Names, number, period_name
+from cchc.reports.names import (
+    MEASURE_NAMES,
+    PERIOD_WORDS,
+    Names,
+    measure_value,
+    number,
+    period_name,
+)
+from coverage.measures import ChannelMeasure
+from coverage.periods import period_by_key
 from coverage.report import GAP, NONE, OK, OPEN, UNKNOWN, CoverageReport
 
 # How to read the sentences, under them in every report and page.
@@ -110,5 +119,65 @@ def unit_headlines(report: CoverageReport, names: Names) -> list[Headline]:
     return headlines
 
 
+def unread(report: CoverageReport, channel: str, period: str) -> bool:
+    """Whether none of the channel's sources was read for the whole period (its cells say unknown)."""
+    return any(c.status == UNKNOWN for c in report.cells if c.channel == channel and c.period == period)
+
+
+def amount(m: ChannelMeasure) -> str:
+    """ "12.345 chữ", "4,2 phút phát sóng"."""
+    return f"{number(measure_value(m.measure, m.total))} {MEASURE_NAMES[m.measure]}"
+
+
+def _basis(m: ChannelMeasure) -> str:
+    """How many articles a total sums: " (3 bài)", or " (1/3 bài về CCHC có thời lượng)" when some lack it."""
+    if m.measured < m.articles:
+        return f" ({number(m.measured)}/{number(m.articles)} bài về CCHC có thời lượng)"
+    return f" ({number(m.articles)} bài)"
+
+
+def measure_headlines(report: CoverageReport, names: Names) -> list[Headline]:
+    """Airtime and print space in the last ended period (the last one when none ended) and over the whole report;
+    then how fresh the CCHC columns are."""
+    today = report.today or report.date_to
+    lines = []
+    for channel in dict.fromkeys(m.channel for m in report.measures):
+        rows = [m for m in report.measures if m.channel == channel]
+        last = ([m for m in rows if period_by_key(m.period).end < today] or rows)[-1]
+        name = names.channel(channel)
+        if unread(report, channel, last.period):
+            text = f"{name}: chưa thu thập đủ {period_name(last.period)} để tính {MEASURE_NAMES[last.measure]}"
+        elif not last.articles:
+            text = f"{name}: không có bài về CCHC trong {period_name(last.period)}"
+        else:
+            text = f"{name}: {amount(last)} về CCHC trong {period_name(last.period)}{_basis(last)}"
+        whole = ChannelMeasure(channel, "", last.measure, sum(m.total for m in rows), sum(m.measured for m in rows),
+                               sum(m.articles for m in rows))  # fmt: skip
+        lines.append(Headline("measure", channel, name, f"{text}; cả kỳ báo cáo: {amount(whole)}{_basis(whole)}", NONE))
+    if report.freshness:
+        lines.append(_freshness_headline(report, names))
+    return lines
+
+
+def _freshness_headline(report: CoverageReport, names: Names) -> Headline:
+    stale = [f for f in report.freshness if f.status == GAP]
+    fresh = sum(f.status == OK for f in report.freshness)
+    unknown = sum(f.status == UNKNOWN for f in report.freshness)
+    parts = [f"{number(len(stale))} quá hạn chưa có bài mới", f"{number(fresh)} còn mới"]
+    if stale:
+        worst = stale[0]
+        where = names.source(worst.source) + (f" – {worst.column}" if worst.column else "")
+        since = f"{number(worst.days)} ngày" if worst.days is not None else "chưa có bài nào"
+        parts[0] += f" (lâu nhất: {where}, {since})"
+    if unknown:
+        parts.append(f"{number(unknown)} chưa thu thập đủ để kết luận")
+    return Headline("measure", "freshness", "Chuyên mục CCHC", "Chuyên mục CCHC: " + "; ".join(parts),
+                    GAP if stale else OK)  # fmt: skip
+
+
 def headlines(report: CoverageReport, names: Names) -> dict[str, list[Headline]]:
-    return {"channels": channel_headlines(report, names), "units": unit_headlines(report, names)}
+    return {
+        "channels": channel_headlines(report, names),
+        "measures": measure_headlines(report, names),
+        "units": unit_headlines(report, names),
+    }

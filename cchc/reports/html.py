@@ -10,7 +10,17 @@ from markupsafe import Markup
 
 from cchc.reports import charts, tabular
 from cchc.reports.headlines import HEADLINE_NOTE, headlines
-from cchc.reports.names import CHANNEL_NAMES, GAP_KINDS, STATUS_HELP, STATUS_NAMES, Names, number, percent, period_name
+from cchc.reports.names import (
+    CHANNEL_NAMES,
+    FRESHNESS_HELP,
+    GAP_KINDS,
+    STATUS_HELP,
+    STATUS_NAMES,
+    Names,
+    number,
+    percent,
+    period_name,
+)
 from coverage.report import CoverageReport
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,6 +47,7 @@ def report_context(report: CoverageReport, names: Names) -> dict[str, object]:
         }
         for channel in report.channels
     ]
+    freshness = tabular.freshness_rows(report, names)
     units: dict[str, dict] = {}
     for u in report.units:
         row = units.setdefault(u.unit, {"name": names.unit(u.unit), "sources": set(), "cells": {}})
@@ -63,6 +74,12 @@ def report_context(report: CoverageReport, names: Names) -> dict[str, object]:
         "headlines": headlines(report, names),
         "headline_note": HEADLINE_NOTE,
         "source_name": names.source,
+        "measure_grid": tabular.measure_grid(report, names),
+        # The columns the system could judge; those it could not are named apart (a province has many).
+        "freshness_rows": [r for r, f in zip(freshness, report.freshness, strict=True) if f.status != "unknown"],
+        "freshness_status": [f.status for f in report.freshness if f.status != "unknown"],
+        "freshness_unknown": [names.source(f.source) for f in report.freshness if f.status == "unknown"],
+        "freshness_help": FRESHNESS_HELP,
     }
 
 

@@ -35,6 +35,13 @@ STATUS_HELP = {
     "none": "kế hoạch không đặt chỉ tiêu cho ô này (hoặc đơn vị không tồn tại trọn kỳ): chỉ để tham khảo",
     "unknown": "hệ thống chưa đọc nguồn nào của kênh trong kỳ: không có nghĩa là không có bài",
 }
+# What the plan counts besides articles (coverage/measures.py), as a report's row says it.
+MEASURE_NAMES = {"duration_s": "phút phát sóng", "words": "chữ"}
+FRESHNESS_NAMES = {"ok": "còn mới", "gap": "quá hạn", "unknown": "chưa thu thập đủ"}
+FRESHNESS_HELP = (
+    "Độ mới của chuyên mục CCHC: số ngày từ bài gần nhất đến ngày cuối kỳ báo cáo. Quá hạn khi quá số ngày của "
+    "chỉ tiêu (tuần: 7, tháng: 31, quý: 92); chưa thu thập đủ khi hệ thống chưa đọc nguồn trong những ngày đó."
+)
 GAP_KINDS = {"area": "Lĩnh vực trên kênh", "unit": "Đơn vị", "qa_column": "Chuyên mục Dân hỏi"}
 
 
@@ -72,6 +79,11 @@ def number(value: object, digits: int = 2) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def measure_value(measure: str, total: int) -> float | int:
+    """A measure's total in the unit reports show: minutes (to a tenth) for airtime, words as they are."""
+    return round(total / 60, 1) if measure == "duration_s" else total
 
 
 def percent(share: float | None, digits: int = 1) -> str:

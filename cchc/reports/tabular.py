@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from cchc.reports.names import GAP_KINDS, GROUP_NAMES, STANCE_NAMES, Names, period_name
+from cchc.reports.headlines import amount, unread
+from cchc.reports.names import (
+    FRESHNESS_NAMES,
+    GAP_KINDS,
+    GROUP_NAMES,
+    MEASURE_NAMES,
+    STANCE_NAMES,
+    Names,
+    measure_value,
+    number,
+    period_name,
+)
+from coverage.measures import ChannelMeasure
 from coverage.report import NO_STANCE, CoverageReport
 
 CELL_HEADER = ["Lĩnh vực", "Mã lĩnh vực", "Kênh", "Mã kênh", "Kỳ", "Số bài", "Chỉ tiêu", "Trạng thái"]
@@ -10,6 +22,9 @@ GAP_HEADER = ["Hạng", "Loại", "Đối tượng", "Kênh", "Từ kỳ", "Đ�
 UNIT_HEADER = ["Đơn vị", "Mã đơn vị", "Quý", "Số bài CCHC", "Chỉ tiêu", "Trạng thái", "Nguồn theo dõi"]
 ATTENTION_HEADER = ["Kỳ", "Bài về CCHC", "Tổng số bài", "Tỷ lệ CCHC"]
 VOICE_HEADER = ["Kênh", "Mã kênh", "Bài về CCHC"]
+MEASURE_HEADER = ["Kênh", "Mã kênh", "Kỳ", "Lượng", "Đơn vị", "Bài về CCHC", "Bài có số đo"]
+FRESHNESS_HEADER = ["Nguồn", "Mã nguồn", "Kênh", "Chuyên mục", "Bài gần nhất", "Số ngày chưa có bài mới",
+                    "Hạn (ngày)", "Trạng thái"]  # fmt: skip
 STANCE_HEADER = ["Kênh", "Mã kênh", *STANCE_NAMES.values(), "Chưa xác định", "Bài về CCHC"]
 
 
@@ -60,6 +75,44 @@ def stance_rows(report: CoverageReport, names: Names) -> list[list[object]]:
         [names.channel(c), c, *(counts.get(s, 0) for s in (*STANCE_NAMES, NO_STANCE)), sum(counts.values())]
         for c, counts in report.stance_by_channel.items()
     ]
+
+
+def measure_rows(report: CoverageReport, names: Names) -> list[list[object]]:
+    """Per measured channel and period: its CCHC articles' airtime (minutes) or print space (words)."""
+    return [
+        [names.channel(m.channel), m.channel, period_name(m.period), measure_value(m.measure, m.total),
+         MEASURE_NAMES[m.measure], m.articles, m.measured]
+        for m in report.measures
+    ]  # fmt: skip
+
+
+def measure_grid(report: CoverageReport, names: Names) -> list[dict[str, object]]:
+    """One row per measured channel: its name, the unit, and per period a cell ("4,2", what it sums, unread or
+    not), then the whole report's total: the table the HTML report, the web page and the DOCX show."""
+    grid = []
+    for channel in dict.fromkeys(m.channel for m in report.measures):
+        rows = [m for m in report.measures if m.channel == channel]
+        cells = [
+            {"text": "?" if unread(report, channel, m.period) else number(measure_value(m.measure, m.total)),
+             "title": f"{period_name(m.period)}: {amount(m)}, {number(m.measured)}/{number(m.articles)} bài về CCHC"
+                      " có số đo", "unknown": unread(report, channel, m.period)}
+            for m in rows
+        ]  # fmt: skip
+        whole = ChannelMeasure(channel, "", rows[0].measure, sum(m.total for m in rows), 0, 0)
+        grid.append({"name": names.channel(channel), "unit": MEASURE_NAMES[rows[0].measure], "cells": cells,
+                     "whole": number(measure_value(whole.measure, whole.total)),
+                     "measured": sum(m.measured for m in rows), "articles": sum(m.articles for m in rows)})  # fmt: skip
+    return grid
+
+
+def freshness_rows(report: CoverageReport, names: Names) -> list[list[object]]:
+    """Each CCHC column, stalest first: its newest item and the days since."""
+    return [
+        [names.source(f.source), f.source, names.channel(f.channel), f.column or "(các bài về CCHC của nguồn)",
+         f"{f.last:%d/%m/%Y}" if f.last else "chưa có", f.days if f.days is not None else "", f.limit,
+         FRESHNESS_NAMES[f.status]]
+        for f in report.freshness
+    ]  # fmt: skip
 
 
 def grouped_header(dims: tuple[str, ...], with_ids: bool) -> list[str]:

@@ -15,7 +15,7 @@ from docx.table import _Cell
 
 from cchc.reports import tabular
 from cchc.reports.headlines import HEADLINE_NOTE, headlines
-from cchc.reports.names import STATUS_HELP, STATUS_NAMES, Names, number, period_name
+from cchc.reports.names import FRESHNESS_HELP, STATUS_HELP, STATUS_NAMES, Names, number, period_name
 from cchc.reports.xlsx import FILLS, TITLE, author
 from coverage.report import STATUSES, CoverageReport, UnitScore
 
@@ -66,7 +66,8 @@ def build_docx(report: CoverageReport, names: Names) -> WordDocument:
 
     doc.add_heading("1. Tóm tắt", level=1)
     lines = headlines(report, names)
-    for heading, group in (("Theo kênh", "channels"), ("Theo đơn vị (chỉ tiêu theo quý)", "units")):
+    for heading, group in (("Theo kênh", "channels"), ("Thời lượng, dung lượng và chuyên mục", "measures"),
+                           ("Theo đơn vị (chỉ tiêu theo quý)", "units")):  # fmt: skip
         if lines[group]:
             doc.add_paragraph(heading).runs[0].bold = True
             for line in lines[group]:
@@ -107,6 +108,22 @@ def build_docx(report: CoverageReport, names: Names) -> WordDocument:
     doc.add_heading("4. Khen ngợi và phản ánh hạn chế, theo kênh (số bài về CCHC)", level=1)
     header = [h for h in tabular.STANCE_HEADER if h != "Mã kênh"]
     _table(doc, header, [[str(r[0]), *(number(n) for n in r[2:])] for r in tabular.stance_rows(report, names)])
+
+    doc.add_heading("5. Thời lượng phát sóng, dung lượng đăng tải và độ mới chuyên mục", level=1)
+    grid = tabular.measure_grid(report, names)
+    if grid:
+        header = ["Kênh", "Đơn vị", *map(period_name, sorted({m.period for m in report.measures})), "Cả kỳ"]
+        body = [[str(r["name"]), str(r["unit"]), *(str(c["text"]) for c in r["cells"]), str(r["whole"])] for r in grid]
+        _table(doc, header, body)
+    judged = [(r, f) for r, f in zip(tabular.freshness_rows(report, names), report.freshness, strict=True)
+              if f.status != "unknown"]  # fmt: skip
+    if judged:
+        # source, id, channel, column, last, days, limit, status
+        body = [[str(r[0]), str(r[3]), str(r[4]), number(r[5]), number(r[6])] for r, _ in judged]
+        cells = _table(doc, ["Nguồn", "Chuyên mục", "Bài gần nhất", "Số ngày chưa có bài mới", "Hạn (ngày)"], body)
+        for row, (_, freshness) in zip(cells, judged, strict=True):
+            _shade(row[3], freshness.status)
+    doc.add_paragraph(FRESHNESS_HELP)
 
     doc.add_heading("Chú giải", level=1)
     for cells, status in zip(

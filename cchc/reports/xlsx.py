@@ -80,7 +80,8 @@ def _cover(wb: Workbook, report: CoverageReport, names: Names) -> None:
     ]:
         ws.append([label, value])
         ws.cell(ws.max_row, 1).font = BOLD
-    for heading, lines in (("Tóm tắt theo kênh", "channels"), ("Tóm tắt theo đơn vị (chỉ tiêu theo quý)", "units")):
+    for heading, lines in (("Tóm tắt theo kênh", "channels"), ("Thời lượng, dung lượng và chuyên mục", "measures"),
+                           ("Tóm tắt theo đơn vị (chỉ tiêu theo quý)", "units")):  # fmt: skip
         ws.append([])
         ws.append([heading])
         ws.cell(ws.max_row, 1).font = BOLD
@@ -148,4 +149,6 @@ def write_xlsx(report: CoverageReport, names: Names, path: Path) -> None:
     _attention(wb, report)
     _sheet(wb, "Tỷ trọng kênh", tabular.VOICE_HEADER, tabular.voice_rows(report, names))
     _sheet(wb, "Khen - phản ánh", tabular.STANCE_HEADER, tabular.stance_rows(report, names))
+    _sheet(wb, "Thời lượng - dung lượng", tabular.MEASURE_HEADER, tabular.measure_rows(report, names))
+    _sheet(wb, "Độ mới chuyên mục", tabular.FRESHNESS_HEADER, tabular.freshness_rows(report, names))
     wb.save(path)

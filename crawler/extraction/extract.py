@@ -36,6 +36,7 @@ class Extracted:
     tags: tuple[str, ...] = ()
     language: str | None = None
     media: str = "text"
+    duration_s: int | None = None  # the length of the video or audio report, when the page says it
     rule: str = "generic"
     credit: str | None = None  # the source a reprint names ("Nguồn tin: vinh.nghean.gov.vn")
     warnings: tuple[str, ...] = field(default=())
@@ -92,9 +93,13 @@ def _canonical(url: str, declared: str | None, article_url: Any) -> str:
     return canonicalize(url)
 
 
-def _media(doc: lxml.html.HtmlElement, rule: LayoutRule | None) -> str:
+def _article_scope(doc: lxml.html.HtmlElement, rule: LayoutRule | None) -> lxml.html.HtmlElement:
+    """Where the article's own player sits: the block around the rule's title, else the whole page."""
+    return select(doc, rule.title)[0].getparent() if rule else doc
+
+
+def _media(scope: lxml.html.HtmlElement) -> str:
     """video or audio when the article is a broadcast report (a player in the article), else text."""
-    scope = select(doc, rule.title)[0].getparent() if rule else doc
     if select(scope, "video, .video-player, iframe[src*='youtube']"):
         return "video"
     if select(scope, "audio, .audio-player"):
@@ -178,6 +183,7 @@ def extract_article(
     tags = (
         tuple(cleanup.normalize_space(a.text_content()) for a in select(doc, rule.tags)) if rule and rule.tags else ()
     )
+    scope = _article_scope(doc, rule)
 
     return Extracted(
         url=url,
@@ -190,7 +196,8 @@ def extract_article(
         section=section,
         tags=tags or head.tags,
         language=(head.language or "").split("-")[0].lower() or None,
-        media=_media(doc, rule),
+        media=_media(scope),
+        duration_s=metadata.find_duration(doc, scope),
         credit=credit,
         rule=f"{rule.cms}/{rule.version}" if rule else "generic",
         warnings=tuple(warnings),

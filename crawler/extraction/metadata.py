@@ -2,7 +2,9 @@
 
 General signals only: the visible headline reconciled with og:title and <title>, structured dates
 (JSON-LD, article:published_time, itemprop), the date line printed beside the headline (or written into
-it by a script), date meta tags, and the lead block that follows the headline. 2012-era markup
+it by a script), date meta tags, the lead block that follows the headline, and the length of the video or
+audio report a page plays (schema.org duration, og:video:duration, the player's data-duration or its
+printed total time). 2012-era markup
 (upper-case tags, unquoted attributes, entities) parses to the same tree as modern markup.
 """
 
@@ -47,6 +49,21 @@ META_DATES = (
     "//meta[@itemprop='dateCreated']/@content",
     "//time[@datetime]/@datetime",
 )
+
+
+# ISO 8601 durations as schema.org writes them: "PT3M25S", "PT1H2M", "P0DT0H4M5.5S".
+ISO_DURATION = re.compile(
+    r"^P(?:(\d+)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$", re.IGNORECASE
+)
+CLOCK = re.compile(r"^(?:(\d{1,2}):)?(\d{1,3}):([0-5]\d)$")  # "03:25", "1:02:05"
+# The longest airtime believed: a day (a larger value is a mistake or a live stream's counter).
+MAX_DURATION_S = 24 * 3600
+MEDIA_TYPES = ("VideoObject", "AudioObject", "MediaObject", "Clip", "Episode", "RadioEpisode", "TVEpisode")
+DURATION_META = (
+    "//meta[@property='og:video:duration' or @name='og:video:duration' or @property='video:duration'"
+    " or @name='video:duration' or @property='og:audio:duration' or @property='music:duration']/@content"
+)
+PLAYER = "contains(concat(' ', normalize-space(@class), ' '), ' {0}') or contains(@class, '{0}-')"
 
 
 @dataclass(frozen=True)
@@ -206,6 +223,71 @@ def find_published(doc: lxml.html.HtmlElement, title: Headline) -> datetime | No
         same_day = next((w for w, t in candidates if t and w.date() == when.date()), None)
         return same_day or when
     return when
+
+
+def parse_duration(value: object) -> int | None:
+    """Seconds in a duration as pages write it: ISO 8601 ("PT3M25S"), a clock ("03:25", "1:02:05") or plain
+    seconds ("205"); None for anything else, for zero and for more than MAX_DURATION_S."""
+    text = str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+    seconds: float | None = None
+    if match := ISO_DURATION.match(text):
+        if any(match.groups()):
+            days, hours, minutes, secs = (float((g or "0").replace(",", ".")) for g in match.groups())
+            seconds = days * 86400 + hours * 3600 + minutes * 60 + secs
+    elif match := CLOCK.match(text):
+        seconds = int(match[1] or 0) * 3600 + int(match[2]) * 60 + int(match[3])
+    elif re.fullmatch(r"\d+(?:\.\d+)?", text):
+        seconds = float(text)
+    if seconds is None or not 0 < seconds <= MAX_DURATION_S:
+        return None
+    return max(1, round(seconds))
+
+
+def _json_ld_durations(doc: lxml.html.HtmlElement) -> list[str]:
+    """The `duration` of each schema.org video or audio object the page declares, in document order."""
+    found: list[str] = []
+
+    def walk(item: object) -> None:
+        if isinstance(item, dict):
+            kinds = item.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(k in MEDIA_TYPES for k in kinds) and isinstance(item.get("duration"), str):
+                found.append(item["duration"])
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    for script in doc.xpath("//script[@type='application/ld+json']"):
+        try:
+            walk(json.loads(script.text or ""))
+        except ValueError:
+            continue
+    return found
+
+
+def find_duration(doc: lxml.html.HtmlElement, scope: lxml.html.HtmlElement | None = None) -> int | None:
+    """The length in seconds of the report the page plays, or None when the page does not say.
+
+    What the page declares about itself comes first: schema.org VideoObject/AudioObject `duration` (JSON-LD or
+    microdata), og:video:duration meta. Then the player inside `scope` (the article, so that a sidebar's clip
+    does not count): `data-duration` on a <video>/<audio> or its player box, the player's printed total time.
+    """
+    scope = doc if scope is None else scope
+    declared = [
+        *_json_ld_durations(doc),
+        *doc.xpath("//*[@itemprop='duration']/@content | //*[@itemprop='duration']/@datetime"),
+        *doc.xpath(DURATION_META),
+    ]
+    box = f"{PLAYER.format('player')} or {PLAYER.format('video')} or {PLAYER.format('audio')}"
+    played = scope.xpath(
+        f".//video/@data-duration | .//audio/@data-duration | .//*[{box}][.//video or .//audio]/@data-duration"
+    )
+    printed = [
+        _text(n) for n in scope.xpath(f".//*[{box}]//*[contains(@class, 'duration') or contains(@class, 'total')]")
+    ]
+    return next((s for v in [*declared, *played, *printed] if (s := parse_duration(v)) is not None), None)
 
 
 def _own_text(node: lxml.html.HtmlElement) -> str:

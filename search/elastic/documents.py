@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from search import neardup
-from search.article import VN_TZ, Article, keep_human_labels, keep_revision
+from search.article import VN_TZ, Article, fresher, keep_human_labels, keep_revision
 from search.store import UpsertOutcome
 
 LUCENE_TERM_BYTES = 32_766
@@ -46,10 +46,10 @@ def plan_writes(
 ) -> tuple[list[dict[str, Any]], dict[str, UpsertOutcome]]:
     """Bulk index actions for what changed, and each article's outcome.
 
-    `existing` maps ids already stored to their content_hash, warc, removed_at and label fields, and for changed
-    ones also their REVISION_FIELDS and revisions. Unchanged articles are skipped (only a newer WARC pointer, or
-    the end of a removed mark, is written); a person's labels survive a re-crawl and a changed page keeps its
-    earlier version, as in the SQLite store.
+    `existing` maps ids already stored to their content_hash, warc, removed_at, duration_s and label fields, and
+    for changed ones also their REVISION_FIELDS and revisions. Unchanged articles are skipped (only a newer WARC
+    pointer, the end of a removed mark or a player length the stored copy lacks is written); a person's labels
+    survive a re-crawl and a changed page keeps its earlier version, as in the SQLite store.
     """
     actions: list[dict[str, Any]] = []
     outcomes: dict[str, UpsertOutcome] = {}
@@ -57,10 +57,12 @@ def plan_writes(
         old = existing.get(article.id)
         if old is not None and old.get("content_hash") == article.content_hash:
             outcomes[article.id] = UpsertOutcome.UNCHANGED
-            if (article.warc and article.warc != old.get("warc")) or old.get("removed_at"):
+            if fresher(article, old):
                 # The same words fetched again: point at the newest copy (the one retention keeps longest); a page
-                # marked removed is back.
+                # marked removed is back; a player that now says its length gives the airtime.
                 fresh = {"warc": article.warc or old.get("warc"), "removed_at": None}
+                if article.duration_s is not None:
+                    fresh["duration_s"] = article.duration_s
                 actions.append({"_op_type": "update", "_index": index, "_id": article.id, "doc": fresh})
             continue
         doc = to_doc(article)

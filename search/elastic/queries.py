@@ -150,8 +150,25 @@ def label_queue_bodies(threshold: float, limit: int) -> list[dict[str, Any]]:
 
 def count_body(dims: tuple[str, ...], query: CountQuery, after: dict[str, Any] | None = None) -> dict[str, Any]:
     """A composite aggregation over `dims`; page through it with `after`."""
+    return _composite(dims, query, after, [])
+
+
+def sum_body(
+    dims: tuple[str, ...], measure: str, query: CountQuery, after: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """count_body over the articles that carry `measure`, each group with the sum of it (as `total`)."""
+    body = _composite(dims, query, after, [{"exists": {"field": measure}}])
+    body["aggs"]["cells"]["aggs"] = {"total": {"sum": {"field": measure}}}
+    return body
+
+
+def _composite(
+    dims: tuple[str, ...], query: CountQuery, after: dict[str, Any] | None, conditions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The articles `query` and `conditions` select, in a composite aggregation `cells` over `dims`."""
     # The same filters as a search over the count's sources and dates, as the SQLite store does.
     clauses = filters(SearchQuery(sources=query.sources, date_from=query.date_from, date_to=query.date_to))
+    clauses += conditions
     if query.relevant_only:
         clauses.append({"term": {"relevant": True}})
     if query.section is not None:

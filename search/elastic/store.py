@@ -25,6 +25,7 @@ from search.elastic.engines import Engine, EngineConfigError, connect
 from search.elastic.setup import ARTICLES, RUNS, current_index
 from search.store import (
     FACET_DIMENSIONS,
+    MEASURES,
     CountQuery,
     CrawlRun,
     SearchHit,
@@ -33,6 +34,7 @@ from search.store import (
     Store,
     StoreError,
     StoreStats,
+    Total,
     UpsertOutcome,
     nearest_first,
 )
@@ -115,7 +117,7 @@ class ElasticStore(Store):
     def _stored(self, batch: list[Article]) -> dict[str, dict[str, Any]]:
         """What the index holds of the batch's articles: hashes, pointers and labels; for a changed page also the
         version it replaces (read only then: most re-crawled pages are unchanged)."""
-        wanted = {"includes": ["content_hash", "warc", "removed_at", *LABEL_FIELDS]}
+        wanted = {"includes": ["content_hash", "warc", "removed_at", "duration_s", *LABEL_FIELDS]}
         docs = [{"_id": a.id, "_source": wanted} for a in batch]
         found = self.client.mget(index=ARTICLES.alias, body={"docs": docs})["docs"]
         existing = {d["_id"]: d["_source"] for d in found if d.get("found")}
@@ -283,19 +285,33 @@ class ElasticStore(Store):
         return found
 
     def count_by(self, dims: tuple[str, ...], query: CountQuery) -> dict[tuple[str, ...], int]:
+        return {key: bucket["doc_count"] for key, bucket in self._buckets(dims, query, queries.count_body)}
+
+    def sum_by(self, dims: tuple[str, ...], measure: str, query: CountQuery) -> dict[tuple[str, ...], Total]:
+        if measure not in MEASURES:
+            raise StoreError(f"cannot sum {measure!r}: use {', '.join(MEASURES)}")
+
+        def body(dims: tuple[str, ...], query: CountQuery, after: dict[str, Any] | None) -> dict[str, Any]:
+            return queries.sum_body(dims, measure, query, after)
+
+        return {
+            key: Total(int(bucket["total"]["value"]), bucket["doc_count"])
+            for key, bucket in self._buckets(dims, query, body)
+        }  # fmt: skip
+
+    def _buckets(self, dims: tuple[str, ...], query: CountQuery, body: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
+        """(key, bucket) of every group of a composite aggregation over `dims` that `body` builds, page by page."""
         unknown = set(dims) - set(queries.FIELDS)
         if unknown or not dims:
             raise StoreError(f"cannot count by {sorted(unknown) or 'nothing'}")
-        counts: dict[tuple[str, ...], int] = {}
         after = None
         while True:
-            result = self._search(ARTICLES.alias, queries.count_body(dims, query, after))["aggregations"]["cells"]
+            result = self._search(ARTICLES.alias, body(dims, query, after))["aggregations"]["cells"]
             for bucket in result["buckets"]:
-                key = tuple("unknown" if bucket["key"][d] is None else str(bucket["key"][d]) for d in dims)
-                counts[key] = bucket["doc_count"]
+                yield tuple("unknown" if bucket["key"][d] is None else str(bucket["key"][d]) for d in dims), bucket
             after = result.get("after_key")
             if not after or not result["buckets"]:
-                return counts
+                return
 
     def stats(self) -> StoreStats:
         terms = lambda field, size=1000: {"terms": {"field": field, "size": size}}  # noqa: E731
