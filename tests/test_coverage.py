@@ -336,6 +336,8 @@ def test_html_report_renders_in_chromium(report, tmp_path: Path) -> None:
     share, colours = ink(screenshot(page.as_uri(), "coverage-report"))
     assert share > 0.05, "the report rendered blank"
     assert colours > 20, "the heatmap's colours are missing"
+    phone_share, _ = ink(screenshot(page.as_uri(), "coverage-report-dien-thoai", width=390, height=2400))
+    assert phone_share > 0.05, "the report rendered blank at phone width"
 
 
 def test_read_windows_merge_per_source() -> None:
