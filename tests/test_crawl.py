@@ -132,7 +132,7 @@ def test_since_bounds_the_crawl(mirror_server: MirrorServer, tmp_path: Path) -> 
 def test_unknown_source_is_one_line_error() -> None:
     result = run_cchc("crawl", "nosuch")
     assert result.returncode == 2
-    assert "unknown source(s) nosuch" in result.stderr
+    assert "không có nguồn nosuch" in result.stderr
     assert "Traceback" not in result.stderr
 
 

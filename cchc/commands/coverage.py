@@ -40,7 +40,8 @@ def parse_by(value: str) -> tuple[tuple[str, ...], str]:
     unknown = [p for p in parts if p not in PERIODS + GROUPS]
     if unknown or len(periods) != 1 or not groups:
         raise click.BadParameter(
-            f"{value!r}: name one or more of {', '.join(GROUPS)} and one of {', '.join(PERIODS)}", param_hint="--by"
+            f"{value!r}: hãy nêu một hoặc nhiều chiều trong {', '.join(GROUPS)} và một kỳ ({', '.join(PERIODS)})",
+            param_hint="--by",
         )
     return groups, periods[0]
 
@@ -174,12 +175,12 @@ def coverage(
     start, end = default_range(today)
     date_from, date_to = date_from or start, date_to or end
     if date_from > date_to:
-        raise click.BadParameter("--from is after --to")
+        raise click.BadParameter("ngày --from sau ngày --to")
     groups, period = parse_by(by)
     if set(groups) != {"area", "channel"}:
         if fmt in FORMATS_WRITTEN:
             raise click.BadParameter(
-                "xlsx, html and docx reports are by area,channel and a period", param_hint="--format"
+                "báo cáo xlsx, html và docx chỉ theo area,channel và một kỳ", param_hint="--format"
             )
         rows = _grouped_counts(store_url, groups, period, date_from, date_to)
         if fmt == "json":

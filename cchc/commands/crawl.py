@@ -115,7 +115,9 @@ def parse_settings(values: tuple[str, ...]) -> dict[str, str]:
     for value in values:
         name, sep, setting = value.partition("=")
         if not sep or not name.isupper():
-            raise click.BadParameter(f"{value!r}: write NAME=VALUE with a Scrapy setting name", param_hint="--set")
+            raise click.BadParameter(
+                f"{value!r}: hãy viết TÊN=GIÁ_TRỊ (NAME=VALUE) với tên một thiết lập Scrapy", param_hint="--set"
+            )
         settings[name] = setting
     return settings
 
@@ -125,7 +127,7 @@ def parse_mirrors(values: tuple[str, ...]) -> dict[str, str]:
     for value in values:
         host, sep, base = value.partition("=")
         if not sep or not host or not base.startswith(("http://", "https://")):
-            raise click.BadParameter(f"{value!r}: write HOST=http://127.0.0.1:PORT/prefix", param_hint="--mirror")
+            raise click.BadParameter(f"{value!r}: hãy viết HOST=http://127.0.0.1:PORT/prefix", param_hint="--mirror")
         mirrors[host] = base
     return mirrors
 
@@ -163,13 +165,15 @@ def crawl(
       cchc crawl baonghean --mirror baonghean.vn=http://127.0.0.1:8765/baonghean
     """
     if since and until and since > until:
-        raise click.BadParameter("--since is after --until")
+        raise click.BadParameter("ngày --since sau ngày --until")
     config = load_sources()
     load_taxonomy(), load_places()  # every file the pipelines read is valid before anything is written
     known = {s.id for s in config.sources}
     unknown = [s for s in source_ids if s not in known]
     if unknown:
-        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; see `cchc sources`", param_hint="SOURCE")
+        raise click.BadParameter(
+            f"không có nguồn {', '.join(unknown)} (unknown source); xem `cchc sources`", param_hint="SOURCE"
+        )
     chosen = [config.get(s) for s in source_ids] if source_ids else [s for s in config.sources if s.enabled]
     open_store(store_url).close()  # fail now, in one line, if the archive cannot be opened
     settings = {

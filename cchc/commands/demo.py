@@ -51,7 +51,9 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
     with MirrorServer(mirrors_dir) as server:
         sources = server.mirrored(config.sources)
         if not sources:
-            raise click.ClickException(f"no mirror in {mirrors_dir} matches a source id of config/sources.yaml")
+            raise click.ClickException(
+                f"không bản sao nào trong {mirrors_dir} trùng mã nguồn trong config/sources.yaml"
+            )
         click.echo(f"Máy chủ bản sao cục bộ: {server.base_url} ({', '.join(s.id for s in sources)})")
         settings = {**LOOPBACK_SETTINGS, "CCHC_STORE": store_url, "CCHC_MIRRORS": server.host_map(sources)}
         summaries = crawl_with_progress(sources, settings)
@@ -62,7 +64,7 @@ def demo(db_path: Path, mirrors_dir: Path) -> None:
     with open_store(store_url) as store:
         stats = store.stats()
     if stats.total == 0:
-        raise click.ClickException("the crawl stored no article: run `cchc -v demo` to see why")
+        raise click.ClickException("lần thu thập không lưu được bài nào: chạy `cchc -v demo` để xem vì sao")
     click.echo(f"\nKho lưu trữ {db_path}: {stats.total} bài viết, {stats.relevant} bài về cải cách hành chính.")
     click.echo("Theo lĩnh vực của Kế hoạch 47/KH-UBND:")
     for area in load_taxonomy().areas:
