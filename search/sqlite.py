@@ -83,7 +83,7 @@ def _failure(message: str, exc: sqlite3.Error) -> StoreError:
     """The store error for a failed SQLite call: StoreDamaged when the file itself is damaged."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     if type(exc) is sqlite3.DatabaseError or name.startswith(DAMAGE_CODES):
-        return StoreDamaged(f"{message} (the archive is damaged: run `cchc store check`)")
+        return StoreDamaged(f"{message} (kho bị hỏng: chạy `cchc store check`)")
     return StoreError(message)
 
 
@@ -167,7 +167,7 @@ class SQLiteStore(Store):
             migrate(self._conn, self.path)
             self._layout_checked = False  # checked by the first write (reads never use the bands)
         except (sqlite3.Error, OSError) as exc:
-            raise _failure(f"{self.path}: cannot open the SQLite store: {exc}", exc) from None
+            raise _failure(f"{self.path}: không mở được kho SQLite: {exc}", exc) from None
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ class SQLiteStore(Store):
             what = (
                 f"article {articles[0].id}" if len(articles) == 1 else f"{len(articles)} articles from {articles[0].id}"
             )
-            raise _failure(f"{self.path}: cannot store {what}: {exc}", exc) from None
+            raise _failure(f"{self.path}: không ghi được {what} (cannot store): {exc}", exc) from None
 
     def _write(self, article: Article) -> UpsertOutcome:
         """Insert or replace one article inside the caller's transaction."""
@@ -443,7 +443,7 @@ class SQLiteStore(Store):
                     ),
                 )
         except sqlite3.Error as exc:
-            raise _failure(f"{self.path}: cannot record the crawl run: {exc}", exc) from None
+            raise _failure(f"{self.path}: không ghi được bản ghi lần thu thập: {exc}", exc) from None
 
     def _transaction(self) -> sqlite3.Connection:
         """BEGIN IMMEDIATE ... COMMIT (or ROLLBACK on error) as a context manager."""
@@ -679,9 +679,9 @@ class SQLiteStore(Store):
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             logger.error("full-text query failed: %s (%s)", exc, params[:1])
-            raise StoreError(f"search failed: {exc}") from None
+            raise StoreError(f"tìm kiếm thất bại (search failed): {exc}") from None
         except sqlite3.Error as exc:
-            raise _failure(f"{self.path}: search failed: {exc}", exc) from None
+            raise _failure(f"{self.path}: tìm kiếm thất bại (search failed): {exc}", exc) from None
 
     @staticmethod
     def _hit(row: sqlite3.Row) -> SearchHit:
@@ -703,7 +703,7 @@ class SQLiteStore(Store):
         try:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise _failure(f"{self.path}: read failed: {exc}", exc) from None
+            raise _failure(f"{self.path}: đọc kho thất bại (read failed): {exc}", exc) from None
 
     def _query_one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
         rows = self._query(sql, params)
@@ -726,7 +726,7 @@ class SQLiteStore(Store):
         try:
             return backup(self._conn, target)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"{target}: cannot write the backup: {exc}") from None
+            raise StoreError(f"{target}: không ghi được bản sao lưu: {exc}") from None
 
     def close(self) -> None:
         self._conn.close()

@@ -63,15 +63,16 @@ class SearchQuery:
 
     def __post_init__(self) -> None:
         if self.sort not in ("relevance", "date"):
-            raise StoreError(f"unknown sort {self.sort!r}: use relevance or date")
+            raise StoreError(f"cách sắp xếp {self.sort!r} không có (unknown sort): dùng relevance hoặc date")
         if not 0 < self.limit <= MAX_LIMIT:
-            raise StoreError(f"limit must be between 1 and {MAX_LIMIT}")
+            raise StoreError(f"số kết quả (limit) phải từ 1 đến {MAX_LIMIT}")
         if self.offset < 0:
-            raise StoreError("offset must not be negative")
+            raise StoreError("vị trí bắt đầu (offset) không được âm")
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise StoreError("the start date is after the end date")
+            raise StoreError("ngày bắt đầu sau ngày kết thúc")
         if set(self.stances) - set(STANCES):
-            raise StoreError(f"unknown stance {sorted(set(self.stances) - set(STANCES))}: use {', '.join(STANCES)}")
+            unknown = sorted(set(self.stances) - set(STANCES))
+            raise StoreError(f"quan điểm {unknown} không có (unknown stance): dùng {', '.join(STANCES)}")
 
 
 MAX_LIMIT = 5000
@@ -183,7 +184,7 @@ def human_labels(
 ) -> Article:
     """`article` with a person's labels: areas, topics and stance only when it is relevant."""
     if stance is not None and stance not in STANCES:
-        raise StoreError(f"unknown stance {stance!r}: use {', '.join(STANCES)}")
+        raise StoreError(f"quan điểm {stance!r} không có (unknown stance): dùng {', '.join(STANCES)}")
     return dataclasses.replace(
         article, relevant=relevant, areas=tuple(areas) if relevant else (), topics=tuple(topics) if relevant else (),
         stance=stance if relevant else None, label_source="human", labeled_by=user, labeled_at=at,

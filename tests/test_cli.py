@@ -125,7 +125,7 @@ def test_odd_queries_on_the_cli(demo_dir: Path, query: str) -> None:
     ("args", "message"),
     [
         (["search", "x", "--from", "2025-13-01"], "không phải ngày"),
-        (["search", "x", "--from", "2025-02-01", "--to", "2025-01-01"], "start date is after the end date"),
+        (["search", "x", "--from", "2025-02-01", "--to", "2025-01-01"], "ngày bắt đầu sau ngày kết thúc"),
         (["search", "x", "--store", "mysql://h/db"], "unsupported backend 'mysql'"),
         (["stats", "--store", "sqlite:///"], "write sqlite:///relative/path.db"),
         (["extract", "missing.html", "--url", "https://baonghean.vn/x-10000000.html"], "'missing.html' không tồn tại"),
@@ -167,7 +167,7 @@ def test_not_a_database(tmp_path: Path) -> None:
     (tmp_path / "junk.db").write_bytes(b"not a database" * 1000)
     result = run_cchc("stats", "--store", "sqlite:///junk.db", cwd=tmp_path)
     assert result.returncode == 2  # a damaged or foreign file is exit 2, like bad config (issue 18)
-    assert result.stderr.startswith("lỗi: junk.db: cannot open the SQLite store")
+    assert result.stderr.startswith("lỗi: junk.db: không mở được kho SQLite")
     assert len(result.stderr.strip().splitlines()) == 1
 
 

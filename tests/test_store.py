@@ -184,7 +184,7 @@ def test_newer_schema_is_refused(tmp_path) -> None:
 def test_not_a_database_is_a_clear_error(tmp_path) -> None:
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="cannot open"):
+    with pytest.raises(StoreError, match="không mở được kho SQLite"):
         SQLiteStore(path)
 
 
