@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -126,25 +127,28 @@ def find_title(doc: lxml.html.HtmlElement, head: HeadMeta) -> Headline:
     return Headline(_text(h1), h1) if h1 is not None else Headline("", None)
 
 
-def _json_ld_dates(doc: lxml.html.HtmlElement) -> list[str]:
-    found: list[str] = []
+def _json_ld_objects(doc: lxml.html.HtmlElement) -> Iterator[dict]:
+    """Every object (nested ones too) of the page's JSON-LD scripts, in document order; broken scripts skipped."""
 
-    def walk(item: object) -> None:
+    def walk(item: object) -> Iterator[dict]:
         if isinstance(item, dict):
-            if isinstance(item.get("datePublished"), str):
-                found.append(item["datePublished"])
+            yield item
             for value in item.values():
-                walk(value)
+                yield from walk(value)
         elif isinstance(item, list):
             for value in item:
-                walk(value)
+                yield from walk(value)
 
     for script in doc.xpath("//script[@type='application/ld+json']"):
         try:
-            walk(json.loads(script.text or ""))
+            data = json.loads(script.text or "")
         except ValueError:
             continue
-    return found
+        yield from walk(data)
+
+
+def _json_ld_dates(doc: lxml.html.HtmlElement) -> list[str]:
+    return [o["datePublished"] for o in _json_ld_objects(doc) if isinstance(o.get("datePublished"), str)]
 
 
 def _structured_dates(doc: lxml.html.HtmlElement) -> list[str]:
@@ -245,25 +249,12 @@ def parse_duration(value: object) -> int | None:
 
 def _json_ld_durations(doc: lxml.html.HtmlElement) -> list[str]:
     """The `duration` of each schema.org video or audio object the page declares, in document order."""
-    found: list[str] = []
-
-    def walk(item: object) -> None:
-        if isinstance(item, dict):
-            kinds = item.get("@type")
-            kinds = kinds if isinstance(kinds, list) else [kinds]
-            if any(k in MEDIA_TYPES for k in kinds) and isinstance(item.get("duration"), str):
-                found.append(item["duration"])
-            for value in item.values():
-                walk(value)
-        elif isinstance(item, list):
-            for value in item:
-                walk(value)
-
-    for script in doc.xpath("//script[@type='application/ld+json']"):
-        try:
-            walk(json.loads(script.text or ""))
-        except ValueError:
-            continue
+    found = []
+    for item in _json_ld_objects(doc):
+        kinds = item.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(k in MEDIA_TYPES for k in kinds) and isinstance(item.get("duration"), str):
+            found.append(item["duration"])
     return found
 
 
