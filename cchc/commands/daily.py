@@ -65,12 +65,12 @@ def report_periods(today: date) -> list[tuple[str, date, date, str]]:
 def relabel_if_model_changed(store_url: str, run: DailyRun) -> None:
     """Label again what an earlier model labeled (human labels stay): after `make model` or an upgrade, every
     count follows the model in use. Stops and resumes safely: what this model labeled is not labeled again."""
-    from classifier import DEFAULT_MODEL_DIR
-    from classifier import load as load_model
     from classifier.places import PlaceMatcher
     from crawler.labeling import relabel_store
+    from crawler.pipelines import shared_model
+    from crawler.runner import crawler_settings
 
-    loaded = load_model(DEFAULT_MODEL_DIR, load_taxonomy())
+    loaded = shared_model(crawler_settings().get("CCHC_MODEL"))  # the crawl's model, loaded once (check_model)
     with open_store(store_url) as store:
         versions = store.count_by(("label_source", "model_version"), CountQuery(relevant_only=False,
                                                                                exclude_reprints=False))  # fmt: skip
