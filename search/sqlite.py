@@ -553,29 +553,35 @@ class SQLiteStore(Store):
             return SearchResult(total=0, hits=())
         if scope.parsed.empty:
             return self._browse(query, scope)
-        return self._full_text(query, scope)
+        return self._full_text(query, self._scope(query, covering=True))
 
     def facets(self, query: SearchQuery, dims: tuple[str, ...], limit: int = 50) -> dict[str, dict[str, int]]:
         unknown = set(dims) - set(FACET_DIMENSIONS)
         if unknown:
             raise StoreError(f"cannot facet by {sorted(unknown)}: use {', '.join(FACET_DIMENSIONS)}")
         scope = self._scope(query, covering=True)
-        result: dict[str, dict[str, int]] = {}
+        if scope is None or not dims:
+            return {dim: {} for dim in dims}
+        # One pass over the matches (a materialized CTE read from the covering index), one GROUP BY per dimension.
+        columns = sorted({f"a.{_LIST_DIMENSIONS[d]}" if d in _LIST_DIMENSIONS else _SCALAR_DIMENSIONS[d] for d in dims})
+        groups = []
         for dim in dims:
-            if scope is None:
-                result[dim] = {}
-                continue
             if dim in _LIST_DIMENSIONS:
-                column, join = "f.value", f"JOIN json_each(a.{_LIST_DIMENSIONS[dim]}) AS f"
+                value, join = "f.value", f", json_each(hits.{_LIST_DIMENSIONS[dim]}) AS f"
             else:
-                column, join = _SCALAR_DIMENSIONS[dim], ""
-            rows = self._run(
-                f"SELECT {column} AS value, count(*) AS n {scope.source} {join} WHERE {scope.where}"
-                f" GROUP BY value ORDER BY n DESC, value LIMIT ?",
-                [*scope.params, limit],
-            )
-            result[dim] = {str(r["value"]): r["n"] for r in rows if r["value"] is not None}
-        return result
+                value, join = f"hits.{_SCALAR_DIMENSIONS[dim].removeprefix('a.')}", ""
+            groups.append(f"SELECT ? AS dim, {value} AS value, count(*) AS n FROM hits{join} GROUP BY {value}")
+        rows = self._run(
+            f"WITH hits AS MATERIALIZED (SELECT {', '.join(columns)} {scope.source} WHERE {scope.where})"
+            f" {' UNION ALL '.join(groups)}",
+            [*scope.params, *dims],
+        )
+        counted: dict[str, list[tuple[int, str]]] = {dim: [] for dim in dims}
+        for row in rows:
+            if row["value"] is not None:
+                counted[row["dim"]].append((row["n"], str(row["value"])))
+        return {dim: dict((v, n) for n, v in sorted(pairs, key=lambda p: (-p[0], p[1]))[:limit])
+                for dim, pairs in counted.items()}  # fmt: skip
 
     def reprints(self, article_ids: tuple[str, ...]) -> dict[str, list[Article]]:
         if not article_ids:
@@ -654,24 +660,35 @@ class SQLiteStore(Store):
         return SearchResult(total=total, hits=tuple(hits))
 
     def _full_text(self, query: SearchQuery, scope: _Scope) -> SearchResult:
+        """Count and rank over the narrow facet index; read the articles and mark their highlights only for the
+        page shown (SQLite would otherwise compute every matching article's snippets before sorting)."""
         order = (
             "a.published_ts DESC NULLS LAST, a.rowid DESC"
             if query.sort == "date"
             else "accent_rank, phrase_rank, score, a.published_ts DESC"
         )
         accent_rank, phrase_rank, rank_params = _rank_keys(scope.parsed)
+        total = self._run(f"SELECT count(*) {scope.source} WHERE {scope.where}", scope.params)[0][0]
+        ranked = self._run(
+            f"SELECT a.rowid, {accent_rank} AS accent_rank, {phrase_rank} AS phrase_rank,"
+            f" bm25(articles_fts, {BM25_WEIGHTS}) AS score {scope.source} WHERE {scope.where}"
+            f" ORDER BY {order} LIMIT ? OFFSET ?",
+            [*rank_params, *scope.params, query.limit, query.offset],
+        )
+        if not ranked:
+            return SearchResult(total=total, hits=())
         marks = f"'{snippets.OPEN}', '{snippets.CLOSE}'"
-        sql = (
-            f"SELECT {', '.join('a.' + c for c in _COLUMNS)},"
-            f" {accent_rank} AS accent_rank, {phrase_rank} AS phrase_rank, bm25(articles_fts, {BM25_WEIGHTS}) AS score,"
+        rows = self._run(
+            f"SELECT a.rowid, {', '.join('a.' + c for c in _COLUMNS)},"
             f" highlight(articles_fts, 3, {marks}) AS title_marked,"
             f" snippet(articles_fts, 4, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS lead_marked,"
             f" snippet(articles_fts, 5, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS text_marked"
-            f" {scope.source} WHERE {scope.where} ORDER BY {order} LIMIT ? OFFSET ?"
+            f" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            f" WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({', '.join('?' * len(ranked))})",
+            [scope.params[0], *(r["rowid"] for r in ranked)],
         )
-        total = self._run(f"SELECT count(*) {scope.source} WHERE {scope.where}", scope.params)[0][0]
-        rows = self._run(sql, [*rank_params, *scope.params, query.limit, query.offset])
-        return SearchResult(total=total, hits=tuple(self._hit(row) for row in rows))
+        page = {row["rowid"]: row for row in rows}
+        return SearchResult(total=total, hits=tuple(self._hit(page[r["rowid"]], r["score"]) for r in ranked))
 
     def _run(self, sql: str, params: list[Any]) -> list[sqlite3.Row]:
         """A full-text read; the parser quotes every term, so a failure means a bug or a damaged index."""
@@ -684,7 +701,7 @@ class SQLiteStore(Store):
             raise _failure(f"{self.path}: tìm kiếm thất bại (search failed): {exc}", exc) from None
 
     @staticmethod
-    def _hit(row: sqlite3.Row) -> SearchHit:
+    def _hit(row: sqlite3.Row, score: float) -> SearchHit:
         article = _article(row)
         snippet = ""
         for original, marked in ((article.text, row["text_marked"]), (article.lead, row["lead_marked"])):
@@ -695,7 +712,7 @@ class SQLiteStore(Store):
         if not snippet:
             snippet = html.escape(article.lead or article.text[:240])
         title_html = snippets.highlight_full(article.title, row["title_marked"] or "")
-        return SearchHit(article=article, score=-float(row["score"]), title_html=title_html, snippet_html=snippet)
+        return SearchHit(article=article, score=-float(score), title_html=title_html, snippet_html=snippet)
 
     # -- plumbing -----------------------------------------------------------------------------
 

@@ -274,6 +274,32 @@ def test_facets_reprints_and_more_filters(filled: SQLiteStore) -> None:
     assert ids(filled, "", relevant=True) == []
 
 
+def test_pages_of_ranked_hits_are_slices_of_the_whole_ranking(store: SQLiteStore) -> None:
+    # Ranking reads the narrow index and only the page shown is read and highlighted: any page must equal the
+    # same slice of one long page, scores and highlights included.
+    for n in range(12):
+        store.upsert(make(f"https://baonghean.vn/p-{n}.html", f"Cải cách hành chính số {n}",
+                          "Một cửa liên thông. " * (n + 1) + "Cai cach hanh chinh, " * (12 - n),
+                          when=datetime(2025, 1, 1 + n, tzinfo=VN_TZ)))  # fmt: skip
+    for text in ("cải cách hành chính", "mot cua", '"cai cach"'):
+        for sort in ("relevance", "date"):
+            whole = store.search(SearchQuery(text=text, sort=sort, limit=12)).hits
+            pages = [store.search(SearchQuery(text=text, sort=sort, limit=5, offset=o)).hits for o in (0, 5, 10)]
+            assert [h for page in pages for h in page] == list(whole) and len(whole) == 12
+            assert all("<mark>" in h.title_html or "<mark>" in h.snippet_html for h in whole)
+
+
+def test_facet_limit_counts_only_articles_with_a_value(store: SQLiteStore) -> None:
+    # Newspapers have no unit: the limit's places go to units that exist (as the engine's terms aggregation).
+    for n in range(3):
+        store.upsert(make(f"https://baonghean.vn/u-{n}.html", "Cải cách hành chính", "Cải cách hành chính."))
+    portal = dataclasses.replace(make("https://sotuphap.nghean.gov.vn/t-1", "Cải cách hành chính", "Cải cách."),
+                                 source="stp", channel="unit_portal", unit="so_tu_phap")  # fmt: skip
+    store.upsert(portal)
+    assert store.facets(SearchQuery(text="cai cach"), ("unit", "channel"), limit=1) == {
+        "unit": {"so_tu_phap": 1}, "channel": {"newspaper": 3}}  # fmt: skip
+
+
 def test_upsert_many_batches_and_counts(store: SQLiteStore) -> None:
     changed = dataclasses.replace(CCHC, text=CCHC.text + " Phụ lục bổ sung.", content_hash="")
     counts = store.upsert_many([CCHC, UNACCENTED, OTHER, CCHC, changed], batch_size=2)
