@@ -314,14 +314,16 @@ def _unit_scores(
 ) -> list[UnitScore]:
     """Each unit's quarters; a quarter the unit did not hold its duty for in full, or a unit in `partial` (some
     of its channels filtered out), is not scored (none)."""
-    per_unit = store.count_by(("unit", "month"), window)
+    per_unit: dict[tuple[str, str], int] = defaultdict(int)
+    for (unit_id, month), n in store.count_by(("unit", "month"), window).items():
+        per_unit[unit_id, month_in("quarter", month)] += n
     scores = []
     for unit in units:
         for period in periods("quarter", date_from, date_to):
             unit_sources = [
                 s for s in sources if s.unit == unit.unit and s.enabled and s.valid_during(period.start, period.end)
             ]
-            count = sum(n for (u, m), n in per_unit.items() if u == unit.unit and month_in("quarter", m) == period.key)
+            count = per_unit.get((unit.unit, period.key), 0)
             whole = unit.valid_through(period.start, period.end) and unit.unit not in partial
             target = unit.min_per_quarter if whole else None
             status = reading.status(unit_sources, period, count, target) if target is not None else NONE

@@ -523,8 +523,8 @@ class SQLiteStore(Store):
         clauses, params = self._filters(SearchQuery(sources=query.sources, date_from=query.date_from,
                                                     date_to=query.date_to))  # fmt: skip
         clauses += conditions
-        if query.relevant_only:
-            clauses.append("a.relevant = 1")
+        # Every value of relevant spelled out when all count: the counts index is then read by date range too.
+        clauses.append("a.relevant = 1" if query.relevant_only else "(a.relevant IN (0, 1) OR a.relevant IS NULL)")
         if query.exclude_reprints:
             clauses.append("a.duplicate_of IS NULL")
         if query.section is not None:

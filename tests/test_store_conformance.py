@@ -217,6 +217,16 @@ def test_reprints_link_to_the_earliest_copy(any_store: Store) -> None:
     assert ("nghean24h",) not in counts and ("dcs",) not in counts and counts[("hcc",)] == 1
 
 
+def test_counting_everything_includes_unclassified_articles(any_store: Store) -> None:
+    # relevant_only=False counts every article: judged relevant, judged not, and never classified (None).
+    judged = [("co", True), ("khong", False), ("chua", None)]
+    any_store.upsert_many([make(slug, f"Bài {slug}", f"Nội dung riêng của bài {slug} số {n}.", relevant=relevant)
+                           for n, (slug, relevant) in enumerate(judged)])  # fmt: skip
+    settle(any_store)
+    assert any_store.count_by(("month",), CountQuery(relevant_only=False)) == {("2025-03",): 3}
+    assert any_store.count_by(("month",), CountQuery()) == {("2025-03",): 1}
+
+
 def _judged(slug: str, relevance: float, stance: str | None = None, **fields) -> Article:
     """A classified article with words of its own (never a near-duplicate of another)."""
     own = " ".join(f"hồ sơ {slug} số {i * 7919 + len(slug)}" for i in range(12))
