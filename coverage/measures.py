@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from config import Plan, Source
 from config.models import Column
 from coverage.periods import Period, month_in
-from search.store import CountQuery, Store
+from search.store import CountQuery, Grouping, Store, Total
 
 # The measure of each channel the plan counts it for: airtime for the broadcaster, print space for the newspaper.
 MEASURED = {"broadcaster": "duration_s", "newspaper": "words"}
@@ -54,20 +54,24 @@ class Freshness:
 
 
 def channel_measures(
-    store: Store, window: CountQuery, channels: Sequence[str], period_kind: str, grid: Sequence[Period]
+    counts: dict[tuple[str, ...], int],
+    sums: dict[str, dict[tuple[str, ...], Total]],
+    channels: Sequence[str],
+    period_kind: str,
+    grid: Sequence[Period],
 ) -> list[ChannelMeasure]:
-    """Per measured channel (MEASURED) among `channels` and period of `grid`: its CCHC articles' total measure."""
-    counts = _by_period(store.count_by(("channel", "month"), window), period_kind)
+    """Per measured channel (MEASURED) among `channels` and period of `grid`: its CCHC articles' total measure, from
+    their (channel, month) `counts` and each measure's (channel, month) `sums`."""
+    per_period = _by_period(counts, period_kind)
     found = []
     for channel, measure in MEASURED.items():
         if channel not in channels:
             continue
-        sums = store.sum_by(("channel", "month"), measure, window)
-        totals = _by_period({k: t.total for k, t in sums.items()}, period_kind)
-        measured = _by_period({k: t.measured for k, t in sums.items()}, period_kind)
+        totals = _by_period({k: t.total for k, t in sums[measure].items()}, period_kind)
+        measured = _by_period({k: t.measured for k, t in sums[measure].items()}, period_kind)
         for p in grid:
             key = (channel, p.key)
-            found.append(ChannelMeasure(channel, p.key, measure, totals[key], measured[key], counts[key]))
+            found.append(ChannelMeasure(channel, p.key, measure, totals[key], measured[key], per_period[key]))
     return found
 
 
@@ -92,21 +96,29 @@ def column_freshness(
     named: defaultdict[str, list[Column]] = defaultdict(list)
     for column in plan.all_columns():
         named[column.source].append(column)
-    newest: dict[str, str] = {}
+    # Any of their items counts, reprints included: a column is kept alive by what it carries. One tally: the
+    # days of the named columns' items, then those of the other sources' CCHC articles.
+    columns = [(source, column) for source in live for column in named.get(source.id, [])]
+    groupings = [
+        Grouping(("day",), CountQuery(date_to=as_of, sources=(source.id,), section=column.section,
+                                      relevant_only=False, exclude_reprints=False))
+        for source, column in columns
+    ]  # fmt: skip
     ids = tuple(s.id for s in live if s.id not in named)
     if ids:
-        # Any of their items counts, reprints included: a column is kept alive by what it carries.
-        query = CountQuery(date_to=as_of, sources=ids, exclude_reprints=False)
-        for source, day in store.count_by(("source", "day"), query):
-            newest[source] = max(newest.get(source, day), day)
+        groupings.append(Grouping(("source", "day"), CountQuery(date_to=as_of, sources=ids, exclude_reprints=False)))
+    tallies = store.tally(groupings)
+    newest: dict[str, str] = {}
+    for source_id, day in tallies[-1] if ids else ():
+        newest[source_id] = max(newest.get(source_id, day), day)
+    column_days = {(source.id, column.section): max((d for (d,) in days), default=None)
+                   for (source, column), days in zip(columns, tallies, strict=False)}  # fmt: skip
     rows = []
     for source in live:
         targets = [plan_target_per(plan, source.channel)] if source.id not in named else []
         for column in named.get(source.id, []):
-            query = CountQuery(date_to=as_of, sources=(source.id,), section=column.section, relevant_only=False,
-                               exclude_reprints=False)  # fmt: skip
-            days = [d for (d,) in store.count_by(("day",), query)]
-            rows.append(_freshness(source, column.section, max(days, default=None), PER_DAYS[column.per], as_of, read))
+            last = column_days[source.id, column.section]
+            rows.append(_freshness(source, column.section, last, PER_DAYS[column.per], as_of, read))
         for per in targets:
             rows.append(_freshness(source, None, newest.get(source.id), PER_DAYS[per], as_of, read))
     order = {STALE: 0, UNKNOWN: 1, OK: 2}

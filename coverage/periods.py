@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -56,6 +57,7 @@ def periods(kind: str, first: date, last: date) -> list[Period]:
     return found
 
 
+@functools.cache  # reports map thousands of counts' months onto a few dozen periods
 def month_in(kind: str, month_key: str) -> str:
     """The key of the period of `kind` containing the month "YYYY-MM"."""
     year, month = (int(part) for part in month_key.split("-"))

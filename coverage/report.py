@@ -9,18 +9,20 @@ periods wholly inside its validity, and a source counts as read only while it ex
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from config import Plan, Source, UnitDuty
 from config.channels import CHANNELS
-from coverage.measures import ChannelMeasure, Freshness, channel_measures, column_freshness
+from coverage.measures import MEASURED, ChannelMeasure, Freshness, channel_measures, column_freshness
 from coverage.periods import Period, month_in, periods
 from search import crawlstats
 from search.article import VN_TZ
-from search.store import STANCES, CountQuery, CrawlRun, Store
+from search.store import STANCES, CountQuery, CrawlRun, Grouping, Store
 
 OK, GAP, UNKNOWN, OPEN, NONE = "ok", "gap", "unknown", "open", "none"
 STATUSES = (OK, GAP, UNKNOWN, OPEN, NONE)
@@ -220,7 +222,8 @@ def build_coverage(
     by_channel = {c: [s for s in sources if s.channel == c and s.enabled] for c in chosen}
     grid = periods(period_kind, date_from, date_to)
 
-    monthly = store.count_by(("area", "channel", "month"), window)
+    figures = _period_figures(store, plan, window, date_from, date_to, only)
+    monthly = figures["cells"]
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     for (area, channel, month), n in monthly.items():
         counts[area, channel, month_in(period_kind, month)] += n
@@ -241,36 +244,56 @@ def build_coverage(
             )
 
     duties = [u for u in plan.units if channels is None or any(s.unit == u.unit for s in sources)]
-    units = _unit_scores(store, sources, duties, partial, reading, window, date_from, date_to)
+    units = _unit_scores(figures["units"], sources, duties, partial, reading, date_from, date_to)
     for unit in duties:
         rows = [(_p(s.period, date_from, date_to), s.count, s.target, s.status) for s in units if s.unit == unit.unit]
         gaps += _group_gaps("unit", unit.unit, None, rows)
     if "provincial_portal" in chosen:
-        gaps += _qa_gaps(store, plan, sources, reading, date_from, date_to)
+        gaps += _qa_gaps(figures.get("qa", {}), plan, sources, reading, date_from, date_to)
     gaps.sort(key=lambda g: (-g.shortfall, -g.periods, g.kind, g.subject, g.channel or "", g.start))
 
-    all_counts = store.count_by(("month",), CountQuery(date_from=date_from, date_to=date_to, relevant_only=False,
-                                                       sources=only))  # fmt: skip
-    relevant_counts = store.count_by(("month",), window)
+    all_counts, relevant_counts = figures["all_months"], figures["months"]
     attention = []
     for period in grid:
         total = sum(n for (m,), n in all_counts.items() if month_in(period_kind, m) == period.key)
         relevant = sum(n for (m,), n in relevant_counts.items() if month_in(period_kind, m) == period.key)
         attention.append(Attention(period.key, relevant, total, round(relevant / total, 4) if total else None))
-    by_channel_count = store.count_by(("channel",), window)
-    voice = {c: by_channel_count.get((c,), 0) for c in chosen}
-    measures = channel_measures(store, window, chosen, period_kind, grid)
+    voice = {c: figures["channels"].get((c,), 0) for c in chosen}
+    sums = {measure: figures[measure] for measure in MEASURED.values()}
+    measures = channel_measures(figures["channel_months"], sums, chosen, period_kind, grid)
     freshness = column_freshness(store, plan, sources, min(date_to, today),
                                  lambda s, first, last: reading.read([s], Period(first, last, "")))  # fmt: skip
     return CoverageReport(date_from, date_to, period_kind, datetime.now(VN_TZ), tuple(cells), tuple(gaps),
                           tuple(units), tuple(attention), voice, tuple(windows),
-                          stance_by_channel(store, window, chosen), chosen, today, tuple(measures),
+                          stance_by_channel(figures["stances"], chosen), chosen, today, tuple(measures),
                           tuple(freshness))  # fmt: skip
 
 
-def stance_by_channel(store: Store, window: CountQuery, channels: tuple[str, ...]) -> dict[str, dict[str, int]]:
-    """Each channel's relevant articles in `window`, by stance; those without one count as unknown."""
-    counts = store.count_by(("channel", "stance"), window)
+def _period_figures(
+    store: Store, plan: Plan, window: CountQuery, date_from: date, date_to: date, only: tuple[str, ...]
+) -> dict[str, dict[tuple[str, ...], Any]]:
+    """Every count the report takes from the period's articles, asked of the store at once (one tally)."""
+    everything = dataclasses.replace(window, relevant_only=False)
+    groupings = {
+        "cells": Grouping(("area", "channel", "month"), window),
+        "units": Grouping(("unit", "month"), window),
+        "all_months": Grouping(("month",), everything),
+        "months": Grouping(("month",), window),
+        "channels": Grouping(("channel",), window),
+        "stances": Grouping(("channel", "stance"), window),
+        "channel_months": Grouping(("channel", "month"), window),
+        **{measure: Grouping(("channel", "month"), window, measure) for measure in MEASURED.values()},
+    }
+    if plan.qa_column is not None:
+        qa = plan.qa_column
+        groupings["qa"] = Grouping(("day",), CountQuery(date_from=date_from, date_to=date_to, relevant_only=False,
+                                                        sources=(qa.source,), section=qa.section))  # fmt: skip
+    return dict(zip(groupings, store.tally(list(groupings.values())), strict=True))
+
+
+def stance_by_channel(counts: dict[tuple[str, ...], int], channels: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Each channel's relevant articles, by stance, from their (channel, stance) `counts`; those without one
+    count as unknown."""
     return {c: {s: counts.get((c, s), 0) for s in (*STANCES, NO_STANCE)} for c in channels}
 
 
@@ -303,19 +326,18 @@ def _coarser_gaps(
 
 
 def _unit_scores(
-    store: Store,
+    unit_months: dict[tuple[str, ...], int],
     sources: Sequence[Source],
     units: Sequence[UnitDuty],
     partial: set[str | None],
     reading: _Reading,
-    window: CountQuery,
     date_from: date,
     date_to: date,
 ) -> list[UnitScore]:
-    """Each unit's quarters; a quarter the unit did not hold its duty for in full, or a unit in `partial` (some
-    of its channels filtered out), is not scored (none)."""
+    """Each unit's quarters, from the (unit, month) counts; a quarter the unit did not hold its duty for in full,
+    or a unit in `partial` (some of its channels filtered out), is not scored (none)."""
     per_unit: dict[tuple[str, str], int] = defaultdict(int)
-    for (unit_id, month), n in store.count_by(("unit", "month"), window).items():
+    for (unit_id, month), n in unit_months.items():
         per_unit[unit_id, month_in("quarter", month)] += n
     scores = []
     for unit in units:
@@ -333,14 +355,18 @@ def _unit_scores(
 
 
 def _qa_gaps(
-    store: Store, plan: Plan, sources: Sequence[Source], reading: _Reading, date_from: date, date_to: date
+    days: dict[tuple[str, ...], int],
+    plan: Plan,
+    sources: Sequence[Source],
+    reading: _Reading,
+    date_from: date,
+    date_to: date,
 ) -> list[Gap]:
+    """The Q&A column's periods below the plan's minimum, from the column's items per `days`."""
     qa = plan.qa_column
     if qa is None:
         return []
     portal = [s for s in sources if s.id == qa.source]
-    days = store.count_by(("day",), CountQuery(date_from=date_from, date_to=date_to, relevant_only=False,
-                                               sources=(qa.source,), section=qa.section))  # fmt: skip
     rows = []
     for period in periods(qa.per, date_from, date_to):
         count = sum(n for (d,), n in days.items() if period.start.isoformat() <= d <= period.end.isoformat())

@@ -32,6 +32,7 @@ from search.store import (
     MEASURES,
     CountQuery,
     CrawlRun,
+    Grouping,
     LabelChange,
     LabelCorrection,
     SearchHit,
@@ -502,16 +503,38 @@ class SQLiteStore(Store):
         )
 
     def count_by(self, dims: tuple[str, ...], query: CountQuery) -> dict[tuple[str, ...], int]:
-        sql, params = self._grouped(dims, query, "count(*)")
-        return {_key(row[:-1]): row[-1] for row in self._query(sql, params)}
+        return self.tally([Grouping(dims, query)])[0]
 
-    def _grouped(
-        self, dims: tuple[str, ...], query: CountQuery, aggregates: str, *conditions: str
-    ) -> tuple[str, list[Any]]:
-        """SELECT <dims>, <aggregates> over the articles `query` (and `conditions`) selects, GROUP BY <dims>."""
+    def sum_by(self, dims: tuple[str, ...], measure: str, query: CountQuery) -> dict[tuple[str, ...], Total]:
+        return self.tally([Grouping(dims, query, measure)])[0]
+
+    def tally(self, groupings: Sequence[Grouping]) -> list[dict[tuple[str, ...], Any]]:
+        """One statement: each grouping a GROUP BY over the counts index, the results side by side (UNION ALL),
+        tagged with the grouping's place and padded to the widest grouping's columns."""
+        if not groupings:
+            return []
+        width = max(len(g.dims) for g in groupings)
+        selects, params = [], []
+        for n, grouping in enumerate(groupings):
+            sql, grouping_params = self._grouped(n, grouping, width)
+            selects.append(sql)
+            params += grouping_params
+        results: list[dict[tuple[str, ...], Any]] = [{} for _ in groupings]
+        for row in self._query(" UNION ALL ".join(selects), params):
+            grouping = groupings[row[0]]
+            key = _key(row[1 : 1 + len(grouping.dims)])
+            results[row[0]][key] = row[-2] if grouping.measure is None else Total(int(row[-2]), row[-1])
+        return results
+
+    def _grouped(self, tag: int, grouping: Grouping, width: int) -> tuple[str, list[Any]]:
+        """SELECT <tag>, <dims> (NULL up to `width`), <count, NULL | sum, count> over the articles the grouping
+        selects, GROUP BY <dims>."""
+        dims, query, measure = grouping.dims, grouping.query, grouping.measure
         unknown = set(dims) - set(COUNT_DIMENSIONS)
         if unknown or not dims:
             raise StoreError(f"cannot count by {sorted(unknown) or 'nothing'}: use {', '.join(COUNT_DIMENSIONS)}")
+        if measure is not None and measure not in MEASURES:
+            raise StoreError(f"cannot sum {measure!r}: use {', '.join(MEASURES)}")
         joins, columns = [], []
         for dim in dims:
             if dim in _LIST_DIMENSIONS:
@@ -522,7 +545,6 @@ class SQLiteStore(Store):
                 columns.append(_SCALAR_DIMENSIONS[dim])
         clauses, params = self._filters(SearchQuery(sources=query.sources, date_from=query.date_from,
                                                     date_to=query.date_to))  # fmt: skip
-        clauses += conditions
         # Every value of relevant spelled out when all count: the counts index is then read by date range too.
         clauses.append("a.relevant = 1" if query.relevant_only else "(a.relevant IN (0, 1) OR a.relevant IS NULL)")
         if query.exclude_reprints:
@@ -530,15 +552,17 @@ class SQLiteStore(Store):
         if query.section is not None:
             clauses.append("a.section = ?")
             params.append(query.section)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        aggregates = "count(*), NULL"
+        if measure is not None:
+            clauses.append(f"a.{measure} IS NOT NULL")
+            aggregates = f"sum(a.{measure}), count(a.{measure})"
         group = ", ".join(columns)
-        return f"SELECT {group}, {aggregates} FROM articles a {' '.join(joins)} {where} GROUP BY {group}", params
-
-    def sum_by(self, dims: tuple[str, ...], measure: str, query: CountQuery) -> dict[tuple[str, ...], Total]:
-        if measure not in MEASURES:
-            raise StoreError(f"cannot sum {measure!r}: use {', '.join(MEASURES)}")
-        sql, params = self._grouped(dims, query, f"sum(a.{measure}), count(a.{measure})", f"a.{measure} IS NOT NULL")
-        return {_key(row[:-2]): Total(int(row[-2]), row[-1]) for row in self._query(sql, params)}
+        padding = ", NULL" * (width - len(dims))
+        return (
+            f"SELECT {tag}, {group}{padding}, {aggregates} FROM articles a {' '.join(joins)}"
+            f" WHERE {' AND '.join(clauses)} GROUP BY {group}",
+            params,
+        )
 
     def _by_section(self) -> dict[str, dict[str, int]]:
         result: dict[str, dict[str, int]] = {}

@@ -100,6 +100,15 @@ class CountQuery:
 
 
 @dataclass(frozen=True)
+class Grouping:
+    """One figure of a tally: article counts by `dims` (as count_by), or with `measure` its totals (as sum_by)."""
+
+    dims: tuple[str, ...]
+    query: CountQuery = CountQuery()
+    measure: str | None = None
+
+
+@dataclass(frozen=True)
 class Total:
     """A measure summed over a group's articles that carry it; `measured` says how many do (an article whose
     page gave no duration adds nothing and is not counted here)."""
@@ -265,6 +274,14 @@ class Store(ABC):
     def sum_by(self, dims: tuple[str, ...], measure: str, query: CountQuery) -> dict[tuple[str, ...], Total]:
         """`measure` (MEASURES) summed over the articles `query` selects, grouped by `dims` as in count_by; a
         group whose articles all lack the measure is left out."""
+
+    def tally(self, groupings: Sequence[Grouping]) -> list[dict[tuple[str, ...], Any]]:
+        """Each grouping's count_by (or sum_by, when it has a measure), in order: a report's figures in one
+        request where the backend can answer them so."""
+        return [
+            self.count_by(g.dims, g.query) if g.measure is None else self.sum_by(g.dims, g.measure, g.query)
+            for g in groupings
+        ]
 
     @abstractmethod
     def record_run(self, run: CrawlRun) -> None: ...

@@ -20,6 +20,7 @@ from search import (
     Article,
     CountQuery,
     CrawlRun,
+    Grouping,
     SearchQuery,
     Store,
     StoreError,
@@ -327,6 +328,17 @@ def test_sum_by_adds_up_airtime_and_words_per_group(any_store: Store) -> None:
     assert any_store.get(paper.id).words == paper.words == word_count(paper.title, paper.text) > 0
     with pytest.raises(StoreError):
         any_store.sum_by(("channel",), "text", CountQuery())
+    # A tally answers many groupings at once (one statement on SQLite), each exactly as count_by or sum_by would.
+    groupings = [Grouping(("area", "channel", "month"), CountQuery()), Grouping(("channel", "month"), CountQuery(),
+                 "duration_s"), Grouping(("month",), CountQuery(relevant_only=False, exclude_reprints=False)),
+                 Grouping(("day",), CountQuery(date_from=date(2025, 4, 1), relevant_only=False)),
+                 Grouping(("source",), CountQuery(date_to=date(2024, 1, 1)))]  # fmt: skip
+    assert any_store.tally(groupings) == [
+        any_store.count_by(g.dims, g.query) if g.measure is None else any_store.sum_by(g.dims, g.measure, g.query)
+        for g in groupings
+    ]
+    assert any_store.tally(groupings)[1] == airtime and any_store.tally(groupings)[4] == {}
+    assert any_store.tally(groupings)[2] == {("2025-03",): 5, ("2025-04",): 1}
 
 
 def test_a_page_fetched_again_with_its_length_now_stated_gives_the_airtime(any_store: Store) -> None:
