@@ -577,7 +577,12 @@ class SQLiteStore(Store):
             return SearchResult(total=0, hits=())
         if scope.parsed.empty:
             return self._browse(query, scope)
-        return self._full_text(query, self._scope(query, covering=True))
+        try:
+            # One snapshot for the count, the ranking and the page read after it (a write may come in between).
+            with _Transaction(self._conn, "BEGIN"):
+                return self._full_text(query, self._scope(query, covering=True))
+        except sqlite3.Error as exc:
+            raise _failure(f"{self.path}: tìm kiếm thất bại (search failed): {exc}", exc) from None
 
     def facets(self, query: SearchQuery, dims: tuple[str, ...], limit: int = 50) -> dict[str, dict[str, int]]:
         unknown = set(dims) - set(FACET_DIMENSIONS)
@@ -702,6 +707,7 @@ class SQLiteStore(Store):
         if not ranked:
             return SearchResult(total=total, hits=())
         marks = f"'{snippets.OPEN}', '{snippets.CLOSE}'"
+        match = scope.params[0]  # the scope's first parameter is its MATCH expression
         rows = self._run(
             f"SELECT a.rowid, {', '.join('a.' + c for c in _COLUMNS)},"
             f" highlight(articles_fts, 3, {marks}) AS title_marked,"
@@ -709,7 +715,7 @@ class SQLiteStore(Store):
             f" snippet(articles_fts, 5, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS text_marked"
             f" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
             f" WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({', '.join('?' * len(ranked))})",
-            [scope.params[0], *(r["rowid"] for r in ranked)],
+            [match, *(r["rowid"] for r in ranked)],
         )
         page = {row["rowid"]: row for row in rows}
         return SearchResult(total=total, hits=tuple(self._hit(page[r["rowid"]], r["score"]) for r in ranked))
@@ -782,11 +788,12 @@ class _Scope:
 
 
 class _Transaction:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> None:
         self._conn = conn
+        self._begin = begin
 
     def __enter__(self) -> sqlite3.Connection:
-        self._conn.execute("BEGIN IMMEDIATE")
+        self._conn.execute(self._begin)
         return self._conn
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
