@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from config import Plan, Source
 from config.models import Column
 from coverage.periods import Period, month_in
-from search.store import CountQuery, Grouping, Store, Total
+from search.store import CountQuery, Store, Total
 
 # The measure of each channel the plan counts it for: airtime for the broadcaster, print space for the newspaper.
 MEASURED = {"broadcaster": "duration_s", "newspaper": "words"}
@@ -96,31 +96,20 @@ def column_freshness(
     named: defaultdict[str, list[Column]] = defaultdict(list)
     for column in plan.all_columns():
         named[column.source].append(column)
-    # Any of their items counts, reprints included: a column is kept alive by what it carries. One tally: the
-    # days of the named columns' items, then those of the other sources' CCHC articles.
-    columns = [(source, column) for source in live for column in named.get(source.id, [])]
-    groupings = [
-        Grouping(("day",), CountQuery(date_to=as_of, sources=(source.id,), section=column.section,
-                                      relevant_only=False, exclude_reprints=False))
-        for source, column in columns
-    ]  # fmt: skip
+    # Any of their items counts, reprints included: a column is kept alive by what it carries.
+    column_sources = tuple(named)
+    column_days = store.latest(("source", "section"), CountQuery(date_to=as_of, sources=column_sources,
+                               relevant_only=False, exclude_reprints=False)) if column_sources else {}  # fmt: skip
     ids = tuple(s.id for s in live if s.id not in named)
-    if ids:
-        groupings.append(Grouping(("source", "day"), CountQuery(date_to=as_of, sources=ids, exclude_reprints=False)))
-    tallies = store.tally(groupings)
-    newest: dict[str, str] = {}
-    for source_id, day in tallies[-1] if ids else ():
-        newest[source_id] = max(newest.get(source_id, day), day)
-    column_days = {(source.id, column.section): max((d for (d,) in days), default=None)
-                   for (source, column), days in zip(columns, tallies, strict=False)}  # fmt: skip
+    newest = store.latest(("source",), CountQuery(date_to=as_of, sources=ids, exclude_reprints=False)) if ids else {}
     rows = []
     for source in live:
         targets = [plan_target_per(plan, source.channel)] if source.id not in named else []
         for column in named.get(source.id, []):
-            last = column_days[source.id, column.section]
+            last = column_days.get((source.id, column.section))
             rows.append(_freshness(source, column.section, last, PER_DAYS[column.per], as_of, read))
         for per in targets:
-            rows.append(_freshness(source, None, newest.get(source.id), PER_DAYS[per], as_of, read))
+            rows.append(_freshness(source, None, newest.get((source.id,)), PER_DAYS[per], as_of, read))
     order = {STALE: 0, UNKNOWN: 1, OK: 2}
     rows.sort(key=lambda f: (order[f.status], -(f.days if f.days is not None else 10**6), f.source, f.column or ""))
     return rows

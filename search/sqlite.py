@@ -526,9 +526,20 @@ class SQLiteStore(Store):
             results[row[0]][key] = row[-2] if grouping.measure is None else Total(int(row[-2]), row[-1])
         return results
 
-    def _grouped(self, tag: int, grouping: Grouping, width: int) -> tuple[str, list[Any]]:
-        """SELECT <tag>, <dims> (NULL up to `width`), <count, NULL | sum, count> over the articles the grouping
-        selects, GROUP BY <dims>."""
+    def latest(self, dims: tuple[str, ...], query: CountQuery) -> dict[tuple[str, ...], str]:
+        """The newest timestamp per group, not every day's count."""
+        sql, params = self._grouped(0, Grouping(dims, query), len(dims), "max(a.published_ts), NULL")
+        return {
+            _key(row[1:-2]): datetime.fromtimestamp(row[-2], VN_TZ).date().isoformat()
+            for row in self._query(sql, params)
+            if row[-2] is not None
+        }
+
+    def _grouped(
+        self, tag: int, grouping: Grouping, width: int, aggregates: str = "count(*), NULL"
+    ) -> tuple[str, list[Any]]:
+        """SELECT <tag>, <dims> (NULL up to `width`), <aggregates: count, NULL | with a measure sum, count> over
+        the articles the grouping selects, GROUP BY <dims>."""
         dims, query, measure = grouping.dims, grouping.query, grouping.measure
         unknown = set(dims) - set(COUNT_DIMENSIONS)
         if unknown or not dims:
@@ -552,7 +563,6 @@ class SQLiteStore(Store):
         if query.section is not None:
             clauses.append("a.section = ?")
             params.append(query.section)
-        aggregates = "count(*), NULL"
         if measure is not None:
             clauses.append(f"a.{measure} IS NOT NULL")
             aggregates = f"sum(a.{measure}), count(a.{measure})"

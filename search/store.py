@@ -283,6 +283,14 @@ class Store(ABC):
             for g in groupings
         ]
 
+    def latest(self, dims: tuple[str, ...], query: CountQuery) -> dict[tuple[str, ...], str]:
+        """The newest local day ("YYYY-MM-DD") of the articles `query` selects, per group of `dims` (as count_by)."""
+        newest: dict[tuple[str, ...], str] = {}
+        for *group, day in self.count_by((*dims, "day"), query):
+            if day != "unknown":
+                newest[tuple(group)] = max(newest.get(tuple(group), day), day)
+        return newest
+
     @abstractmethod
     def record_run(self, run: CrawlRun) -> None: ...
 

@@ -339,6 +339,13 @@ def test_sum_by_adds_up_airtime_and_words_per_group(any_store: Store) -> None:
     ]
     assert any_store.tally(groupings)[1] == airtime and any_store.tally(groupings)[4] == {}
     assert any_store.tally(groupings)[2] == {("2025-03",): 5, ("2025-04",): 1}
+    # The newest local day per group (half past midnight on 1 April is still 31 March in UTC).
+    assert any_store.latest(("channel",), CountQuery()) == {
+        ("broadcaster",): "2025-04-01",
+        ("newspaper",): "2025-03-04",
+    }
+    assert any_store.latest(("source", "channel"), CountQuery(date_to=date(2025, 3, 31))) == {
+        ("truyenhinhnghean", "broadcaster"): "2025-03-04", ("baonghean", "newspaper"): "2025-03-04"}  # fmt: skip
 
 
 def test_a_page_fetched_again_with_its_length_now_stated_gives_the_airtime(any_store: Store) -> None:
