@@ -52,6 +52,8 @@ from search.store import (
 logger = logging.getLogger(__name__)
 
 SNIPPET_TOKENS = 32
+# Hits of a page up to which its highlights are read by seeking each one in the full-text index.
+SEEK_PAGE = 50
 # bm25 weights for title_f, lead_f, text_f (the original columns are only matched for the accent bonus).
 BM25_WEIGHTS = "0, 0, 0, 10.0, 4.0, 1.0"
 
@@ -718,13 +720,16 @@ class SQLiteStore(Store):
             return SearchResult(total=total, hits=())
         marks = f"'{snippets.OPEN}', '{snippets.CLOSE}'"
         match = scope.params[0]  # the scope's first parameter is its MATCH expression
+        # FTS5 seeks each rowid of a short page; for a long one (an export) one pass over the matches is cheaper
+        # ("+" keeps the rowid list from FTS5, which then filters its matches against it).
+        rowid = "articles_fts.rowid" if len(ranked) <= SEEK_PAGE else "+articles_fts.rowid"
         rows = self._run(
             f"SELECT a.rowid, {', '.join('a.' + c for c in _COLUMNS)},"
             f" highlight(articles_fts, 3, {marks}) AS title_marked,"
             f" snippet(articles_fts, 4, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS lead_marked,"
             f" snippet(articles_fts, 5, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS text_marked"
             f" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-            f" WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({', '.join('?' * len(ranked))})",
+            f" WHERE articles_fts MATCH ? AND {rowid} IN ({', '.join('?' * len(ranked))})",
             [match, *(r["rowid"] for r in ranked)],
         )
         page = {row["rowid"]: row for row in rows}
