@@ -90,6 +90,8 @@ def bare_cost(pages: list[Path]) -> float:
 def _serve(root: Path, sources: list[Source], conn: Connection) -> None:
     """The child process: serve `root`, send the host map, serve until told to stop."""
     with MirrorServer(root) as server:
+        # As a news site's server does: connections stay open between requests (HTTP/1.1).
+        server.RequestHandlerClass = type("KeepAlive", (server.RequestHandlerClass,), {"protocol_version": "HTTP/1.1"})
         conn.send(server.host_map(sources))
         conn.recv()
 
