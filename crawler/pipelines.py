@@ -17,7 +17,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from classifier import LoadedModel
 from classifier import load as load_model
 from classifier.places import PlaceMatcher
-from config import load_places, load_plan, load_taxonomy
+from config import config_file, load_places, load_plan, load_taxonomy
 from config.models import QaColumn
 from crawler.batches import Batcher, batcher_for
 from crawler.items import ArticleItem
@@ -34,6 +34,18 @@ def shared_model(directory: str) -> LoadedModel:
     """The model in `directory`, loaded once per process: the crawlers of every source in a run classify with the
     same object (a copy each would cost its memory a hundred times over in a province-wide run)."""
     return load_model(Path(directory), load_taxonomy())
+
+
+@lru_cache(maxsize=2)
+def _place_matcher(path: Path, modified_ns: int) -> PlaceMatcher:
+    return PlaceMatcher(load_places(path))
+
+
+def shared_places() -> PlaceMatcher:
+    """The gazetteer's matcher, built once per process while places.yaml is unchanged: building it takes most of
+    a second, which every crawler of a province-wide run would pay again."""
+    path = config_file("places.yaml")
+    return _place_matcher(path, path.stat().st_mtime_ns if path.is_file() else 0)
 
 
 def _drop(crawler: Crawler, reason: str, detail: str) -> DropItem:
@@ -152,7 +164,7 @@ class PlacesPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PlacesPipeline:
-        return cls(crawler, PlaceMatcher(load_places()))
+        return cls(crawler, shared_places())
 
     def process_item(self, article: Article) -> Article:
         result = located(article, self.matcher)

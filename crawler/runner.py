@@ -104,7 +104,7 @@ def run_crawl(
         (CrawlerProcess.join waits for crawls added while it waits: the reactor stops after the last.)"""
         if waiting:
             source, crawler = waiting.popleft()
-            process.crawl(crawler, source=source.id, since=since, until=until, refresh=refresh).addBoth(start_next)
+            process.crawl(crawler, source=source, since=since, until=until, refresh=refresh).addBoth(start_next)
         return result
 
     for _ in range(min(max(1, merged.getint("CCHC_PARALLEL_SOURCES", 8)), len(waiting))):

@@ -30,6 +30,10 @@ DOWNLOAD_WARNSIZE = MAX_PAGE_BYTES // 2
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Items (and requests) taken from one response at once: an article page yields one item, a sitemap a run of
+# requests that are only queued. Scrapy starts this many tasks for every response, so its default (100) costs
+# more than the few an article needs.
+CONCURRENT_ITEMS = 8
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

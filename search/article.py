@@ -139,7 +139,11 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: datetimes as ISO 8601 with offset, tuples as lists."""
-        data = dataclasses.asdict(self)
+        # Field by field, not dataclasses.asdict: its deep copy of every label's terms cost more than the rest of
+        # a store write. The mutable values are copied here, so the dict shares nothing with the record.
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data["scores"] = dict(self.scores)
+        data["explanations"] = {label: [list(term) for term in terms] for label, terms in self.explanations.items()}
         for name in _DATETIME_FIELDS:
             data[name] = data[name].isoformat() if data[name] else None
         for name in _TUPLE_FIELDS:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
+import os
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -16,9 +18,10 @@ import pytest
 from cchc.mirrors import MirrorServer
 from classifier import DEFAULT_MODEL_DIR, load
 from classifier.text import document
-from config import load_sources, load_taxonomy
+from config import CONFIG_DIR, load_sources, load_taxonomy
 from crawler.batches import Batcher
 from crawler.labeling import classify_articles, explanations
+from crawler.pipelines import shared_places
 from search import VN_TZ, Article, article_id, neardup, open_store
 from search.deadletter import DeadLetter
 from search.sqlite import SQLiteStore
@@ -182,3 +185,32 @@ def test_explanations_come_from_the_rows_classification_computed() -> None:
     doc = document(labeled.title, labeled.lead, labeled.text)
     assert labeled.explanations == explanations(loaded, doc, labeled)
     assert labeled.explanations["relevant"]
+
+
+def test_a_record_as_a_dict_is_json_ready_and_shares_nothing_with_it() -> None:
+    explained = {"relevant": [["một cửa", 0.8]], "thu_tuc": [["thủ tục", 0.5]]}
+    article = dataclasses.replace(_copy(0), tags=("cchc",), areas=("thu_tuc",), scores={"relevant": 0.9},
+                                  explanations=explained, revisions=({"title": "Bản cũ"},))  # fmt: skip
+    data = article.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["tags"] == ["cchc"] and data["published_at"] == "2025-03-01T00:00:00+07:00"
+    data["scores"]["relevant"] = 0.0
+    data["explanations"]["relevant"][0][1] = 0.0
+    data["revisions"][0]["title"] = "khác"
+    assert article.scores == {"relevant": 0.9} and article.explanations["relevant"] == [["một cửa", 0.8]]
+    assert article.revisions == ({"title": "Bản cũ"},)
+    assert Article.from_dict(article.to_dict()) == article
+
+
+def test_the_crawlers_of_a_process_share_one_gazetteer_matcher_until_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_dir = tmp_path / "cfg"
+    config_dir.mkdir()
+    places = config_dir / "places.yaml"
+    places.write_bytes((CONFIG_DIR / "places.yaml").read_bytes())
+    monkeypatch.setenv("CCHC_CONFIG_DIR", str(config_dir))
+    first = shared_places()
+    assert shared_places() is first
+    os.utime(places, ns=(places.stat().st_mtime_ns + 10**9,) * 2)  # places.yaml edited between two runs
+    assert shared_places() is not first

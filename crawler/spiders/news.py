@@ -14,7 +14,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from config import load_sources
+from config import Source, load_sources
 from config.cms import GENERIC
 from crawler import discovery
 from crawler.dates import dates_in
@@ -45,7 +45,7 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(
         self,
-        source: str | None = None,
+        source: str | Source | None = None,
         since: str | None = None,
         until: str | None = None,
         refresh: bool | str = False,
@@ -54,10 +54,13 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         if not source:
             raise ValueError("say which source to crawl: -a source=ID (ids are in config/sources.yaml)")
-        try:
-            self.source = load_sources().get(source)
-        except KeyError:
-            raise ValueError(f"unknown source {source!r}: see `cchc sources`") from None
+        if isinstance(source, Source):
+            self.source = source  # given by the runner, which read sources.yaml once for every source of the run
+        else:
+            try:
+                self.source = load_sources().get(source)
+            except KeyError:
+                raise ValueError(f"unknown source {source!r}: see `cchc sources`") from None
         self.rules = discovery.UrlRules.of(self.source)
         self.layout = rule_from_layout(self.source.layout, self.source.id) if self.source.layout else None
         # A source speaks for its unit only while it is valid: a host that served a district until 30/6/2025 and
