@@ -1,4 +1,4 @@
-"""Features: TF-IDF over words (underthesea segmentation) and character n-grams."""
+"""Features: TF-IDF over syllables and their bigrams, character n-grams, and counts of the plan's phrases."""
 
 from __future__ import annotations
 
@@ -13,18 +13,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
 from classifier.text import normalize
-from classifier.tokens import tokenize
+from classifier.tokens import tokenize, with_bigrams
 
 logger = logging.getLogger(__name__)
 
 
-def with_bigrams(words: list[str]) -> list[str]:
-    """Words followed by their bigrams."""
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-
-
 def words_and_bigrams(doc: str) -> list[str]:
-    """Word unigrams and bigrams of a normalized document (a module function, so models pickle)."""
+    """Syllable unigrams and bigrams of a normalized document (a module function, so models pickle)."""
     return with_bigrams(tokenize(doc))
 
 
@@ -68,7 +63,7 @@ def build_features(
     min_df: int = 2,
     phrases: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> FeatureUnion:
-    """Word uni/bigrams plus char 2–5-grams within word boundaries, both sublinear TF-IDF; the plan's phrases."""
+    """Syllable uni/bigrams plus char 2–5-grams within word boundaries, both sublinear TF-IDF; the plan's phrases."""
     return FeatureUnion(
         [
             (

@@ -18,7 +18,6 @@ from classifier.corpora import corpus_of
 from classifier.dataset import Example, documents
 from classifier.evaluation import Report, evaluate, report
 from classifier.model import CchcModel, Prediction
-from classifier.tokens import memoized
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +83,9 @@ def _fit(
     return model, rows
 
 
-def held_out_predictions(model: CchcModel, rows: Sequence[Example]) -> dict[str, tuple[list[Example], list[Prediction]]]:
+def held_out_predictions(
+    model: CchcModel, rows: Sequence[Example]
+) -> dict[str, tuple[list[Example], list[Prediction]]]:
     """Per fold of the model's fit: its rows, decided by the model that did not see them with the thresholds learned
     on every other fold (so no figure rests on a threshold tuned on the rows it scores)."""
     folds = model.cv_scores_
@@ -112,7 +113,8 @@ def split_evaluation(
         split = split_examples([replace(e, origin="real") if e.origin == "written" else e for e in examples], seed)
     progress("fit on the training split")
     model, rows = _fit(CchcModel(area_ids, topic_ids, random_state=seed, **params), split.train, False, progress)
-    pooled = [pair for held, predicted in held_out_predictions(model, rows).values() for pair in zip(held, predicted)]
+    folds = held_out_predictions(model, rows).values()
+    pooled = [pair for held, predicted in folds for pair in zip(held, predicted, strict=True)]
     reports = {
         "validation": report([e for e, _ in pooled], [p for _, p in pooled], model.area_ids, model.topic_ids),
         "test": evaluate(model, split.test),
@@ -139,16 +141,14 @@ def train(
 ) -> TrainingResult:
     """Fit on everything, thresholds and figures from leave-one-corpus-out fits when real labels span two corpora
     or more; else fit on a training split (thresholds by k-fold) and measure on its test split."""
-    with memoized():
-        corpora = held_out_corpora(examples)
-        if len(corpora) >= 2:
-            model = CchcModel(area_ids, topic_ids, random_state=seed, **params)
-            model, rows = _fit(model, examples, True, progress)
-            reports = {
-                corpus: report(held, predicted, model.area_ids, model.topic_ids)
-                for corpus, (held, predicted) in held_out_predictions(model, rows).items()
-            }
-            sizes = {"train": len(examples), **{f"held_out:{c}": reports[c].examples for c in corpora}}
-            return TrainingResult(model, sizes, reports)
-        split, model, reports = split_evaluation(examples, area_ids, topic_ids, seed, progress, **params)
-        return TrainingResult(model, {"train": len(split.train), "test": len(split.test)}, reports)
+    corpora = held_out_corpora(examples)
+    if len(corpora) >= 2:
+        model, rows = _fit(CchcModel(area_ids, topic_ids, random_state=seed, **params), examples, True, progress)
+        reports = {
+            corpus: report(held, predicted, model.area_ids, model.topic_ids)
+            for corpus, (held, predicted) in held_out_predictions(model, rows).items()
+        }
+        sizes = {"train": len(examples), **{f"held_out:{c}": reports[c].examples for c in corpora}}
+        return TrainingResult(model, sizes, reports)
+    split, model, reports = split_evaluation(examples, area_ids, topic_ids, seed, progress, **params)
+    return TrainingResult(model, {"train": len(split.train), "test": len(split.test)}, reports)

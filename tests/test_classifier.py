@@ -13,10 +13,10 @@ from sklearn.base import clone
 
 from classifier import DEFAULT_MODEL_DIR, ModelError, load
 from classifier.dataset import REAL_LABELS, Example, documents, reserved_ids, training_examples, written_examples
+from classifier.features import words_and_bigrams
 from classifier.model import RELEVANCE, CchcModel
 from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
 from classifier.text import normalize
-from classifier.tokens import tokenize
 from classifier.training import split_examples, train
 from config import load_plan, load_taxonomy
 from crawler.labeling import classify_articles
@@ -46,9 +46,9 @@ def test_normalize_composes_and_places_tone_marks() -> None:
     assert normalize("") == ""
 
 
-def test_tokenize_joins_words_and_drops_punctuation() -> None:
-    tokens = tokenize("Trung tâm Phục vụ hành chính công tỉnh đạt 91,36 điểm.")
-    assert "trung_tâm" in tokens and "hành_chính" in tokens
+def test_features_read_syllables_and_bigrams_without_punctuation() -> None:
+    tokens = words_and_bigrams(normalize("Trung tâm Phục vụ hành chính công tỉnh đạt 91,36 điểm."))
+    assert "trung tâm" in tokens and "hành chính" in tokens and "hành" in tokens
     assert "." not in tokens and all(t == t.lower() for t in tokens)
     assert any("0" in t and "9" not in t for t in tokens)
 
@@ -250,7 +250,8 @@ def test_thresholds_are_learned_in_fit_from_out_of_fold_scores() -> None:
     labels = [e.labels for e in examples]
     untuned = CchcModel(AREAS, TOPICS, max_words=3000, max_chars=3000).fit(docs, relevant, labels)
     assert set(untuned.thresholds_.values()) == {0.5} and not untuned.cv_scores_
-    tuned = CchcModel(AREAS, TOPICS, max_words=3000, max_chars=3000).fit(docs, relevant, labels, tune=[True] * len(docs))
+    tuned = CchcModel(AREAS, TOPICS, max_words=3000, max_chars=3000)
+    tuned.fit(docs, relevant, labels, tune=[True] * len(docs))
     assert sorted(tuned.cv_scores_) == [f"fold-{n}" for n in range(1, 6)]
     held = np.concatenate([rows for rows, _ in tuned.cv_scores_.values()])
     assert sorted(held) == list(range(len(docs)))  # every tuned row scored once, out of fold
