@@ -75,7 +75,7 @@ class CchcModel(BaseEstimator):
         c_relevance: float = 4.0,
         c_labels: float = 4.0,
         max_words: int = 40_000,
-        max_chars: int = 40_000,
+        max_opening: int = 20_000,
         phrases: Sequence[tuple[str, Sequence[str]]] = (),
         folds: int = 5,
         random_state: int = 47,
@@ -85,7 +85,7 @@ class CchcModel(BaseEstimator):
         self.c_relevance = c_relevance
         self.c_labels = c_labels
         self.max_words = max_words
-        self.max_chars = max_chars
+        self.max_opening = max_opening
         self.phrases = phrases
         self.folds = folds
         self.random_state = random_state
@@ -171,7 +171,7 @@ class CchcModel(BaseEstimator):
     def _fit_estimators(self, data: _Data) -> CchcModel:
         """Features, relevance (calibrated), one model per area and topic, stance: all but the thresholds."""
         y, w, labels = data.relevant, data.weights, data.labels
-        self.features_: FeatureUnion = build_features(self.max_words, self.max_chars, phrases=self.phrases)
+        self.features_: FeatureUnion = build_features(self.max_words, self.max_opening, phrases=self.phrases)
         X = self.features_.fit_transform(data.docs)
         folds = int(min(5, np.bincount(y, minlength=2).min()))
         if folds < 2:
@@ -250,7 +250,7 @@ class CchcModel(BaseEstimator):
         """The feature names, which features are words, and `label`'s weights: derived once, on first use."""
         if not hasattr(self, "_feature_names"):
             self._feature_names = self.features_.get_feature_names_out()
-            # Word features only: character n-grams weigh in the score but mean nothing to a reader.
+            # Whole-text words only: the opening block repeats some of them, phrase counts are group names.
             self._word_features = np.char.startswith(self._feature_names.astype(str), "words__")
             self._weights: dict[str, np.ndarray] = {}
         if label not in self._weights:

@@ -90,7 +90,7 @@ def test_training_set_builds_without_shared_data(tmp_path: Path) -> None:
 def small_run():
     """A quick training run on half the written texts, twice with one seed."""
     examples = written_examples(TAXONOMY)[::2]
-    params = {"max_words": 5000, "max_chars": 5000}
+    params = {"max_words": 5000, "max_opening": 5000}
     return examples, train(examples, AREAS, TOPICS, seed=7, **params), train(examples, AREAS, TOPICS, seed=7, **params)
 
 
@@ -229,7 +229,7 @@ def test_leave_one_corpus_out_never_fits_on_the_corpus_it_tests(monkeypatch) -> 
 
     monkeypatch.setattr(CchcModel, "_fit_estimators", spy)
     examples = written[100:] + real
-    result = training.train(examples, AREAS, TOPICS, max_words=3000, max_chars=3000)
+    result = training.train(examples, AREAS, TOPICS, max_words=3000, max_opening=3000)
     corpora = ["tc201805-baomoi", "unc-dantri", "vntc10"]
     assert list(result.reports) == corpora and len(seen) == len(corpora) + 1
     prefixes = {"tc201805-baomoi": "tc201805:", "unc-dantri": "unc:", "vntc10": "vntc:"}
@@ -248,9 +248,9 @@ def test_thresholds_are_learned_in_fit_from_out_of_fold_scores() -> None:
     examples = written_examples(TAXONOMY)[::2]
     docs, relevant = documents(examples), [e.relevant for e in examples]
     labels = [e.labels for e in examples]
-    untuned = CchcModel(AREAS, TOPICS, max_words=3000, max_chars=3000).fit(docs, relevant, labels)
+    untuned = CchcModel(AREAS, TOPICS, max_words=3000, max_opening=3000).fit(docs, relevant, labels)
     assert set(untuned.thresholds_.values()) == {0.5} and not untuned.cv_scores_
-    tuned = CchcModel(AREAS, TOPICS, max_words=3000, max_chars=3000)
+    tuned = CchcModel(AREAS, TOPICS, max_words=3000, max_opening=3000)
     tuned.fit(docs, relevant, labels, tune=[True] * len(docs))
     assert sorted(tuned.cv_scores_) == [f"fold-{n}" for n in range(1, 6)]
     held = np.concatenate([rows for rows, _ in tuned.cv_scores_.values()])
@@ -269,7 +269,7 @@ def test_model_learns_a_stance_only_for_relevant_articles() -> None:
         e.document() + "\n" + (praise if s == "praise" else blame if s == "criticism" else "")
         for e, s in zip(examples, stances, strict=True)
     ]
-    model = CchcModel(AREAS, TOPICS, max_words=5000, max_chars=5000).fit(
+    model = CchcModel(AREAS, TOPICS, max_words=5000, max_opening=5000).fit(
         docs, [e.relevant for e in examples], [e.labels for e in examples],
         stances=[s if e.relevant else None for e, s in zip(examples, stances, strict=True)],
     )  # fmt: skip
