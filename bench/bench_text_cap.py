@@ -19,14 +19,13 @@ from classifier import DEFAULT_MODEL_DIR, load
 from classifier.dataset import real_examples
 from classifier.evaluation import score
 from classifier.text import _text_normalize, document, normalized_token
-from classifier.tokens import _tokens_of_line
 from config import load_taxonomy
 
 CAPS = (None, 6000, 4000, 3000, 2000, 1500)
 
 
 def _clear_caches() -> None:
-    for cache in (_tokens_of_line, _text_normalize, normalized_token):
+    for cache in (_text_normalize, normalized_token):
         cache.cache_clear()
 
 

@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support
+
 from classifier.dataset import Example, documents
 
 if TYPE_CHECKING:
-    from classifier.model import CchcModel
+    from classifier.model import CchcModel, Prediction
 
 logger = logging.getLogger(__name__)
 
@@ -50,22 +53,17 @@ class Report:
         return data
 
 
-def f1(gold: Sequence[bool], predicted: Sequence[bool]) -> float:
-    return score("", gold, predicted).f1
-
-
 def score(label: str, gold: Sequence[bool], predicted: Sequence[bool]) -> LabelScore:
-    tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
-    fp = sum(p and not g for g, p in zip(gold, predicted, strict=True))
-    fn = sum(g and not p for g, p in zip(gold, predicted, strict=True))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return LabelScore(label, round(float(precision), 4), round(float(recall), 4), round(float(f), 4), int(tp + fn))
+    precision, recall, f, _ = precision_recall_fscore_support(
+        np.asarray(gold, dtype=bool), np.asarray(predicted, dtype=bool), average="binary", zero_division=0.0
+    )
+    return LabelScore(label, round(float(precision), 4), round(float(recall), 4), round(float(f), 4), int(sum(gold)))
 
 
-def evaluate(model: CchcModel, examples: Sequence[Example]) -> Report:
-    predictions = model.predict(documents(examples))
+def report(
+    examples: Sequence[Example], predictions: Sequence[Prediction], area_ids: Sequence[str], topic_ids: Sequence[str]
+) -> Report:
+    """Relevance over all examples; areas and topics over the relevant ones whose labels are known."""
     relevance = score("relevant", [e.relevant for e in examples], [p.relevant for p in predictions])
     rows = [i for i, e in enumerate(examples) if e.relevant and e.labels is not None]
 
@@ -79,4 +77,8 @@ def evaluate(model: CchcModel, examples: Sequence[Example]) -> Report:
             for label in ids
         )
 
-    return Report(len(examples), relevance, per_label(model.area_ids, "areas"), per_label(model.topic_ids, "topics"))
+    return Report(len(examples), relevance, per_label(area_ids, "areas"), per_label(topic_ids, "topics"))
+
+
+def evaluate(model: CchcModel, examples: Sequence[Example]) -> Report:
+    return report(examples, model.predict(documents(examples)), model.area_ids, model.topic_ids)

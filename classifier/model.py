@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 
 from classifier.features import build_features
@@ -20,6 +23,24 @@ RELEVANCE = "relevant"
 STANCES = ("praise", "criticism", "neutral")
 MIN_POSITIVES = 3
 DEFAULT_THRESHOLD = 0.5
+
+
+THRESHOLD_GRID = tuple(round(float(t), 2) for t in np.arange(0.10, 0.91, 0.05))
+
+
+@dataclass(frozen=True)
+class _Data:
+    """The training rows fit reads, so a fold is a subset of the same lists."""
+
+    docs: list[str]
+    relevant: np.ndarray
+    labels: list[frozenset[str] | None]
+    weights: np.ndarray
+    stances: list[str | None]
+
+    def rows(self, index: np.ndarray) -> _Data:
+        return _Data([self.docs[i] for i in index], self.relevant[index], [self.labels[i] for i in index],
+                     self.weights[index], [self.stances[i] for i in index])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -37,30 +58,41 @@ def _logistic(c: float) -> LogisticRegression:
     return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
 
 
-class CchcModel:
-    """Scikit-learn estimator manners: __init__ stores parameters, fit returns self, learned state ends in _."""
+class CchcModel(BaseEstimator):
+    """A scikit-learn estimator: __init__ stores parameters, fit learns everything (thresholds included) and
+    returns self, learned state ends in _ (so `clone` and `get_params` work).
+
+    Thresholds are learned from out-of-fold scores: `fit(..., groups=, tune=)` scores each group's tuned rows
+    with a clone fit without that group (leave-one-group-out: a corpus is a group, so a threshold is set on
+    articles the scoring model never saw), or, without groups, with stratified k-fold over the tuned rows. Rows
+    not tuned (team-written texts, weak labels) only ever train.
+    """
 
     def __init__(
         self,
-        area_ids: Sequence[str],
-        topic_ids: Sequence[str],
+        area_ids: Sequence[str] = (),
+        topic_ids: Sequence[str] = (),
         c_relevance: float = 4.0,
         c_labels: float = 4.0,
         max_words: int = 40_000,
-        max_chars: int = 40_000,
+        max_opening: int = 20_000,
         phrases: Sequence[tuple[str, Sequence[str]]] = (),
+        folds: int = 5,
+        random_state: int = 47,
     ) -> None:
-        self.area_ids = tuple(area_ids)
-        self.topic_ids = tuple(topic_ids)
+        self.area_ids = area_ids
+        self.topic_ids = topic_ids
         self.c_relevance = c_relevance
         self.c_labels = c_labels
         self.max_words = max_words
-        self.max_chars = max_chars
-        self.phrases = tuple((group, tuple(items)) for group, items in phrases)
+        self.max_opening = max_opening
+        self.phrases = phrases
+        self.folds = folds
+        self.random_state = random_state
 
     @property
     def label_ids(self) -> tuple[str, ...]:
-        return self.area_ids + self.topic_ids
+        return tuple(self.area_ids) + tuple(self.topic_ids)
 
     def fit(
         self,
@@ -69,13 +101,78 @@ class CchcModel:
         labels: Sequence[frozenset[str] | None],
         weights: Sequence[float] | None = None,
         stances: Sequence[str | None] | None = None,
+        groups: Sequence[str | None] | None = None,
+        tune: Sequence[bool] | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> CchcModel:
         """Fit on normalized documents; `labels[i]` is None when a relevant doc's areas/topics are unknown,
-        `stances[i]` None when a relevant doc's stance is unknown."""
-        y = np.asarray(relevant, dtype=int)
-        w = np.asarray(weights if weights is not None else np.ones(len(docs)), dtype=float)
-        self.features_: FeatureUnion = build_features(self.max_words, self.max_chars, phrases=self.phrases)
-        X = self.features_.fit_transform(docs)
+        `stances[i]` None when a relevant doc's stance is unknown. `tune[i]` marks the rows thresholds are
+        learned on (none: every threshold stays at 0.5); `groups[i]` the corpus of a row (None: always trains).
+        Out-of-fold scores stay in `cv_scores_` (name of the held-out group -> rows, scores)."""
+        data = _Data(list(docs), np.asarray(relevant, dtype=int), list(labels),
+                     np.asarray(weights if weights is not None else np.ones(len(docs)), dtype=float),
+                     list(stances or [None] * len(docs)))  # fmt: skip
+        self.cv_scores_: dict[str, tuple[np.ndarray, list[dict[str, float]]]] = {}
+        for name, held, kept in self._folds(data.relevant, groups, tune):
+            (progress or logger.info)(f"fit without {name} ({len(kept)} rows) to score its {len(held)} rows")
+            fold = clone(self)._fit_estimators(data.rows(kept))
+            self.cv_scores_[name] = (held, fold.scores([data.docs[i] for i in held]))
+        (progress or logger.info)(f"fit on everything ({len(data.docs)} rows)")
+        self._fit_estimators(data)
+        pooled = [(i, s) for held, scores in self.cv_scores_.values() for i, s in zip(held, scores, strict=True)]
+        self.thresholds_ = self.tuned_thresholds(
+            [s for _, s in pooled], [bool(data.relevant[i]) for i, _ in pooled], [data.labels[i] for i, _ in pooled]
+        )
+        return self
+
+    def _folds(
+        self, y: np.ndarray, groups: Sequence[str | None] | None, tune: Sequence[bool] | None
+    ) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """(name, held-out tuned rows, training rows) of each fold: one per group whose tuned rows hold both
+        relevant and other articles, or stratified k-fold over the tuned rows when fewer than two such groups."""
+        if tune is None or not any(tune):
+            return []
+        tuned = np.flatnonzero(np.asarray(tune, dtype=bool))
+        every = np.arange(len(y))
+        if groups is not None:
+            group = np.asarray([g or "" for g in groups], dtype=object)
+            names = sorted(g for g in set(group[tuned]) if g and len(set(y[tuned[group[tuned] == g]])) == 2)
+            if len(names) >= 2:
+                return [(g, tuned[group[tuned] == g], every[group != g]) for g in names]
+        n_splits = int(min(self.folds, np.bincount(y[tuned], minlength=2).min()))
+        if n_splits < 2:
+            return []
+        splitter = StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
+        folds = []
+        for number, (_, test) in enumerate(splitter.split(tuned, y[tuned]), start=1):
+            held = tuned[test]
+            folds.append((f"fold-{number}", held, np.setdiff1d(every, held)))
+        return folds
+
+    def tuned_thresholds(
+        self, scores: Sequence[dict[str, float]], relevant: Sequence[bool], labels: Sequence[frozenset[str] | None]
+    ) -> dict[str, float]:
+        """Per label, the grid threshold with the best F1 of `scores` (ties: the one nearest 0.5); areas and topics
+        judged on relevant rows with known labels only, as the model only labels those. 0.5 where nothing to learn."""
+        tuned = dict.fromkeys((RELEVANCE, *self.label_ids), DEFAULT_THRESHOLD)
+        for label in tuned:
+            rows = [i for i in range(len(scores)) if label == RELEVANCE or (relevant[i] and labels[i] is not None)]
+            gold = np.asarray([relevant[i] if label == RELEVANCE else label in labels[i] for i in rows], dtype=bool)
+            if not gold.any() or (label != RELEVANCE and label not in self.label_models_):
+                continue
+            values = np.asarray([scores[i].get(label, 0.0) for i in rows])
+            best = max(
+                THRESHOLD_GRID,
+                key=lambda t: (f1_score(gold, values >= t, zero_division=0.0), -abs(t - DEFAULT_THRESHOLD)),
+            )
+            tuned[label] = best
+        return tuned
+
+    def _fit_estimators(self, data: _Data) -> CchcModel:
+        """Features, relevance (calibrated), one model per area and topic, stance: all but the thresholds."""
+        y, w, labels = data.relevant, data.weights, data.labels
+        self.features_: FeatureUnion = build_features(self.max_words, self.max_opening, phrases=self.phrases)
+        X = self.features_.fit_transform(data.docs)
         folds = int(min(5, np.bincount(y, minlength=2).min()))
         if folds < 2:
             raise ValueError("relevance needs at least 2 relevant and 2 non-relevant examples")
@@ -89,8 +186,7 @@ class CchcModel:
                 logger.warning("label %s has %d positive examples: not learned", label, int(target.sum()))
                 continue
             self.label_models_[label] = _logistic(self.c_labels).fit(X[known], target, sample_weight=w[known])
-        self.thresholds_: dict[str, float] = dict.fromkeys((RELEVANCE, *self.label_ids), DEFAULT_THRESHOLD)
-        self.stance_ = self._fit_stance(X, y, stances or [None] * len(docs), w)
+        self.stance_ = self._fit_stance(X, y, data.stances, w)
         return self
 
     def _fit_stance(self, X, y: np.ndarray, stances: Sequence[str | None], w: np.ndarray) -> LogisticRegression | None:
@@ -114,17 +210,21 @@ class CchcModel:
             for i in range(X.shape[0])
         ]
 
-    def decide(self, scores: dict[str, float], stance: str | None = None) -> Prediction:
-        """Apply the thresholds: areas, topics and stance only for a relevant article; at least one area."""
-        relevant = scores[RELEVANCE] >= self.thresholds_[RELEVANCE]
+    def decide(
+        self, scores: dict[str, float], stance: str | None = None, thresholds: dict[str, float] | None = None
+    ) -> Prediction:
+        """Apply the thresholds (the learned ones unless given): areas, topics and stance only for a relevant
+        article; at least one area."""
+        thresholds = thresholds or self.thresholds_
+        relevant = scores[RELEVANCE] >= thresholds[RELEVANCE]
         areas: tuple[str, ...] = ()
         topics: tuple[str, ...] = ()
         if relevant:
-            areas = tuple(a for a in self.area_ids if scores.get(a, 0.0) >= self.thresholds_[a])
+            areas = tuple(a for a in self.area_ids if scores.get(a, 0.0) >= thresholds[a])
             if not areas:
                 best = max(self.area_ids, key=lambda a: scores.get(a, 0.0))
                 areas = (best,) if scores.get(best, 0.0) > 0 else ()
-            topics = tuple(t for t in self.topic_ids if scores.get(t, 0.0) >= self.thresholds_[t])
+            topics = tuple(t for t in self.topic_ids if scores.get(t, 0.0) >= thresholds[t])
         rounded = {k: round(v, 4) for k, v in scores.items()}
         return Prediction(relevant, rounded[RELEVANCE], areas, topics, rounded, stance if relevant else None)
 
@@ -150,7 +250,7 @@ class CchcModel:
         """The feature names, which features are words, and `label`'s weights: derived once, on first use."""
         if not hasattr(self, "_feature_names"):
             self._feature_names = self.features_.get_feature_names_out()
-            # Word features only: character n-grams weigh in the score but mean nothing to a reader.
+            # Whole-text words only: the opening block repeats some of them, phrase counts are group names.
             self._word_features = np.char.startswith(self._feature_names.astype(str), "words__")
             self._weights: dict[str, np.ndarray] = {}
         if label not in self._weights:
@@ -159,7 +259,8 @@ class CchcModel:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        for derived in ("_feature_names", "_word_features", "_weights"):  # large: rebuilt on the first explain()
+        # Large: explanation tables are rebuilt on the first explain(); fold scores serve training only.
+        for derived in ("_feature_names", "_word_features", "_weights", "cv_scores_"):
             state.pop(derived, None)
         return state
 

@@ -15,6 +15,8 @@ from config import Gazetteer, Place
 
 logger = logging.getLogger(__name__)
 
+_WORD = re.compile(r"\w+")
+
 
 class PlaceMatcher:
     """Finds gazetteer places in Vietnamese text."""
@@ -24,8 +26,19 @@ class PlaceMatcher:
         for place in gazetteer.places:
             for alias in place.aliases:
                 self.by_alias.setdefault(self._key(alias), []).append(place)
-        aliases = sorted(self.by_alias, key=len, reverse=True)
-        self.pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in aliases) + r")(?!\w)")
+        # Aliases by their words ("tp vinh" for "tp. vinh"): a text is read word by word, each start looked up,
+        # longest first, then the exact spelling checked. One regex of every alias tried at every character cost
+        # 4 ms an article.
+        self.by_words: dict[str, list[str]] = {}
+        for alias in sorted(self.by_alias, key=len, reverse=True):
+            self.by_words.setdefault(" ".join(_WORD.findall(alias)), []).append(alias)
+        # The alias lengths (in words) that start with each word, longest first.
+        self.lengths: dict[str, list[int]] = {}
+        for words in self.by_words:
+            first, *rest = words.split()
+            self.lengths.setdefault(first, []).append(len(rest) + 1)
+        for lengths in self.lengths.values():
+            lengths.sort(reverse=True)
 
     @staticmethod
     def _key(text: str) -> str:
@@ -34,16 +47,41 @@ class PlaceMatcher:
 
     def resolve(self, alias: str, on: date | None) -> Place | None:
         """The place an alias names on a date (without a date: the only candidate, if just one)."""
-        candidates = self.by_alias.get(self._key(alias), [])
+        return self._place(self._key(alias), on)
+
+    def _place(self, key: str, on: date | None) -> Place | None:
+        candidates = self.by_alias.get(key, [])
         if on is not None:
             candidates = [p for p in candidates if p.valid_on(on)]
         return candidates[0] if len(candidates) == 1 else None
 
+    def mentions(self, text: str) -> list[str]:
+        """The aliases (as keyed) written in `text` as whole words, left to right; where two overlap, the longer."""
+        key = self._key(text)
+        words = list(_WORD.finditer(key))
+        found, i = [], 0
+        while i < len(words):
+            for n in self.lengths.get(words[i].group(), ()):
+                spans = words[i : i + n]
+                start, end = spans[0].start(), spans[-1].end()
+                alias = next(
+                    (a for a in self.by_words.get(" ".join(w.group() for w in spans), ()) if key[start:end] == a),
+                    None,
+                )
+                if alias is not None:
+                    found.append(alias)
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
     def find(self, text: str, on: date | None) -> tuple[str, ...]:
         """Ids of the places mentioned in `text`, in order of first mention, each once."""
         found: dict[str, None] = {}
-        for match in self.pattern.finditer(self._key(text)):
-            place = self.resolve(match.group(1), on)
+        for key in self.mentions(text):
+            # Looked up as found: normalizing a normalized "tp. vinh" again splits its full stop off.
+            place = self._place(key, on)
             if place is not None:
                 found.setdefault(place.id)
         return tuple(found)

@@ -7,14 +7,16 @@ import json
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.base import clone
 
 from classifier import DEFAULT_MODEL_DIR, ModelError, load
 from classifier.dataset import REAL_LABELS, Example, documents, reserved_ids, training_examples, written_examples
+from classifier.features import words_and_bigrams
 from classifier.model import RELEVANCE, CchcModel
 from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
 from classifier.text import normalize
-from classifier.tokens import tokenize
 from classifier.training import split_examples, train
 from config import load_plan, load_taxonomy
 from crawler.labeling import classify_articles
@@ -44,9 +46,9 @@ def test_normalize_composes_and_places_tone_marks() -> None:
     assert normalize("") == ""
 
 
-def test_tokenize_joins_words_and_drops_punctuation() -> None:
-    tokens = tokenize("Trung tâm Phục vụ hành chính công tỉnh đạt 91,36 điểm.")
-    assert "trung_tâm" in tokens and "hành_chính" in tokens
+def test_features_read_syllables_and_bigrams_without_punctuation() -> None:
+    tokens = words_and_bigrams(normalize("Trung tâm Phục vụ hành chính công tỉnh đạt 91,36 điểm."))
+    assert "trung tâm" in tokens and "hành chính" in tokens and "hành" in tokens
     assert "." not in tokens and all(t == t.lower() for t in tokens)
     assert any("0" in t and "9" not in t for t in tokens)
 
@@ -88,7 +90,7 @@ def test_training_set_builds_without_shared_data(tmp_path: Path) -> None:
 def small_run():
     """A quick training run on half the written texts, twice with one seed."""
     examples = written_examples(TAXONOMY)[::2]
-    params = {"max_words": 5000, "max_chars": 5000}
+    params = {"max_words": 5000, "max_opening": 5000}
     return examples, train(examples, AREAS, TOPICS, seed=7, **params), train(examples, AREAS, TOPICS, seed=7, **params)
 
 
@@ -105,8 +107,8 @@ def test_split_keeps_weak_and_written_labels_out_of_evaluation() -> None:
     written = [Example(f"w{i}", "t", "", "x", i % 2 == 0, frozenset(), "written") for i in range(20)]
     weak = [Example(f"s{i}", "t", "", "x", True, None, "seed") for i in range(5)]
     split = split_examples(gold + written + weak, seed=1)
-    assert all(e.origin == "real" for e in split.validation + split.test)
-    assert len(split.test) == 6 and len(split.validation) == 6
+    assert all(e.origin == "real" for e in split.test)
+    assert len(split.test) == 6 and sum(e.relevant for e in split.test) == 3
     assert {e.id for e in split.train} >= {e.id for e in weak + written}
 
 
@@ -213,29 +215,49 @@ def test_leave_one_corpus_out_never_fits_on_the_corpus_it_tests(monkeypatch) -> 
 
     written = written_examples(TAXONOMY)[::3]
     real = [
-        Example(f"{s}:{i}", e.title, e.lead, e.text, e.relevant, e.labels, "real")
+        Example(f"{s}:{i}", f"{e.title} ({s} {i})", e.lead, e.text, e.relevant, e.labels, "real")
         for s, chunk in (("vntc", written[:40]), ("unc", written[40:80]), ("tc201805", written[80:100]))
         for i, e in enumerate(chunk)
     ]
     real.append(Example("uit_vion:1", "t", "", "x", False, frozenset(), "real"))  # one kind only: not held out
     seen: list[set[str]] = []
-    original = training._fit
+    original = CchcModel._fit_estimators
 
-    def spy(model, examples):
-        seen.append({e.id for e in examples})
-        return original(model, examples)
+    def spy(model, data):
+        seen.append(set(data.docs))
+        return original(model, data)
 
-    monkeypatch.setattr(training, "_fit", spy)
-    corpora = training.held_out_corpora(written[100:] + real)
-    assert corpora == ["tc201805-baomoi", "unc-dantri", "vntc10"]
-    reports, thresholds = training.leave_one_corpus_out(written[100:] + real, AREAS, TOPICS, corpora,
-                                                        max_words=3000, max_chars=3000)  # fmt: skip
+    monkeypatch.setattr(CchcModel, "_fit_estimators", spy)
+    examples = written[100:] + real
+    result = training.train(examples, AREAS, TOPICS, max_words=3000, max_opening=3000)
+    corpora = ["tc201805-baomoi", "unc-dantri", "vntc10"]
+    assert list(result.reports) == corpora and len(seen) == len(corpora) + 1
     prefixes = {"tc201805-baomoi": "tc201805:", "unc-dantri": "unc:", "vntc10": "vntc:"}
-    for corpus, ids in zip(corpora, seen, strict=True):
-        assert not any(i.startswith(prefixes[corpus]) for i in ids)
-        assert any(i.startswith("w-") for i in ids)
-        assert reports[corpus].examples == sum(e.id.startswith(prefixes[corpus]) for e in real)
-    assert set(thresholds) == {RELEVANCE, *AREAS, *TOPICS}
+    for corpus, docs in zip(corpora, seen, strict=False):
+        held = [e for e in real if e.id.startswith(prefixes[corpus])]
+        assert not {e.document() for e in held} & docs  # not the article, nor its title-less copy
+        assert not {e.document() for e in training.augmented(held)} & docs
+        assert {e.document() for e in written[100:]} <= docs
+        assert result.reports[corpus].examples == len(held)
+    assert {e.document() for e in examples} <= seen[-1]  # the model kept is fit on everything
+    assert set(result.model.thresholds_) == {RELEVANCE, *AREAS, *TOPICS}
+    assert clone(result.model).get_params() == result.model.get_params()
+
+
+def test_thresholds_are_learned_in_fit_from_out_of_fold_scores() -> None:
+    examples = written_examples(TAXONOMY)[::2]
+    docs, relevant = documents(examples), [e.relevant for e in examples]
+    labels = [e.labels for e in examples]
+    untuned = CchcModel(AREAS, TOPICS, max_words=3000, max_opening=3000).fit(docs, relevant, labels)
+    assert set(untuned.thresholds_.values()) == {0.5} and not untuned.cv_scores_
+    tuned = CchcModel(AREAS, TOPICS, max_words=3000, max_opening=3000)
+    tuned.fit(docs, relevant, labels, tune=[True] * len(docs))
+    assert sorted(tuned.cv_scores_) == [f"fold-{n}" for n in range(1, 6)]
+    held = np.concatenate([rows for rows, _ in tuned.cv_scores_.values()])
+    assert sorted(held) == list(range(len(docs)))  # every tuned row scored once, out of fold
+    pooled = [s for _, scores in tuned.cv_scores_.values() for s in scores]
+    expected = tuned.tuned_thresholds(pooled, [relevant[i] for i in held], [labels[i] for i in held])
+    assert tuned.thresholds_ == expected and set(expected.values()) != {0.5}
 
 
 def test_model_learns_a_stance_only_for_relevant_articles() -> None:
@@ -247,7 +269,7 @@ def test_model_learns_a_stance_only_for_relevant_articles() -> None:
         e.document() + "\n" + (praise if s == "praise" else blame if s == "criticism" else "")
         for e, s in zip(examples, stances, strict=True)
     ]
-    model = CchcModel(AREAS, TOPICS, max_words=5000, max_chars=5000).fit(
+    model = CchcModel(AREAS, TOPICS, max_words=5000, max_opening=5000).fit(
         docs, [e.relevant for e in examples], [e.labels for e in examples],
         stances=[s if e.relevant else None for e, s in zip(examples, stances, strict=True)],
     )  # fmt: skip

@@ -1,11 +1,10 @@
-"""The classifier's text path: what it caches is what underthesea computes, and what a model reads is capped."""
+"""The classifier's text path: what it computes is what underthesea computes, and what a model reads is capped."""
 
 from __future__ import annotations
 
 from cchc import MIRRORS_DIR
 from cchc.mirrors import article_pages
 from classifier.text import MAX_DOC_CHARS, _text_normalize, document, normalize
-from classifier.tokens import _segment
 from config import load_sources
 from crawler.extraction import decode_html, extract_article
 
@@ -19,17 +18,15 @@ def _real_lines() -> list[str]:
     return lines
 
 
-def test_normalization_and_segmentation_are_underthesea_s() -> None:
-    from underthesea import text_normalize, word_tokenize
+def test_normalization_is_underthesea_s() -> None:
+    from underthesea import text_normalize
 
     lines = _real_lines()
     assert len(lines) > 50
     for line in lines:
         assert _text_normalize(line) == text_normalize(line), line
-        assert _segment(line) == word_tokenize(line), line
-        normalized = text_normalize(line)
-        assert _segment(normalized) == word_tokenize(normalized), normalized
-    assert _segment("") == []
+        assert _text_normalize(text_normalize(line)) == text_normalize(line), line
+    assert _text_normalize("") == ""
 
 
 def test_a_model_reads_at_most_max_doc_chars_cut_between_words() -> None:

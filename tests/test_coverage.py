@@ -181,6 +181,15 @@ def test_gazetteer_switch_on_1_july_2025() -> None:
     assert matcher.find("Thái Hoà", date(2024, 1, 1)) == ("thai_hoa_tx",)  # old tone-mark placement
 
 
+def test_places_are_whole_words_spelled_as_listed() -> None:
+    matcher = PlaceMatcher(load_places())
+    on = date(2024, 1, 1)
+    assert matcher.find("TP. Vinh và H. Diễn Châu", on) == ("vinh_tp", "dien_chau_huyen")
+    assert matcher.find("Khu đô thị Vinhomes", on) == ()
+    assert matcher.find("Cửa-Lò", on) == ()  # the listed spelling has a space
+    assert matcher.find("tx. Cửa Lò, Vinh", on) == ("cua_lo_tx", "vinh_tp")  # the longer name wins
+
+
 def test_places_are_counted(archive: SQLiteStore) -> None:
     archive.upsert(dataclasses.replace(article("baonghean", datetime(2025, 1, 6, tzinfo=VN_TZ)), places=("vinh_tp",)))
     assert archive.count_by(("place",), CountQuery()) == {("vinh_tp",): 1}
