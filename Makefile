@@ -28,8 +28,9 @@ lock:
 demo: $(STAMP)
 	$(BIN)/cchc demo
 
+# On every core (pytest-xdist); a module's tests that share a module-scoped fixture stay on one worker (tests/conftest.py).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # Every engine test against a real OpenSearch node started on loopback from engines/ (Maven + JDK 17,
 # no Docker); the node is stopped and its data removed afterwards, also on failure or Ctrl-C.

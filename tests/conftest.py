@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from cchc import MIRRORS_DIR, PROJECT_DIR
 from cchc.mirrors import MirrorServer
@@ -36,6 +38,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(f"CCHC_TEST_ES_URL is set but the node does not answer: {exc}", returncode=1)
 
 
+# Scopes whose fixtures are built once per process that runs them: under pytest-xdist, once per worker.
+SHARED_SCOPES = {"class", "module", "package"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook would otherwise run first)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs the tests on every core (pytest-xdist, --dist loadgroup); the tests of one module that share a
+    module-scoped fixture (a crawl, a trained model, a browser) go to one worker, so that fixture is built once."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue  # grouped by hand (tests/browser.py: one Chromium at a time)
+        fixtures = item._fixtureinfo.name2fixturedefs.values()  # pytest has no public way to a fixture's scope
+        if any(defs[-1].scope in SHARED_SCOPES for defs in fixtures):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     """A skipped engine test is a failure when a node was given: make test-es must run every one."""
@@ -60,15 +78,28 @@ def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     s.close()
 
 
+# The working folder of `run_cchc` when a test gives none: this process's own scratch folder (set per session).
+_scratch: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where `cchc` runs when a test names no folder: never the checkout, so a crawl's data/warc and the like stay
+    out of the repository and two xdist workers never write the same files."""
+    _scratch[:] = [tmp_path_factory.mktemp("cwd")]
+    return _scratch[0]
+
+
 def run_cchc(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: int = 300, input: str | None = None
 ):
-    """Run `cchc ARGS` in a fresh process (a crawl needs its own Twisted reactor); `input` is its standard input."""
+    """Run `cchc ARGS` in a fresh process (a crawl needs its own Twisted reactor); `input` is its standard input.
+    Without `cwd` it runs in the session's scratch folder."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200", **(env or {})}
     full_env.pop("CCHC_STORE", None)
     return subprocess.run(
         [sys.executable, "-m", "cchc", *args],
-        cwd=cwd,
+        cwd=cwd or _scratch[0],
         env=full_env,
         capture_output=True,
         text=True,
@@ -78,13 +109,19 @@ def run_cchc(
 
 
 @pytest.fixture(scope="session")
-def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """data/demo.db made by `cchc demo` once per session (its output kept beside it in first-run.txt).
-    Read it only; a test that writes works on a copy."""
-    cwd = tmp_path_factory.mktemp("demo")
-    result = run_cchc("demo", cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    (cwd / "first-run.txt").write_text(result.stdout, encoding="utf-8")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """data/demo.db made by `cchc demo` once per run, shared by the xdist workers (its output kept beside it in
+    first-run.txt). Read it only; a test that writes works on a copy."""
+    # Every worker's temporary folder sits in the run's one; the first worker to get the lock makes the demo.
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    cwd = shared / "demo"
+    with FileLock(shared / "demo.lock"):
+        if not (cwd / "first-run.txt").exists():
+            shutil.rmtree(cwd, ignore_errors=True)  # what a worker's failed demo left
+            cwd.mkdir()
+            result = run_cchc("demo", cwd=cwd)
+            assert result.returncode == 0, result.stderr
+            (cwd / "first-run.txt").write_text(result.stdout, encoding="utf-8")
     return cwd / "data" / "demo.db"
 
 
