@@ -17,8 +17,6 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "build" / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars"]  # fmt: skip
-# Under pytest-xdist the tests that start Chromium run on one worker, one browser at a time (memory, start-up time).
-ONE_BROWSER = pytest.mark.xdist_group("chromium")
 
 
 def chromium() -> str:

@@ -38,22 +38,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(f"CCHC_TEST_ES_URL is set but the node does not answer: {exc}", returncode=1)
 
 
-# Scopes whose fixtures are built once per process that runs them: under pytest-xdist, once per worker.
-SHARED_SCOPES = {"class", "module", "package"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook would otherwise run first)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`make test` runs the tests on every core (pytest-xdist, --dist loadgroup); the tests of one module that share a
-    module-scoped fixture (a crawl, a trained model, a browser) go to one worker, so that fixture is built once."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue  # grouped by hand (tests/browser.py: one Chromium at a time)
-        fixtures = item._fixtureinfo.name2fixturedefs.values()  # pytest has no public way to a fixture's scope
-        if any(defs[-1].scope in SHARED_SCOPES for defs in fixtures):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     """A skipped engine test is a failure when a node was given: make test-es must run every one."""

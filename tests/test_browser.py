@@ -15,10 +15,9 @@ from cchc.web.accounts import Accounts
 from cchc.web.app import create_app
 from config import load_sources
 from search import open_store
-from tests.browser import ARTIFACTS, FLAGS, ONE_BROWSER, chromium
+from tests.browser import ARTIFACTS, FLAGS, chromium
 from tests.liveserver import served
 
-pytestmark = ONE_BROWSER
 USER, PASSWORD = "phongvien", "mat-khau-du-dai"
 
 

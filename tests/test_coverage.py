@@ -24,7 +24,6 @@ from coverage.health import SILENT_RUNS, source_health
 from coverage.report import build_coverage, read_windows
 from search import VN_TZ, Article, CountQuery, CrawlRun, article_id
 from search.sqlite import SQLiteStore
-from tests.browser import ONE_BROWSER, ink, screenshot
 from tests.conftest import run_cchc
 
 TAXONOMY = load_taxonomy()
@@ -326,9 +325,9 @@ def test_plan_file_is_valid() -> None:
     assert plan.qa_column is not None and plan.qa_column.per == "week"
 
 
-@ONE_BROWSER
 def test_html_report_renders_in_chromium(report, tmp_path: Path) -> None:
     from cchc.reports.html import write_html
+    from tests.browser import ink, screenshot
 
     page = tmp_path / "report.html"
     write_html(report, Names.of(TAXONOMY, PLAN), page)
