@@ -93,11 +93,13 @@ def run_cchc(
 
 
 @pytest.fixture(scope="session")
-def demo_archive(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """data/demo.db made by `cchc demo` once per run, shared by the xdist workers (its output kept beside it in
     first-run.txt). Read it only; a test that writes works on a copy."""
-    # Every worker's temporary folder sits in the run's one; the first worker to get the lock makes the demo.
-    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    # Every xdist worker's temporary folder sits in the run's one; the first worker to get the lock makes the demo.
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
     cwd = shared / "demo"
     with FileLock(shared / "demo.lock"):
         if not (cwd / "first-run.txt").exists():
