@@ -28,8 +28,10 @@ lock:
 demo: $(STAMP)
 	$(BIN)/cchc demo
 
+# On every core (pytest-xdist). --dist loadscope sends each module (each test class) to one worker, so a module-scoped
+# fixture (a crawl, a trained model, a browser) is built once; loadgroup's xdist_group marks are ignored on pytest 9.2.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # Every engine test against a real OpenSearch node started on loopback from engines/ (Maven + JDK 17,
 # no Docker); the node is stopped and its data removed afterwards, also on failure or Ctrl-C.

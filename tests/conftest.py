@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from cchc import MIRRORS_DIR, PROJECT_DIR
 from cchc.mirrors import MirrorServer
@@ -60,15 +62,28 @@ def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     s.close()
 
 
+# The working folder of `run_cchc` when a test gives none: this process's own scratch folder (set per session).
+_scratch: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where `cchc` runs when a test names no folder: never the checkout, so a crawl's data/warc and the like stay
+    out of the repository and two xdist workers never write the same files."""
+    _scratch[:] = [tmp_path_factory.mktemp("cwd")]
+    return _scratch[0]
+
+
 def run_cchc(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: int = 300, input: str | None = None
 ):
-    """Run `cchc ARGS` in a fresh process (a crawl needs its own Twisted reactor); `input` is its standard input."""
+    """Run `cchc ARGS` in a fresh process (a crawl needs its own Twisted reactor); `input` is its standard input.
+    Without `cwd` it runs in the session's scratch folder."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200", **(env or {})}
     full_env.pop("CCHC_STORE", None)
     return subprocess.run(
         [sys.executable, "-m", "cchc", *args],
-        cwd=cwd,
+        cwd=cwd or _scratch[0],
         env=full_env,
         capture_output=True,
         text=True,
@@ -79,12 +94,20 @@ def run_cchc(
 
 @pytest.fixture(scope="session")
 def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """data/demo.db made by `cchc demo` once per session (its output kept beside it in first-run.txt).
-    Read it only; a test that writes works on a copy."""
-    cwd = tmp_path_factory.mktemp("demo")
-    result = run_cchc("demo", cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    (cwd / "first-run.txt").write_text(result.stdout, encoding="utf-8")
+    """data/demo.db made by `cchc demo` once per run, shared by the xdist workers (its output kept beside it in
+    first-run.txt). Read it only; a test that writes works on a copy."""
+    # Every xdist worker's temporary folder sits in the run's one; the first worker to get the lock makes the demo.
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    cwd = shared / "demo"
+    with FileLock(shared / "demo.lock"):
+        if not (cwd / "first-run.txt").exists():
+            shutil.rmtree(cwd, ignore_errors=True)  # what a worker's failed demo left
+            cwd.mkdir()
+            result = run_cchc("demo", cwd=cwd)
+            assert result.returncode == 0, result.stderr
+            (cwd / "first-run.txt").write_text(result.stdout, encoding="utf-8")
     return cwd / "data" / "demo.db"
 
 

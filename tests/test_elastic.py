@@ -16,7 +16,7 @@ from search.elastic.documents import LUCENE_TERM_BYTES, cut_to_bytes, from_doc, 
 from search.elastic.setup import ARTICLES, RUNS
 from search.elastic.store import ElasticStore
 from search.sqlite import SQLiteStore
-from tests.conftest import run_cchc
+from tests.conftest import POLITENESS_OFF, run_cchc
 from tests.liveserver import free_port  # a port nobody listens on
 
 
@@ -212,7 +212,7 @@ def test_reads_on_an_unreachable_cluster_are_one_line_errors(tmp_path: Path) -> 
 def test_crawl_goes_on_when_the_cluster_is_down(mirror_server, tmp_path: Path) -> None:
     result = run_cchc(
         "crawl", "baonghean", "--store", f"elasticsearch+http://127.0.0.1:{free_port()}",
-        "--mirror", f"baonghean.vn={mirror_server.base_url}/baonghean",
+        "--mirror", f"baonghean.vn={mirror_server.base_url}/baonghean", *POLITENESS_OFF,
         cwd=tmp_path, env={"CCHC_DEAD_LETTER_DIR": str(tmp_path / "dead")},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -22,7 +22,7 @@ from search.elastic.documents import LUCENE_TERM_BYTES
 from search.elastic.setup import ARTICLES, RUNS
 from search.elastic.store import ElasticStore
 from search.sqlite import SQLiteStore
-from tests.conftest import ENGINE_URL, run_cchc
+from tests.conftest import ENGINE_URL, POLITENESS_OFF, run_cchc
 
 pytestmark = [
     pytest.mark.engine,
@@ -240,7 +240,8 @@ def crawled(mirror_server, tmp_path_factory: pytest.TempPathFactory) -> Path:
         wipe(store)
     assert run_cchc("store", "init", "--store", ENGINE_URL).returncode == 0
     crawl = run_cchc("crawl", "baonghean", "--store", "sqlite:///a.db", "--since", "2000-01-01",
-                     "--mirror", f"baonghean.vn={mirror_server.base_url}/baonghean", cwd=cwd)  # fmt: skip
+                     "--mirror", f"baonghean.vn={mirror_server.base_url}/baonghean", *POLITENESS_OFF,
+                     cwd=cwd)  # fmt: skip
     assert crawl.returncode == 0, crawl.stderr
     copy = run_cchc("store", "copy", "--from", "sqlite:///a.db", "--to", ENGINE_URL, cwd=cwd)
     assert copy.returncode == 0, copy.stderr
@@ -290,7 +291,7 @@ def test_crawl_runs_copied_into_the_engine(crawled: Path) -> None:
 
 def test_a_crawl_writes_straight_into_the_engine(crawled: Path, mirror_server) -> None:
     again = run_cchc("crawl", "hcc", "--store", ENGINE_URL, "--since", "2000-01-01",
-                     "--mirror", f"hcc.nghean.gov.vn={mirror_server.base_url}/hcc", cwd=crawled,
+                     "--mirror", f"hcc.nghean.gov.vn={mirror_server.base_url}/hcc", *POLITENESS_OFF, cwd=crawled,
                      env={"CCHC_DEAD_LETTER_DIR": str(crawled / "dead")})  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert DeadLetter(crawled / "dead").pending() == 0

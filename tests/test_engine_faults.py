@@ -20,7 +20,7 @@ from search import VN_TZ, Article, UpsertOutcome, article_id
 from search.deadletter import DeadLetter
 from search.elastic import setup
 from search.elastic.store import ElasticStore
-from tests.conftest import ENGINE_URL, run_cchc
+from tests.conftest import ENGINE_URL, POLITENESS_OFF, run_cchc
 
 pytestmark = [
     pytest.mark.engine,
@@ -76,7 +76,7 @@ def test_killing_the_node_mid_ingest_loses_nothing(own_node: Node, tmp_path: Pat
     assert store.dead_letter.pending() == deferred
 
     crawl = run_cchc("crawl", "hcc", "--store", url, "--since", "2000-01-01",
-                     "--mirror", f"hcc.nghean.gov.vn={mirror_server.base_url}/hcc", cwd=tmp_path,
+                     "--mirror", f"hcc.nghean.gov.vn={mirror_server.base_url}/hcc", *POLITENESS_OFF, cwd=tmp_path,
                      env={"CCHC_DEAD_LETTER_DIR": str(dead)})  # fmt: skip
     assert crawl.returncode == 0, crawl.stderr  # the crawl finishes; what it read waits in the dead-letter file
     crawled = DeadLetter(dead).pending() - deferred

@@ -33,9 +33,11 @@ def _run(*args: str | Path, cwd: Path | None = None, timeout: int = 300) -> subp
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new virtualenv holding the project's wheel; dependencies come from the project's environment."""
     root = tmp_path_factory.mktemp("wheel")
-    # Built from a clean copy: setuptools' build/ folder in the checkout would keep modules since removed.
+    # Built from a clean copy: setuptools' build/ folder in the checkout would keep modules since removed. Hypothesis'
+    # example folder is left out too: another xdist worker may be rewriting it while this one copies.
     source = root / "src"
-    junk = shutil.ignore_patterns(".git", ".venv", "build", "data", "*.egg-info", "__pycache__", ".*_cache")
+    junk = shutil.ignore_patterns(".git", ".venv", "build", "data", "*.egg-info", "__pycache__", ".*_cache",
+                                  ".hypothesis")  # fmt: skip
     shutil.copytree(PROJECT_DIR, source, ignore=junk)
     built = _run(sys.executable, "-m", "pip", "wheel", source, "--no-deps", "--no-build-isolation",
                  "--quiet", "-w", root / "dist")  # fmt: skip
