@@ -7,9 +7,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-from sklearn.metrics import precision_recall_fscore_support
-
 from classifier.dataset import Example, documents
 
 if TYPE_CHECKING:
@@ -54,6 +51,9 @@ class Report:
 
 
 def score(label: str, gold: Sequence[bool], predicted: Sequence[bool]) -> LabelScore:
+    import numpy as np  # imported on first use: `cchc classify --help` reads Report without loading scikit-learn
+    from sklearn.metrics import precision_recall_fscore_support
+
     precision, recall, f, _ = precision_recall_fscore_support(
         np.asarray(gold, dtype=bool), np.asarray(predicted, dtype=bool), average="binary", zero_division=0.0
     )
