@@ -148,6 +148,10 @@ def label_queue_bodies(threshold: float, limit: int) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+# Groups per page of a composite aggregation: a shorter page is the last one.
+COMPOSITE_PAGE = 1000
+
+
 def count_body(dims: tuple[str, ...], query: CountQuery, after: dict[str, Any] | None = None) -> dict[str, Any]:
     """A composite aggregation over `dims`; page through it with `after`."""
     return _composite(dims, query, after, [])
@@ -175,7 +179,7 @@ def _composite(
         clauses.append({"term": {"section": query.section}})
     must_not = [{"exists": {"field": "duplicate_of"}}] if query.exclude_reprints else []
     composite: dict[str, Any] = {
-        "size": 1000,
+        "size": COMPOSITE_PAGE,
         "sources": [
             {dim: {"terms": {"field": FIELDS[dim], "missing_bucket": dim not in LIST_DIMENSIONS}}} for dim in dims
         ],

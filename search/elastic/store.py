@@ -10,7 +10,7 @@ import dataclasses
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -28,6 +28,7 @@ from search.store import (
     MEASURES,
     CountQuery,
     CrawlRun,
+    Grouping,
     SearchHit,
     SearchQuery,
     SearchResult,
@@ -285,33 +286,55 @@ class ElasticStore(Store):
         return found
 
     def count_by(self, dims: tuple[str, ...], query: CountQuery) -> dict[tuple[str, ...], int]:
-        return {key: bucket["doc_count"] for key, bucket in self._buckets(dims, query, queries.count_body)}
+        return self.tally([Grouping(dims, query)])[0]
 
     def sum_by(self, dims: tuple[str, ...], measure: str, query: CountQuery) -> dict[tuple[str, ...], Total]:
-        if measure not in MEASURES:
-            raise StoreError(f"cannot sum {measure!r}: use {', '.join(MEASURES)}")
+        return self.tally([Grouping(dims, query, measure)])[0]
 
-        def body(dims: tuple[str, ...], query: CountQuery, after: dict[str, Any] | None) -> dict[str, Any]:
-            return queries.sum_body(dims, measure, query, after)
+    def tally(self, groupings: Sequence[Grouping]) -> list[dict[tuple[str, ...], Any]]:
+        """Every grouping's first page of groups in one multi-search request; a grouping with more groups than a
+        page holds reads the rest alone, page by page."""
+        bodies = [self._grouping_body(g) for g in groupings]
+        if not bodies:
+            return []
+        searches: list[dict[str, Any]] = []
+        for body in bodies:
+            searches += [{"index": ARTICLES.alias}, body(None)]
+        try:
+            responses = self.client.msearch(body=searches)["responses"]
+        except self.errors as exc:
+            raise self._fail(exc, "search") from None
+        tallies = []
+        for grouping, body, response in zip(groupings, bodies, responses, strict=True):
+            if "error" in response:
+                raise StoreError(f"{self.url}: cannot count: {str(response['error'])[:200]}")
+            tallies.append(dict(self._cells(grouping, body, response["aggregations"]["cells"])))
+        return tallies
 
-        return {
-            key: Total(int(bucket["total"]["value"]), bucket["doc_count"])
-            for key, bucket in self._buckets(dims, query, body)
-        }  # fmt: skip
-
-    def _buckets(self, dims: tuple[str, ...], query: CountQuery, body: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
-        """(key, bucket) of every group of a composite aggregation over `dims` that `body` builds, page by page."""
-        unknown = set(dims) - set(queries.FIELDS)
-        if unknown or not dims:
+    def _grouping_body(self, grouping: Grouping) -> Callable[[dict[str, Any] | None], dict[str, Any]]:
+        """The request of a grouping's page of groups after a key (None: the first page)."""
+        unknown = set(grouping.dims) - set(queries.FIELDS)
+        if unknown or not grouping.dims:
             raise StoreError(f"cannot count by {sorted(unknown) or 'nothing'}")
-        after = None
+        if grouping.measure is None:
+            return lambda after: queries.count_body(grouping.dims, grouping.query, after)
+        if grouping.measure not in MEASURES:
+            raise StoreError(f"cannot sum {grouping.measure!r}: use {', '.join(MEASURES)}")
+        return lambda after: queries.sum_body(grouping.dims, grouping.measure, grouping.query, after)
+
+    def _cells(
+        self, grouping: Grouping, body: Callable[[dict[str, Any] | None], dict[str, Any]], cells: dict[str, Any]
+    ) -> Iterator[tuple[tuple[str, ...], Any]]:
+        """(group, count or Total) of every bucket of a composite aggregation, from its first page `cells` on."""
         while True:
-            result = self._search(ARTICLES.alias, body(dims, query, after))["aggregations"]["cells"]
-            for bucket in result["buckets"]:
-                yield tuple("unknown" if bucket["key"][d] is None else str(bucket["key"][d]) for d in dims), bucket
-            after = result.get("after_key")
-            if not after or not result["buckets"]:
+            for bucket in cells["buckets"]:
+                key = tuple("unknown" if bucket["key"][d] is None else str(bucket["key"][d]) for d in grouping.dims)
+                value = bucket["doc_count"]
+                yield key, value if grouping.measure is None else Total(int(bucket["total"]["value"]), value)
+            after = cells.get("after_key")
+            if not after or len(cells["buckets"]) < queries.COMPOSITE_PAGE:  # the engine gives after_key on every page
                 return
+            cells = self._search(ARTICLES.alias, body(after))["aggregations"]["cells"]
 
     def stats(self) -> StoreStats:
         terms = lambda field, size=1000: {"terms": {"field": field, "size": size}}  # noqa: E731
