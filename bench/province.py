@@ -13,7 +13,6 @@ import random
 import re
 import socket
 import sqlite3
-import threading
 import time
 from collections import Counter
 from contextlib import closing
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -30,7 +29,7 @@ import lxml.html
 import yaml
 
 from cchc import MIRRORS_DIR
-from cchc.mirrors import article_pages, content_type, resolve
+from cchc.mirrors import LoopbackServer, article_pages, content_type, resolve
 from config import load_sources
 from crawler.extraction import decode_html, extract_article
 from crawler.extraction.rules import rules_for
@@ -272,33 +271,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class ProvinceServer(ThreadingHTTPServer):
+class ProvinceServer(LoopbackServer):
     """Serves `root` on 127.0.0.1; the sources named in `breakages` fail the way it says."""
 
-    daemon_threads = True
     request_queue_size = 128
 
     def __init__(self, root: Path) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.root = root
         self.breakages: dict[str, str] = {}
-        self._thread: threading.Thread | None = None
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A crawler that gives up waiting hangs up: routine here."""
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def __enter__(self) -> ProvinceServer:
-        self._thread = threading.Thread(target=self.serve_forever, name="province-server", daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
-        self.server_close()
 
 
 def province(

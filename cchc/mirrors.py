@@ -7,6 +7,7 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 from config import Source
@@ -82,24 +83,40 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("mirror: " + format, *args)
 
 
-class MirrorServer(ThreadingHTTPServer):
-    """A static server of `root` (cchc/sites) on 127.0.0.1; `requested` logs each path asked for."""
+class LoopbackServer(ThreadingHTTPServer):
+    """An HTTP server on 127.0.0.1 that serves from a thread inside `with` (port 0: any free port)."""
 
     daemon_threads = True
 
-    def __init__(self, root: Path, port: int = 0) -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
-        self.root = root
-        self.requested: list[str] = []
+    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), handler)
         self._thread: threading.Thread | None = None
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that hangs up (a crawler's timeout) is routine here, not a traceback."""
-        logger.debug("mirror: client %s went away", client_address)
+        logger.debug("%s: client %s went away", type(self).__name__, client_address)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def __enter__(self) -> Self:
+        self._thread = threading.Thread(target=self.serve_forever, name=type(self).__name__, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class MirrorServer(LoopbackServer):
+    """A static server of `root` (cchc/sites) on 127.0.0.1; `requested` logs each path asked for."""
+
+    def __init__(self, root: Path, port: int = 0) -> None:
+        super().__init__(_Handler, port)
+        self.root = root
+        self.requested: list[str] = []
 
     def mirrored(self, sources: list[Source]) -> list[Source]:
         """The sources that have a copy under root (a folder named by the source id)."""
@@ -108,12 +125,3 @@ class MirrorServer(ThreadingHTTPServer):
     def host_map(self, sources: list[Source]) -> dict[str, str]:
         """CCHC_MIRRORS for these sources: each of their hosts -> this server's prefix for them."""
         return {host: f"{self.base_url}/{s.id}" for s in self.mirrored(sources) for host in s.all_hosts}
-
-    def __enter__(self) -> MirrorServer:
-        self._thread = threading.Thread(target=self.serve_forever, name="mirror-server", daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
-        self.server_close()

@@ -116,12 +116,13 @@ class CchcModel(BaseEstimator):
         data = _Data(list(docs), np.asarray(relevant, dtype=int), list(labels),
                      np.asarray(weights if weights is not None else np.ones(len(docs)), dtype=float),
                      list(stances or [None] * len(docs)))  # fmt: skip
+        say = progress or logger.info
         self.cv_scores_: dict[str, tuple[np.ndarray, list[dict[str, float]]]] = {}
         for name, held, kept in self._folds(data.relevant, groups, tune):
-            (progress or logger.info)(f"fit without {name} ({len(kept)} rows) to score its {len(held)} rows")
+            say(f"fit without {name} ({len(kept)} rows) to score its {len(held)} rows")
             fold = clone(self)._fit_estimators(data.rows(kept))
             self.cv_scores_[name] = (held, fold.scores([data.docs[i] for i in held]))
-        (progress or logger.info)(f"fit on everything ({len(data.docs)} rows)")
+        say(f"fit on everything ({len(data.docs)} rows)")
         self._fit_estimators(data)
         pooled = [(i, s) for held, scores in self.cv_scores_.values() for i, s in zip(held, scores, strict=True)]
         self.thresholds_ = self.tuned_thresholds(
