@@ -126,6 +126,13 @@ def _article(row: sqlite3.Row) -> Article:
     return Article.from_dict(data)
 
 
+def _facet_columns(dims: Sequence[str]) -> str:
+    """The article columns that hold the values of facet dimensions `dims`."""
+    return ", ".join(
+        sorted({f"a.{_LIST_DIMENSIONS[d]}" if d in _LIST_DIMENSIONS else _SCALAR_DIMENSIONS[d] for d in dims})
+    )
+
+
 def _misses(expression: str, exact: bool) -> tuple[str, list[Any]]:
     """SQL that is 1 for a row the FTS5 `expression` does not match (on the accented or the folded columns)."""
     columns = "{title lead text}" if exact else "{title_f lead_f text_f}"
@@ -167,6 +174,8 @@ class SQLiteStore(Store):
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA temp_store=MEMORY")  # the matches of the last full-text query (_matches)
+            self._matched: tuple[str, list[Any], tuple[int, int]] | None = None
             migrate(self._conn, self.path)
             self._layout_checked = False  # checked by the first write (reads never use the bands)
         except (sqlite3.Error, OSError) as exc:
@@ -590,11 +599,14 @@ class SQLiteStore(Store):
         if scope.parsed.empty:
             return self._browse(query, scope)
         try:
-            # One snapshot for the count, the ranking and the page read after it (a write may come in between).
+            # One snapshot for the matches and the page read after them (a write may come in between).
             with _Transaction(self._conn, "BEGIN"):
                 return self._full_text(query, self._scope(query, covering=True))
-        except sqlite3.Error as exc:
-            raise _failure(f"{self.path}: tìm kiếm thất bại (search failed): {exc}", exc) from None
+        except BaseException as exc:
+            self._matched = None  # the rollback may have undone (or brought back) the matches table
+            if isinstance(exc, sqlite3.Error):
+                raise _failure(f"{self.path}: tìm kiếm thất bại (search failed): {exc}", exc) from None
+            raise
 
     def facets(self, query: SearchQuery, dims: tuple[str, ...], limit: int = 50) -> dict[str, dict[str, int]]:
         unknown = set(dims) - set(FACET_DIMENSIONS)
@@ -603,26 +615,50 @@ class SQLiteStore(Store):
         scope = self._scope(query, covering=True)
         if scope is None or not dims:
             return {dim: {} for dim in dims}
-        # One pass over the matches (a materialized CTE read from the covering index), one GROUP BY per dimension.
-        columns = sorted({f"a.{_LIST_DIMENSIONS[d]}" if d in _LIST_DIMENSIONS else _SCALAR_DIMENSIONS[d] for d in dims})
+        # One pass over the matches, one GROUP BY per dimension: a full-text query's matches are the table its
+        # search filled (or this fills), a browse's a materialized CTE read from the covering index.
+        if scope.parsed.empty:
+            hits = "hits"
+            with_hits = f"WITH hits AS MATERIALIZED (SELECT {_facet_columns(dims)} {scope.source} WHERE {scope.where})"
+            params = scope.params
+        else:
+            hits, with_hits, params = "temp.matches AS hits", "", []
+            self._matches(scope, reuse=True)
         groups = []
         for dim in dims:
             if dim in _LIST_DIMENSIONS:
                 value, join = "f.value", f", json_each(hits.{_LIST_DIMENSIONS[dim]}) AS f"
             else:
                 value, join = f"hits.{_SCALAR_DIMENSIONS[dim].removeprefix('a.')}", ""
-            groups.append(f"SELECT ? AS dim, {value} AS value, count(*) AS n FROM hits{join} GROUP BY {value}")
-        rows = self._run(
-            f"WITH hits AS MATERIALIZED (SELECT {', '.join(columns)} {scope.source} WHERE {scope.where})"
-            f" {' UNION ALL '.join(groups)}",
-            [*scope.params, *dims],
-        )
+            groups.append(f"SELECT ? AS dim, {value} AS value, count(*) AS n FROM {hits}{join} GROUP BY {value}")
+        rows = self._run(f"{with_hits} {' UNION ALL '.join(groups)}", [*params, *dims])
         counted: dict[str, list[tuple[int, str]]] = {dim: [] for dim in dims}
         for row in rows:
             if row["value"] is not None:
                 counted[row["dim"]].append((row["n"], str(row["value"])))
         return {dim: dict((v, n) for n, v in sorted(pairs, key=lambda p: (-p[0], p[1]))[:limit])
                 for dim, pairs in counted.items()}  # fmt: skip
+
+    def _matches(self, scope: _Scope, reuse: bool) -> None:
+        """Fill temp.matches with every article the full-text `scope` selects, read from the covering index (its
+        ranking keys, date and facet columns): a search's count and ranking read it, and so do the facets of the
+        same query asked next (`reuse`: unless the archive changed meanwhile) instead of matching the full-text
+        index again. A search always matches afresh."""
+        accent_rank, phrase_rank, rank_params = _rank_keys(scope.parsed)
+        sql = (
+            f"CREATE TEMP TABLE matches AS SELECT a.rowid AS article, {accent_rank} AS accent_rank,"
+            f" {phrase_rank} AS phrase_rank, bm25(articles_fts, {BM25_WEIGHTS}) AS score, a.published_ts,"
+            f" {_facet_columns(FACET_DIMENSIONS)} {scope.source} WHERE {scope.where}"
+        )
+        params = [*rank_params, *scope.params]
+        # data_version moves when another connection commits, total_changes when this one writes.
+        state = (self._run("PRAGMA data_version", [])[0][0], self._conn.total_changes)
+        if reuse and self._matched == (sql, params, state):
+            return
+        self._matched = None
+        self._run("DROP TABLE IF EXISTS temp.matches", [])
+        self._run(sql, params)
+        self._matched = (sql, params, (state[0], self._conn.total_changes))
 
     def reprints(self, article_ids: tuple[str, ...]) -> dict[str, list[Article]]:
         if not article_ids:
@@ -701,20 +737,19 @@ class SQLiteStore(Store):
         return SearchResult(total=total, hits=tuple(hits))
 
     def _full_text(self, query: SearchQuery, scope: _Scope) -> SearchResult:
-        """Count and rank over the narrow facet index; read the articles and mark their highlights only for the
-        page shown (SQLite would otherwise compute every matching article's snippets before sorting)."""
+        """Count and rank the matches (one pass over the full-text index, shared with the facets); read the articles
+        and mark their highlights only for the page shown (SQLite would otherwise compute every matching
+        article's snippets before sorting)."""
         order = (
-            "a.published_ts DESC NULLS LAST, a.rowid DESC"
+            "published_ts DESC NULLS LAST, article DESC"
             if query.sort == "date"
-            else "accent_rank, phrase_rank, score, a.published_ts DESC"
+            else "accent_rank, phrase_rank, score, published_ts DESC"
         )
-        accent_rank, phrase_rank, rank_params = _rank_keys(scope.parsed)
-        total = self._run(f"SELECT count(*) {scope.source} WHERE {scope.where}", scope.params)[0][0]
+        self._matches(scope, reuse=False)
+        total = self._run("SELECT count(*) FROM temp.matches", [])[0][0]
         ranked = self._run(
-            f"SELECT a.rowid, {accent_rank} AS accent_rank, {phrase_rank} AS phrase_rank,"
-            f" bm25(articles_fts, {BM25_WEIGHTS}) AS score {scope.source} WHERE {scope.where}"
-            f" ORDER BY {order} LIMIT ? OFFSET ?",
-            [*rank_params, *scope.params, query.limit, query.offset],
+            f"SELECT article AS rowid, score FROM temp.matches ORDER BY {order} LIMIT ? OFFSET ?",
+            [query.limit, query.offset],
         )
         if not ranked:
             return SearchResult(total=total, hits=())

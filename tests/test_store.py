@@ -274,6 +274,23 @@ def test_facets_reprints_and_more_filters(filled: SQLiteStore) -> None:
     assert ids(filled, "", relevant=True) == []
 
 
+def test_facets_after_a_search_count_the_archive_as_it_is_now(filled: SQLiteStore) -> None:
+    # The facets of the query just searched read its matches again, unless a write (by this store or another
+    # connection) came in between.
+    query = SearchQuery(text="cai cach")
+    assert filled.search(query).total == 2
+    assert filled.facets(query, ("source",))["source"] == {"baonghean": 1, "nghean_gov": 1}
+    filled.search(query)
+    filled.upsert(make("https://baonghean.vn/d-10000003.html", "Cải cách hành chính ở Vinh", "Cải cách."))
+    assert filled.facets(query, ("source",))["source"] == {"baonghean": 2, "nghean_gov": 1}
+    filled.search(query)
+    with SQLiteStore(filled.path) as other:
+        other.set_labels(dataclasses.replace(other.get(CCHC.id), relevant=True, areas=("cong_vu",)))
+    assert filled.facets(query, ("area",))["area"] == {"cong_vu": 1}
+    filled.search(SearchQuery(text="lua xuan"))
+    assert filled.facets(query, ("source",))["source"] == {"baonghean": 2, "nghean_gov": 1}
+
+
 def test_pages_of_ranked_hits_are_slices_of_the_whole_ranking(store: SQLiteStore) -> None:
     # Ranking reads the narrow index and only the page shown is read and highlighted (by seeking each hit in a
     # short page, in one pass over the matches for a long one): any page must equal the same slice of one long
