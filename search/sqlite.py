@@ -52,8 +52,10 @@ from search.store import (
 logger = logging.getLogger(__name__)
 
 SNIPPET_TOKENS = 32
-# Hits of a page up to which its highlights are read by seeking each one in the full-text index.
-SEEK_PAGE = 50
+# A page's highlights are read by seeking each of its hits in the full-text index when the query matches more
+# than this many articles per hit shown; else one pass over the matches costs less (a seek reopens every term in
+# every index segment: a few hundred matches' worth).
+SEEK_MATCHES_PER_HIT = 400
 # bm25 weights for title_f, lead_f, text_f (the original columns are only matched for the accent bonus).
 BM25_WEIGHTS = "0, 0, 0, 10.0, 4.0, 1.0"
 
@@ -755,9 +757,11 @@ class SQLiteStore(Store):
             return SearchResult(total=total, hits=())
         marks = f"'{snippets.OPEN}', '{snippets.CLOSE}'"
         match = scope.params[0]  # the scope's first parameter is its MATCH expression
-        # FTS5 seeks each rowid of a short page; for a long one (an export) one pass over the matches is cheaper
-        # ("+" keeps the rowid list from FTS5, which then filters its matches against it).
-        rowid = "articles_fts.rowid" if len(ranked) <= SEEK_PAGE else "+articles_fts.rowid"
+        # FTS5 seeks each rowid of a short page among many matches; else (a long page such as an export, or few
+        # matches) one pass over the matches is cheaper ("+" keeps the rowid list from FTS5, which then filters
+        # its matches against it).
+        seek = total > SEEK_MATCHES_PER_HIT * len(ranked)
+        rowid = "articles_fts.rowid" if seek else "+articles_fts.rowid"
         rows = self._run(
             f"SELECT a.rowid, {', '.join('a.' + c for c in _COLUMNS)},"
             f" highlight(articles_fts, 3, {marks}) AS title_marked,"

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from search import VN_TZ, Article, CrawlRun, SearchQuery, StoreError, UpsertOutcome, article_id, open_store
+from search import sqlite as sqlite_store
 from search.sqlite import SQLiteStore
 from search.sqlite_schema import SCHEMA_VERSION
 from search.store import human_labels
@@ -291,10 +292,11 @@ def test_facets_after_a_search_count_the_archive_as_it_is_now(filled: SQLiteStor
     assert filled.facets(query, ("source",))["source"] == {"baonghean": 2, "nghean_gov": 1}
 
 
-def test_pages_of_ranked_hits_are_slices_of_the_whole_ranking(store: SQLiteStore) -> None:
+def test_pages_of_ranked_hits_are_slices_of_the_whole_ranking(store: SQLiteStore, monkeypatch) -> None:
     # Ranking reads the narrow index and only the page shown is read and highlighted (by seeking each hit in a
-    # short page, in one pass over the matches for a long one): any page must equal the same slice of one long
-    # page, scores and highlights included.
+    # short page among many matches, in one pass over the matches for a long one): any page must equal the same
+    # slice of one long page, scores and highlights included. Here a page of 25 among 60 matches seeks.
+    monkeypatch.setattr(sqlite_store, "SEEK_MATCHES_PER_HIT", 2)
     store.upsert_many(
         make(f"https://baonghean.vn/p-{n}.html", f"Cải cách hành chính số {n}",
              "Một cửa liên thông. " * (n % 13 + 1) + "Cai cach hanh chinh, " * (n % 7 + 1),
