@@ -17,11 +17,10 @@ from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
-from search.coverage import build_coverage
-
 from bench.bench_search import QUERIES, timed
 from bench.bench_web import prepare_archive
 from config import load_plan, load_sources, load_taxonomy
+from coverage.report import build_coverage
 from search import FACET_DIMENSIONS, SearchQuery, Store, UpsertOutcome
 from search.deadletter import DeadLetter
 from search.elastic import setup
@@ -89,7 +88,7 @@ def main() -> None:
                         store.facets(query, FACET_DIMENSIONS, 15)
                     return found
 
-                p50, p95 = timed(search, args.repeat)
+                ((p50, p95),) = timed([search], args.repeat)
                 line += f"  {name} p50 {p50:6.1f} ms p95 {p95:6.1f} ms ({search()} hits)"
             print(line)
         taxonomy, plan, sources = load_taxonomy(), load_plan(), load_sources().sources
@@ -101,7 +100,7 @@ def main() -> None:
             def cover(store: Store = store) -> object:
                 return build_coverage(store, sources, plan, areas, *year, today=date(2026, 11, 28))
 
-            p50, p95 = timed(cover, max(3, args.repeat // 4))
+            ((p50, p95),) = timed([cover], max(3, args.repeat // 4))
             cells[name] = cover()
             line += f"  {name} p50 {p50:6.1f} ms p95 {p95:6.1f} ms"
         print(line)
