@@ -23,8 +23,9 @@ LINE_CACHE_SIZE = 20_000
 # Tokens normalized lately: a text repeats its words, and news repeats its vocabulary.
 TOKEN_CACHE_SIZE = 200_000
 # Texts normalized lately: the places matcher reads the articles a batch's classification has just normalized
-# (a batch, CCHC_BATCH_SIZE, is 64 by default), and normalizing one again cost 0.2 ms an article.
-TEXT_CACHE_SIZE = 256
+# (a batch, CCHC_BATCH_SIZE, is 64 by default; a larger one still works, missing the cache), and normalizing one
+# again cost 0.2 ms an article.
+TEXT_CACHE_SIZE = 128
 
 
 @lru_cache(maxsize=TOKEN_CACHE_SIZE)
