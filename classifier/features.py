@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from classifier.text import normalize
+from classifier.text import normalize_phrase
 from classifier.tokens import tokenize, with_bigrams
 
 logger = logging.getLogger(__name__)
@@ -62,15 +62,9 @@ class PhraseCounter:
     def __init__(self, pattern: str) -> None:
         alternatives = _ALTERNATIVE.split(pattern)
         phrases = [_ESCAPE.sub(r"\1", alternative) for alternative in alternatives]
-        # A phrase that normalizes to nothing ("theo dõi ..." reads as a furniture line) is an empty alternative,
-        # last: the alternation then also matches "" wherever no phrase starts, and always finds an opening.
-        self.matches_empty = alternatives[-1] == "" and len(alternatives) > 1
-        if self.matches_empty:
-            alternatives, phrases = alternatives[:-1], phrases[:-1]
         # Longest first (as escaped, as `fit` sorts): a phrase always comes before the phrases it begins with.
         longest_first = all(len(a) >= len(b) > 0 for a, b in zip(alternatives, [*alternatives[1:], " "], strict=True))
         if "|".join(re.escape(p) for p in phrases) != "|".join(alternatives) or not longest_first:
-            self.matches_empty = False
             self.regex = re.compile(pattern)
             return
         trie: dict[str, dict] = {}
@@ -82,14 +76,10 @@ class PhraseCounter:
         self.regex = re.compile(_branches(trie))
 
     def count(self, text: str) -> int:
-        found = self.regex.findall(text)
-        if self.matches_empty:
-            # One empty match at each position no phrase covers, and one at the end.
-            return len(found) + len(text) - sum(map(len, found)) + 1
-        return len(found)
+        return len(self.regex.findall(text))
 
     def opens(self, text: str) -> bool:
-        return self.matches_empty or self.regex.search(text, 0, LEAD_CHARS) is not None
+        return self.regex.search(text, 0, LEAD_CHARS) is not None
 
 
 @lru_cache(maxsize=64)
@@ -110,7 +100,8 @@ class PhraseCounts(BaseEstimator, TransformerMixin):
 
     def fit(self, docs: Sequence[str], y: object = None) -> PhraseCounts:
         self.patterns_ = [
-            re.compile("|".join(sorted({re.escape(normalize(p).lower()) for p in phrases}, key=len, reverse=True)))
+            re.compile("|".join(sorted({re.escape(normalize_phrase(p).lower()) for p in phrases} - {""},
+                                       key=len, reverse=True)))
             for _, phrases in self.groups
         ]  # fmt: skip
         return self

@@ -64,6 +64,12 @@ def normalize(text: str) -> str:
     return "\n".join(lines)
 
 
+def normalize_phrase(phrase: str) -> str:
+    """A phrase spelled as `normalize` spells article text, but never dropped: "theo dõi tình hình thi hành pháp
+    luật" is a phrase of the plan, not a "Theo ..." source line."""
+    return _text_normalize(_SPACE.sub(" ", unicodedata.normalize("NFC", phrase)).strip())
+
+
 # The characters of an article a model reads (title, lead, then the body's beginning), cut before any heavy work
 # (normalization, word segmentation, n-grams) so one long text cannot cost unbounded time; the archive keeps the
 # whole text. bench/bench_text_cap.py on the first 800 real labeled articles: at 10,000 every decision is the

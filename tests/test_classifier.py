@@ -14,8 +14,16 @@ from sklearn.base import clone
 from cchc import MIRRORS_DIR
 from cchc.mirrors import article_pages
 from classifier import DEFAULT_MODEL_DIR, ModelError, load
-from classifier.dataset import REAL_LABELS, Example, documents, reserved_ids, training_examples, written_examples
-from classifier.features import LEAD_CHARS, phrase_counter, words_and_bigrams
+from classifier.dataset import (
+    REAL_LABELS,
+    Example,
+    documents,
+    plan_phrases,
+    reserved_ids,
+    training_examples,
+    written_examples,
+)
+from classifier.features import LEAD_CHARS, PhraseCounts, phrase_counter, words_and_bigrams
 from classifier.model import RELEVANCE, CchcModel
 from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
 from classifier.text import document, normalize
@@ -315,3 +323,14 @@ def test_phrase_counts_are_what_the_fitted_alternations_find() -> None:
             assert counter.opens(doc) == bool(pattern.search(doc, 0, LEAD_CHARS)), (pattern.pattern, doc[:80])
             found += counter.count(doc) > 0
     assert found > len(phrases.patterns_)
+
+
+def test_every_plan_phrase_is_counted_and_nothing_else() -> None:
+    # "theo dõi tình hình thi hành pháp luật" once normalized to nothing (a "Theo ..." source line), and the
+    # empty alternative then counted every character of every document.
+    counts = PhraseCounts(plan_phrases(TAXONOMY)).fit([])
+    for (group, phrases), pattern in zip(counts.groups, counts.patterns_, strict=True):
+        counter = phrase_counter(pattern.pattern)
+        assert counter.count("") == 0 and not counter.opens("xin chào"), group
+        for phrase in phrases:
+            assert counter.count(normalize(phrase).lower() or phrase.lower()) >= 1, (group, phrase)
