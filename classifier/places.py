@@ -16,6 +16,8 @@ from config import Gazetteer, Place
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
+# Splits a text into the words and what stands between them (a capturing group keeps both).
+_WORD_SPLIT = re.compile(r"(\w+)")
 
 
 class PlaceMatcher:
@@ -57,23 +59,22 @@ class PlaceMatcher:
 
     def mentions(self, text: str) -> list[str]:
         """The aliases (as keyed) written in `text` as whole words, left to right; where two overlap, the longer."""
-        key = self._key(text)
-        words = list(_WORD.finditer(key))
-        found, i = [], 0
-        while i < len(words):
-            for n in self.lengths.get(words[i].group(), ()):
-                spans = words[i : i + n]
-                start, end = spans[0].start(), spans[-1].end()
-                alias = next(
-                    (a for a in self.by_words.get(" ".join(w.group() for w in spans), ()) if key[start:end] == a),
-                    None,
-                )
-                if alias is not None:
-                    found.append(alias)
-                    i += n
+        # Split once, in C: words at the odd indexes, the text between them at the even ones. Only the few words
+        # that start an alias are looked at in Python (the word-by-word loop over every word cost 0.6 ms an article).
+        parts = _WORD_SPLIT.split(self._key(text))
+        words = parts[1::2]
+        starts = self.lengths.keys()
+        found, after = [], 0
+        for i in [i for i, word in enumerate(words) if word in starts]:
+            if i < after:
+                continue  # inside a name already found
+            for n in self.lengths[words[i]]:
+                # The words first (most starts begin no name), then the exact spelling between them.
+                aliases = self.by_words.get(" ".join(words[i : i + n]))
+                if aliases and (written := "".join(parts[2 * i + 1 : 2 * (i + n)])) in aliases:
+                    found.append(written)
+                    after = i + n
                     break
-            else:
-                i += 1
         return found
 
     def find(self, text: str, on: date | None) -> tuple[str, ...]:

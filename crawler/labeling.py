@@ -10,7 +10,7 @@ from typing import Any
 from classifier import LoadedModel, Prediction
 from classifier.model import RELEVANCE
 from classifier.places import PlaceMatcher
-from classifier.text import document
+from classifier.text import document, joined
 from config.models import QaColumn
 from search import Article, Store
 from search.batching import batched
@@ -68,9 +68,11 @@ def classify_articles(loaded: LoadedModel, articles: Sequence[Article], column: 
 
 
 def located(article: Article, matcher: PlaceMatcher) -> Article:
-    """The article with the gazetteer places its title, lead and text mention, resolved by its date."""
+    """The article with the gazetteer places its title, lead and text mention, resolved by its date.
+
+    The text is joined as `document` joins it, so the matcher finds it normalized already when it was classified."""
     day = article.published_at.date() if article.published_at else None
-    places = matcher.find(f"{article.title}\n{article.lead}\n{article.text}", day)
+    places = matcher.find(joined(article.title, article.lead, article.text), day)
     return dataclasses.replace(article, places=places)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -21,6 +22,12 @@ def clean(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+# URLs canonicalized lately: a page's URL is canonicalized when it is queued and again, with its canonical link,
+# when it is read.
+CANONICAL_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=CANONICAL_CACHE_SIZE)
 def canonicalize(url: str) -> str:
     """The article's identity: `clean`, and also without www./m. hosts, default ports and trailing slashes."""
     url = clean(url)

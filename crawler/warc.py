@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +42,9 @@ MIRROR_HEADER = "CCHC-Mirror-URI"
 TRANSFER_HEADERS = ("Transfer-Encoding",)
 # The files this process is writing: never pruned under a running crawl.
 _OPEN: set[Path] = set()
+# The zlib level of each record's gzip member. warcio's own gzip writing uses 9: on the bundled article pages,
+# level 1 takes half the time for files 8 % larger.
+GZIP_LEVEL = 1
 
 
 class WarcError(Exception):
@@ -63,6 +67,28 @@ class Pointer:
         if not sep or not file or not offset.isdigit():
             raise WarcError(f"{value!r} không phải vị trí bản ghi WARC (tệp#vị-trí)")
         return cls(file, int(offset))
+
+
+class _GzipMembers:
+    """What a WARC writer told not to compress writes into: each record (which the writer ends with a flush)
+    becomes its own gzip member of `out`, as in warcio's gzip writing, compressed at GZIP_LEVEL."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.member = self._member()
+
+    @staticmethod
+    def _member() -> zlib._Compress:
+        return zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+    def write(self, data: bytes) -> int:
+        self.out.write(self.member.compress(data))
+        return len(data)
+
+    def flush(self) -> None:
+        self.out.write(self.member.flush())
+        self.out.flush()
+        self.member = self._member()
 
 
 class WarcFiles:
@@ -94,7 +120,7 @@ class WarcFiles:
                 continue
         self.path = path
         _OPEN.add(path.resolve())
-        self.writer = WARCWriter(self.out, gzip=True, warc_version="1.1")
+        self.writer = WARCWriter(_GzipMembers(self.out), gzip=False, warc_version="1.1")
         info = {"software": "cchc media monitor (Scrapy)", "format": "WARC File Format 1.1", "robots": "obey"}
         self.writer.write_record(self.writer.create_warcinfo_record(path.name, info))
         logger.info("writing fetched pages to %s", path)

@@ -11,14 +11,25 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
+from cchc import MIRRORS_DIR
+from cchc.mirrors import article_pages
 from classifier import DEFAULT_MODEL_DIR, ModelError, load
-from classifier.dataset import REAL_LABELS, Example, documents, reserved_ids, training_examples, written_examples
-from classifier.features import words_and_bigrams
+from classifier.dataset import (
+    REAL_LABELS,
+    Example,
+    documents,
+    plan_phrases,
+    reserved_ids,
+    training_examples,
+    written_examples,
+)
+from classifier.features import LEAD_CHARS, PhraseCounts, phrase_counter, words_and_bigrams
 from classifier.model import RELEVANCE, CchcModel
 from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
-from classifier.text import normalize
+from classifier.text import document, normalize
 from classifier.training import split_examples, train
-from config import load_plan, load_taxonomy
+from config import load_plan, load_sources, load_taxonomy
+from crawler.extraction import decode_html, extract_article
 from crawler.labeling import classify_articles
 from search import Article
 from tests.conftest import SHARED_DIR, run_cchc
@@ -292,3 +303,34 @@ def test_items_of_the_plans_named_column_are_relevant_whatever_their_score() -> 
     in_column, outside = classify_articles(loaded, [asked, elsewhere], column)
     assert not outside.relevant and outside.relevance < loaded.model.thresholds_[RELEVANCE]
     assert in_column.relevant and in_column.areas and in_column.relevance == outside.relevance  # the score is kept
+
+
+def test_phrase_counts_are_what_the_fitted_alternations_find() -> None:
+    phrases = dict(load(DEFAULT_MODEL_DIR, TAXONOMY).model.features_.transformer_list)["phrases"]
+    source = load_sources().get("baonghean")
+    docs = [document(p.title, p.lead, p.text).lower() for p in (
+        extract_article(decode_html(path.read_bytes()), url, source.cms)
+        for url, path in article_pages(MIRRORS_DIR, source)
+    )]  # fmt: skip
+    alternatives = [a.replace("\\", "") for p in phrases.patterns_ for a in p.pattern.split("|") if a]
+    # Phrases side by side, one cut at the opening's end, one inside a longer one, and nothing at all.
+    docs += [" ".join(alternatives), "x" * (LEAD_CHARS - 5) + " " + alternatives[0], "a" + alternatives[-1] + "s", ""]
+    found = 0
+    for pattern in phrases.patterns_:
+        counter = phrase_counter(pattern.pattern)
+        for doc in docs:
+            assert counter.count(doc) == len(pattern.findall(doc)), (pattern.pattern, doc[:80])
+            assert counter.opens(doc) == bool(pattern.search(doc, 0, LEAD_CHARS)), (pattern.pattern, doc[:80])
+            found += counter.count(doc) > 0
+    assert found > len(phrases.patterns_)
+
+
+def test_every_plan_phrase_is_counted_and_nothing_else() -> None:
+    # "theo dõi tình hình thi hành pháp luật" once normalized to nothing (a "Theo ..." source line), and the
+    # empty alternative then counted every character of every document.
+    counts = PhraseCounts(plan_phrases(TAXONOMY)).fit([])
+    for (group, phrases), pattern in zip(counts.groups, counts.patterns_, strict=True):
+        counter = phrase_counter(pattern.pattern)
+        assert counter.count("") == 0 and not counter.opens("xin chào"), group
+        for phrase in phrases:
+            assert counter.count(normalize(phrase).lower() or phrase.lower()) >= 1, (group, phrase)

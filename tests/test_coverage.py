@@ -7,6 +7,8 @@ import csv
 import dataclasses
 import io
 import json
+import lzma
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from cchc.reports import tabular
 from cchc.reports.names import Names
 from cchc.reports.xlsx import write_xlsx
 from classifier.places import PlaceMatcher
+from classifier.text import joined, normalize
 from config import load_places, load_plan, load_sources, load_taxonomy
 from config.channels import CHANNELS
 from config.models import ChannelTarget, Plan
@@ -24,7 +27,7 @@ from coverage.health import SILENT_RUNS, source_health
 from coverage.report import build_coverage, read_windows
 from search import VN_TZ, Article, CountQuery, CrawlRun, article_id
 from search.sqlite import SQLiteStore
-from tests.conftest import run_cchc
+from tests.conftest import SHARED_DIR, run_cchc
 
 TAXONOMY = load_taxonomy()
 AREAS = [a.id for a in TAXONOMY.areas]
@@ -656,3 +659,21 @@ def test_headline_names_the_worst_areas_honestly_when_they_tie() -> None:
         f"thiếu nhiều nhất: {names.areas[AREAS[0]]} và 3 lĩnh vực khác (ngang nhau)"
     )
     assert _worst({a: 2.0 for a in AREAS}, every, names) == "thiếu như nhau ở mọi lĩnh vực"
+
+
+@pytest.mark.skipif(not (SHARED_DIR / "data" / "vn-provincial-news").is_dir(), reason="../shared/data is absent")
+def test_places_in_real_articles_are_those_one_regex_of_every_alias_finds() -> None:
+    matcher = PlaceMatcher(load_places())
+    # The plain reading of "whole words, left to right, the longer where two overlap": slow, but plainly right.
+    aliases = sorted(matcher.by_alias, key=len, reverse=True)
+    every_alias = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, aliases)) + r")(?!\w)")
+    path = SHARED_DIR / "data" / "vn-provincial-news" / "trends_provincial_gov.jsonl.xz"
+    with lzma.open(path, "rt", encoding="utf-8") as lines:
+        articles = [json.loads(line) for line, _ in zip(lines, range(400), strict=False)]
+    found = 0
+    for article in articles:
+        text = joined(article["title"], article.get("lead", ""), article["text"])
+        mentions = matcher.mentions(text)
+        assert mentions == every_alias.findall(normalize(text).lower()), article["id"]
+        found += bool(mentions)
+    assert found >= 40
