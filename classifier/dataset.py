@@ -207,7 +207,10 @@ def data_hash(examples: Iterable[Example]) -> str:
     return digest.hexdigest()[:16]
 
 
-BACKGROUND_COUNT = 1500
+# Weak negatives, drawn evenly from every corpus. With 3,829 real labels, 3,000 rather than 1,500 left the
+# leave-one-corpus-out figures within ±0.01 on four corpora and lifted Dân trí 2019-21 (a 3 % base rate) from 0.645
+# to 0.667: more of each era's ordinary news teaches what is not CCHC.
+BACKGROUND_COUNT = 3000
 
 
 def training_examples(taxonomy: Taxonomy, shared_data: Path, extra: Iterable[Example] = ()) -> list[Example]:
