@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,10 +37,6 @@ def opening_words(doc: str) -> list[str]:
 LEAD_CHARS = 400
 
 
-_ALTERNATIVE = re.compile(r"(?<!\\)\|")
-_ESCAPE = re.compile(r"\\(.)")
-
-
 def _branches(trie: dict[str, dict]) -> str:
     """The regex of a character trie: one branch per next character, and stopping (a phrase ends here) tried last."""
     branches = [re.escape(char) + _branches(child) for char, child in sorted(trie.items()) if char]
@@ -53,39 +48,18 @@ def _branches(trie: dict[str, dict]) -> str:
     return body if len(branches) == 1 else f"(?:{body})"
 
 
-class PhraseCounter:
-    """Counts one group's phrases as `fit`'s alternation `pattern` (escaped phrases, longest first) does with
-    `findall`, and whether its opening names one as its `search` does, in 60 % of the time: one regex sharing the
-    phrases' common beginnings follows one branch per character instead of trying every phrase, and at each
-    position matches the longest phrase there, as the alternation does. A pattern not of that form is used as is."""
-
-    def __init__(self, pattern: str) -> None:
-        alternatives = _ALTERNATIVE.split(pattern)
-        phrases = [_ESCAPE.sub(r"\1", alternative) for alternative in alternatives]
-        # Longest first (as escaped, as `fit` sorts): a phrase always comes before the phrases it begins with.
-        longest_first = all(len(a) >= len(b) > 0 for a, b in zip(alternatives, [*alternatives[1:], " "], strict=True))
-        if "|".join(re.escape(p) for p in phrases) != "|".join(alternatives) or not longest_first:
-            self.regex = re.compile(pattern)
-            return
-        trie: dict[str, dict] = {}
-        for phrase in phrases:
+def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One regex of `phrases` that matches, at each position, the longest phrase starting there (as their
+    alternation sorted longest first does), in 60 % of the alternation's time: it follows one branch per character
+    of the phrases' character trie instead of trying every phrase. Never matches an empty string."""
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        if phrase:
             node = trie
             for char in phrase:
                 node = node.setdefault(char, {})
             node[""] = {}
-        self.regex = re.compile(_branches(trie))
-
-    def count(self, text: str) -> int:
-        return len(self.regex.findall(text))
-
-    def opens(self, text: str) -> bool:
-        return self.regex.search(text, 0, LEAD_CHARS) is not None
-
-
-@lru_cache(maxsize=64)
-def phrase_counter(pattern: str) -> PhraseCounter:
-    """The counter of a fitted pattern, built once per process (not kept in the model file)."""
-    return PhraseCounter(pattern)
+    return re.compile(_branches(trie) or "(?!)")
 
 
 class PhraseCounts(BaseEstimator, TransformerMixin):
@@ -99,20 +73,15 @@ class PhraseCounts(BaseEstimator, TransformerMixin):
         self.groups = groups
 
     def fit(self, docs: Sequence[str], y: object = None) -> PhraseCounts:
-        self.patterns_ = [
-            re.compile("|".join(sorted({re.escape(normalize_phrase(p).lower()) for p in phrases} - {""},
-                                       key=len, reverse=True)))
-            for _, phrases in self.groups
-        ]  # fmt: skip
+        self.patterns_ = [phrase_regex(normalize_phrase(p).lower() for p in phrases) for _, phrases in self.groups]
         return self
 
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
-        counters = [phrase_counter(p.pattern) for p in self.patterns_]
         rows = []
         for doc in docs:
             lowered = doc.lower()
-            counts = [c.count(lowered) for c in counters]
-            opening = [float(c.opens(lowered)) for c in counters]
+            counts = [len(p.findall(lowered)) for p in self.patterns_]
+            opening = [float(bool(p.search(lowered, 0, LEAD_CHARS))) for p in self.patterns_]
             rows.append([np.log1p(c) for c in counts] + opening)
         return sp.csr_matrix(np.asarray(rows, dtype=np.float32).reshape(len(docs), 2 * len(self.patterns_)))
 
