@@ -24,7 +24,7 @@ from classifier.dataset import (
     training_examples,
     written_examples,
 )
-from classifier.features import LEAD_CHARS, PhraseCounts, words_and_bigrams
+from classifier.features import LEAD_CHARS, Concepts, PhraseCounts, words_and_bigrams
 from classifier.model import RELEVANCE, CchcModel
 from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
 from classifier.text import document, normalize, normalize_phrase
@@ -63,6 +63,30 @@ def test_features_read_syllables_and_bigrams_without_punctuation() -> None:
     assert "trung tâm" in tokens and "hành chính" in tokens and "hành" in tokens
     assert "." not in tokens and all(t == t.lower() for t in tokens)
     assert any("0" in t and "9" not in t for t in tokens)
+
+
+def test_concepts_put_articles_of_one_area_nearer_each_other_than_other_news() -> None:
+    written = [e for e in written_examples(TAXONOMY) if not e.relevant or (e.labels and len(e.labels & set(AREAS)) == 1)]
+    concepts = Concepts(components=40).fit(documents(written))
+    assert concepts.directions_.shape == (40, len(concepts.vectorizer_.vocabulary_))
+    assert concepts.directions_.dtype == np.float16
+    Z = concepts.transform(documents(written)).toarray()
+    assert np.allclose(np.linalg.norm(Z, axis=1), 1.0, atol=1e-3)
+    similarity = Z @ Z.T
+    area = [next(iter(e.labels & set(AREAS))) if e.relevant else "" for e in written]
+    for a in AREAS:
+        inside = [i for i, x in enumerate(area) if x == a]
+        other_news = [i for i, x in enumerate(area) if not x]
+        within = similarity[np.ix_(inside, inside)][~np.eye(len(inside), dtype=bool)].mean()
+        assert within > similarity[np.ix_(inside, other_news)].mean() + 0.1, a
+
+
+def test_concepts_fit_a_tiny_training_set_and_an_empty_text() -> None:
+    concepts = Concepts(components=150, min_df=1).fit(["một cửa liên thông", "một cửa điện tử", "bóng đá"])
+    assert concepts.directions_.shape[0] == 2  # fewer rows than asked: TruncatedSVD needs k < rows and columns
+    Z = concepts.transform(["một cửa", "", "xyz"]).toarray()
+    assert Z.shape == (3, 2) and np.isclose(np.linalg.norm(Z[0]), 1.0) and not Z[1].any() and not Z[2].any()
+    assert list(Concepts(components=0, min_df=1).fit(["a b", "a c"]).get_feature_names_out()) == []
 
 
 def test_written_data_is_valid_and_covers_every_label() -> None:
