@@ -30,8 +30,9 @@ DEFAULT_THRESHOLD = 0.5
 # better than 16/8 (higher on one corpus, lower on three).
 C_RELEVANCE, C_LABELS = 16.0, 8.0
 # Latent concepts of the text (features.Concepts). Leave-one-corpus-out on 5,097 real labels, 150 concepts over the
-# whole text's 20,000 most frequent uni/bigrams, against none: relevance F1 +0.05 on VNTC 2005-07, +0.01/+0.02 on
-# Báo Mới 2018 and Dân trí, -0.006 on UIT-ViON titles, equal on the provincial set; area macro-F1 +0.03 to +0.10.
+# whole text's 20,000 most frequent uni/bigrams, against none: relevance F1 +0.043 on VNTC 2005-07, +0.019 on Báo Mới
+# 2018, +0.022 on Dân trí, -0.004 on UIT-ViON titles, -0.012 on the provincial set; area macro-F1 +0.05 to +0.10.
+# 100 concepts over 10,000 and 250 over 20,000 were each lower on two corpora of five.
 CONCEPTS = 150
 THRESHOLD_GRID = tuple(round(float(t), 2) for t in np.arange(0.10, 0.91, 0.05))
 
