@@ -26,14 +26,10 @@ TOKENS_CACHE_SIZE = 256
 
 
 @lru_cache(maxsize=TOKENS_CACHE_SIZE)
-def _cached_words_and_bigrams(doc: str) -> tuple[str, ...]:
-    return tuple(with_bigrams(tokenize(doc)))
-
-
 def words_and_bigrams(doc: str) -> tuple[str, ...]:
     """Syllable unigrams and bigrams of a normalized document (a module function, so models pickle). Two feature
     blocks read them, one after the other, so the last documents' are kept."""
-    return _cached_words_and_bigrams(doc)
+    return tuple(with_bigrams(tokenize(doc)))
 
 
 # The opening the "opening" features read: a title and the start of its lead.
@@ -125,7 +121,7 @@ class Concepts(BaseEstimator, TransformerMixin):
         # TruncatedSVD needs fewer components than the matrix has rows and columns (a tiny training set).
         k = min(self.components, X.shape[0] - 1, X.shape[1] - 1)
         directions = TruncatedSVD(k, random_state=47).fit(X).components_ if k >= 1 else np.zeros((0, X.shape[1]))
-        largest = np.abs(directions).max(axis=1, keepdims=True) if k >= 1 else np.ones((0, 1))
+        largest = np.abs(directions).max(axis=1, keepdims=True)
         self.scales_ = (np.where(largest > 0, largest, 1.0) / 127).astype(np.float32)
         self.directions_ = np.round(directions / self.scales_).astype(np.int8)
         self._columns = None
