@@ -46,7 +46,8 @@ def period_of(kind: str, day: date) -> Period:
     raise ValueError(f"unknown period kind {kind!r}: use {', '.join(KINDS)}")
 
 
-def periods(kind: str, first: date, last: date) -> list[Period]:
+@functools.cache  # a report asks for the same quarters once per unit and per cell row
+def periods(kind: str, first: date, last: date) -> tuple[Period, ...]:
     """Every period of `kind` that overlaps [first, last], in order."""
     found = []
     day = first
@@ -54,7 +55,7 @@ def periods(kind: str, first: date, last: date) -> list[Period]:
         period = period_of(kind, day)
         found.append(period)
         day = period.end + timedelta(days=1)
-    return found
+    return tuple(found)
 
 
 @functools.cache  # reports map thousands of counts' months onto a few dozen periods

@@ -19,7 +19,7 @@ from typing import Any
 from config import Plan, Source, UnitDuty
 from config.channels import CHANNELS
 from coverage.measures import MEASURED, ChannelMeasure, Freshness, channel_measures, column_freshness
-from coverage.periods import Period, month_in, periods
+from coverage.periods import Period, month_in, period_by_key, periods
 from search import crawlstats
 from search.article import VN_TZ
 from search.store import STANCES, CountQuery, CrawlRun, Grouping, Store
@@ -215,7 +215,8 @@ def build_coverage(
     partial = {s.unit for s in sources if s.enabled and s.channel not in chosen}
     if channels is not None:
         sources = [s for s in sources if s.channel in chosen]
-    windows = merge_windows(w for s in sources for w in read_windows(store.runs(s.id, limit=10_000)))
+    runs = store.runs_of([s.id for s in sources], limit=10_000)
+    windows = merge_windows(w for s in sources for w in read_windows(runs[s.id]))
     reading = _Reading(windows, today)
     only = tuple(s.id for s in sources) if channels is not None else ()
     window = CountQuery(date_from=date_from, date_to=date_to, sources=only)
@@ -245,9 +246,11 @@ def build_coverage(
 
     duties = [u for u in plan.units if channels is None or any(s.unit == u.unit for s in sources)]
     units = _unit_scores(figures["units"], sources, duties, partial, reading, date_from, date_to)
+    by_unit: dict[str, list[tuple[Period, int, int | None, str]]] = defaultdict(list)
+    for s in units:
+        by_unit[s.unit].append((period_by_key(s.period), s.count, s.target, s.status))
     for unit in duties:
-        rows = [(_p(s.period, date_from, date_to), s.count, s.target, s.status) for s in units if s.unit == unit.unit]
-        gaps += _group_gaps("unit", unit.unit, None, rows)
+        gaps += _group_gaps("unit", unit.unit, None, by_unit[unit.unit])
     if "provincial_portal" in chosen:
         gaps += _qa_gaps(figures.get("qa", {}), plan, sources, reading, date_from, date_to)
     gaps.sort(key=lambda g: (-g.shortfall, -g.periods, g.kind, g.subject, g.channel or "", g.start))
@@ -297,10 +300,6 @@ def stance_by_channel(counts: dict[tuple[str, ...], int], channels: tuple[str, .
     return {c: {s: counts.get((c, s), 0) for s in (*STANCES, NO_STANCE)} for c in channels}
 
 
-def _p(key: str, date_from: date, date_to: date) -> Period:
-    return next(p for p in periods("quarter", date_from, date_to) if p.key == key)
-
-
 def _coarser_gaps(
     plan: Plan,
     area: str,
@@ -339,12 +338,14 @@ def _unit_scores(
     per_unit: dict[tuple[str, str], int] = defaultdict(int)
     for (unit_id, month), n in unit_months.items():
         per_unit[unit_id, month_in("quarter", month)] += n
+    by_unit: dict[str | None, list[Source]] = defaultdict(list)
+    for source in sources:
+        if source.enabled:
+            by_unit[source.unit].append(source)
     scores = []
     for unit in units:
         for period in periods("quarter", date_from, date_to):
-            unit_sources = [
-                s for s in sources if s.unit == unit.unit and s.enabled and s.valid_during(period.start, period.end)
-            ]
+            unit_sources = [s for s in by_unit[unit.unit] if s.valid_during(period.start, period.end)]
             count = per_unit.get((unit.unit, period.key), 0)
             whole = unit.valid_through(period.start, period.end) and unit.unit not in partial
             target = unit.min_per_quarter if whole else None

@@ -23,6 +23,7 @@ from search.article import (
     keep_human_labels,
     keep_revision,
 )
+from search.batching import batched
 from search.folding import fold, nfc
 from search.query import ParsedQuery, parse_query
 from search.sqlite_schema import backup, migrate
@@ -56,6 +57,8 @@ SNIPPET_TOKENS = 32
 # than this many articles per hit shown; else one pass over the matches costs less (a seek reopens every term in
 # every index segment: a few hundred matches' worth).
 SEEK_MATCHES_PER_HIT = 400
+# Sources whose crawl runs one statement reads (a bound well under SQLite's limit on a statement's parameters).
+RUNS_OF_SOURCES = 500
 # bm25 weights for title_f, lead_f, text_f (the original columns are only matched for the accent bonus).
 BM25_WEIGHTS = "0, 0, 0, 10.0, 4.0, 1.0"
 
@@ -126,6 +129,16 @@ def _article(row: sqlite3.Row) -> Article:
     if data["relevant"] is not None:
         data["relevant"] = bool(data["relevant"])
     return Article.from_dict(data)
+
+
+def _run(row: sqlite3.Row) -> CrawlRun:
+    return CrawlRun(
+        source=row["source"],
+        started_at=datetime.fromisoformat(row["started_at"]),
+        finished_at=datetime.fromisoformat(row["finished_at"]),
+        status=row["status"],
+        stats=json.loads(row["stats"]),
+    )
 
 
 def _facet_columns(dims: Sequence[str]) -> str:
@@ -477,16 +490,20 @@ class SQLiteStore(Store):
         rows = self._query(
             f"SELECT * FROM crawl_runs {where} ORDER BY started_at DESC, id DESC LIMIT ?", (*params, limit)
         )
-        return [
-            CrawlRun(
-                source=r["source"],
-                started_at=datetime.fromisoformat(r["started_at"]),
-                finished_at=datetime.fromisoformat(r["finished_at"]),
-                status=r["status"],
-                stats=json.loads(r["stats"]),
+        return [_run(r) for r in rows]
+
+    def runs_of(self, sources: Sequence[str], limit: int = 50) -> dict[str, list[CrawlRun]]:
+        """One statement per RUNS_OF_SOURCES sources (a coverage report reads every source's runs)."""
+        found: dict[str, list[CrawlRun]] = {source: [] for source in sources}
+        for chunk in batched(list(found), RUNS_OF_SOURCES):
+            rows = self._query(
+                "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY source ORDER BY started_at DESC, id DESC)"
+                f" AS n FROM crawl_runs WHERE source IN ({', '.join('?' * len(chunk))})) WHERE n <= ? ORDER BY n",
+                (*chunk, limit),
             )
-            for r in rows
-        ]
+            for r in rows:
+                found[r["source"]].append(_run(r))
+        return found
 
     def stats(self) -> StoreStats:
         def counts(sql: str) -> dict[str, int]:
@@ -766,7 +783,8 @@ class SQLiteStore(Store):
             f"SELECT a.rowid, {', '.join('a.' + c for c in _COLUMNS)},"
             f" highlight(articles_fts, 3, {marks}) AS title_marked,"
             f" snippet(articles_fts, 4, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS lead_marked,"
-            f" snippet(articles_fts, 5, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS text_marked"
+            f" snippet(articles_fts, 5, {marks}, '{snippets.ELLIPSIS}', {SNIPPET_TOKENS}) AS text_marked,"
+            f" articles_fts.lead_f, articles_fts.text_f"
             f" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
             f" WHERE articles_fts MATCH ? AND {rowid} IN ({', '.join('?' * len(ranked))})",
             [match, *(r["rowid"] for r in ranked)],
@@ -788,9 +806,11 @@ class SQLiteStore(Store):
     def _hit(row: sqlite3.Row, score: float) -> SearchHit:
         article = _article(row)
         snippet = ""
-        for original, marked in ((article.text, row["text_marked"]), (article.lead, row["lead_marked"])):
+        # The folded copies are the index's own (what the marks were made in), not folded again here.
+        for original, folded, marked in ((article.text, row["text_f"], row["text_marked"]),
+                                         (article.lead, row["lead_f"], row["lead_marked"])):  # fmt: skip
             if marked and snippets.OPEN in marked:
-                snippet = snippets.highlight_fragment(original, fold(original), marked)
+                snippet = snippets.highlight_fragment(original, folded, marked)
                 if snippet:
                     break
         if not snippet:

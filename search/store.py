@@ -298,6 +298,11 @@ class Store(ABC):
     def runs(self, source: str | None = None, limit: int = 50) -> list[CrawlRun]:
         """Crawl runs, newest first."""
 
+    def runs_of(self, sources: Sequence[str], limit: int = 50) -> dict[str, list[CrawlRun]]:
+        """The crawl runs of each of `sources` (at most `limit` each, newest first); a backend that can read them
+        all at once overrides this."""
+        return {source: self.runs(source, limit) for source in sources}
+
     @abstractmethod
     def close(self) -> None: ...
 

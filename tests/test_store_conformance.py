@@ -174,6 +174,13 @@ def test_crawl_runs(any_store: Store) -> None:
     any_store.record_run(CrawlRun("baonghean", t.replace(day=2), t.replace(day=2), "shutdown", {}))
     assert [r.status for r in any_store.runs("baonghean")] == ["shutdown", "finished"]
     assert any_store.runs("hcc") == []
+    any_store.record_run(CrawlRun("hcc", t.replace(day=3), t.replace(day=3), "finished", {}))
+    any_store.record_run(CrawlRun("baonghean", t.replace(day=4), t.replace(day=4), "failed", {}))
+    # Many sources at once (a coverage report's read): each source's newest `limit`, as runs() gives them.
+    both = any_store.runs_of(["baonghean", "hcc", "so_noi_vu"], limit=2)
+    assert {s: [r.status for r in runs] for s, runs in both.items()} == {
+        "baonghean": ["failed", "shutdown"], "hcc": ["finished"], "so_noi_vu": []}  # fmt: skip
+    assert both["baonghean"] == any_store.runs("baonghean", limit=2)
 
 
 @pytest.mark.engine
