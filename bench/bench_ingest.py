@@ -16,6 +16,7 @@ import os
 import re
 import resource
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,9 +63,51 @@ def generate(root: Path, count: int) -> list[Path]:
     return pages
 
 
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
+
+
+def _pss_mb(pid: int) -> float:
+    """A process's proportional set size: its own pages, and its share of those it shares (Linux)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    return int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) / 1024
+
+
+def _forked_children() -> list[int]:
+    """This process's children that run this program (forked: the classifier processes), not the mirror's."""
+    me, mine = os.getpid(), Path(f"/proc/{os.getpid()}/cmdline").read_bytes()
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == me and (stat.parent / "cmdline").read_bytes() == mine:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+@contextmanager
+def crawl_memory(peak: list[float]) -> Iterator[None]:
+    """Sample, twice a second, the memory of this process and its classifier processes (PSS: the pages they share
+    after the fork count once); the largest sum is left in `peak`."""
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.5):
+            peak[0] = max(peak[0], _pss_mb(os.getpid()) + sum(_pss_mb(pid) for pid in _forked_children()))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield
+    finally:
+        done.set()
+        sampler.join()
 
 
 def extract_and_classify(pages: list[Path]) -> None:
@@ -135,18 +178,24 @@ def main() -> None:
         with mirror_process(root / "sites", sources) as mirrors:
             settings = {**FAST, "CCHC_STORE": f"sqlite:///{db}", "CCHC_MIRRORS": mirrors,
                         "CCHC_WARC_DIR": str(root / "warc")}  # fmt: skip
-            started, cpu_started = time.perf_counter(), cpu_seconds()
-            summaries = run_crawl(sources, settings)
+            started, cpu_started, child_cpu = time.perf_counter(), cpu_seconds(), cpu_seconds(resource.RUSAGE_CHILDREN)
+            with crawl_memory(memory := [0.0]):
+                summaries = run_crawl(sources, settings)
             elapsed, crawl_cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+            # The classifier process has ended with the crawl; the mirror's server (also a child) not yet.
+            classifier_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - child_cpu
         stored = SQLiteStore(db).stats().total
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rate = stored / elapsed
         print(f"crawl -> extract -> classify -> SQLite: {stored} articles in {elapsed:.1f} s = {rate:.0f} articles/s"
               f" ({summaries[0].finish_reason}); peak memory {peak:.0f} MB")  # fmt: skip
         print(f"the pipeline costs {elapsed / bare:.1f}x the bare extraction + classifier on the same pages")
-        # On a shared machine, wall time also measures the neighbours; processor time (this process's threads:
-        # the crawl, its store writer; not the mirror's server, a child process) does not.
-        print(f"processor time: bare {bare_cpu:.1f} s, pipeline {crawl_cpu:.1f} s ({crawl_cpu / bare_cpu:.1f}x)")
+        print(f"peak memory of the crawl with its classifier process: {memory[0]:.0f} MB (PSS, sampled)")
+        # On a shared machine, wall time also measures the neighbours; processor time (the crawl's threads, its
+        # store writer, and the classifier process; not the mirror's server) does not.
+        pipeline_cpu = crawl_cpu + classifier_cpu
+        print(f"processor time: bare {bare_cpu:.1f} s, pipeline {pipeline_cpu:.1f} s ({pipeline_cpu / bare_cpu:.1f}x;"
+              f" {classifier_cpu:.1f} s of it in the classifier process)")  # fmt: skip
 
 
 if __name__ == "__main__":

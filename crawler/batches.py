@@ -5,14 +5,15 @@ A pipeline's coroutine `process_item` awaits `Batcher.submit(item)`: the item wa
 or its first item has waited `max_wait` seconds, or `flush()`), then gets its own result, so the item_scraped
 signal and per-item crawl stats stay exact. Scrapy closes a spider only once no item is in flight, so the timer
 also empties the last batch of a run, a graceful stop (SIGTERM) included; `drain()` at close is the backstop.
-With an executor, the work runs on its thread (a store's transaction, which SQLite runs without holding the GIL).
+With an executor, the work runs there: on a thread (a store's transaction, which SQLite runs without holding the
+GIL) or in another process (classification; the work and the items are then pickled there and back).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Generic, TypeVar
 
 from scrapy.crawler import Crawler
@@ -30,7 +31,7 @@ class Batcher(Generic[T, R]):
         work: Callable[[list[T]], Sequence[R]],
         size: int,
         max_wait: float,
-        executor: ThreadPoolExecutor | None = None,
+        executor: Executor | None = None,
     ) -> None:
         if size < 1:
             raise ValueError(f"batch size must be at least 1, not {size}")
@@ -43,7 +44,7 @@ class Batcher(Generic[T, R]):
         self._items: list[T] = []
         self._waiting: list[asyncio.Future[R]] = []
         self._timer: asyncio.TimerHandle | None = None
-        self._running: set[asyncio.Future[None]] = set()
+        self._running: set[asyncio.Future[list[R] | BaseException]] = set()
 
     @property
     def pending(self) -> int:
@@ -63,7 +64,7 @@ class Batcher(Generic[T, R]):
         return await future
 
     def flush(self) -> None:
-        """Send the waiting items through `work` now (on the executor's thread, when there is one)."""
+        """Send the waiting items through `work` now (on the executor, when there is one)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -72,47 +73,55 @@ class Batcher(Generic[T, R]):
         if not items:
             return
         if self.executor is None:
-            self._settle(waiting, items)
+            self._hand_over(waiting, _outcome(self.work, items))
             return
-        # The work (a store's transaction) runs on the executor's thread while the crawl goes on; with one worker
-        # thread, batches go in order. Results are handed over on the event loop's thread.
+        # The work runs on the executor while the crawl goes on; with one worker, batches go in order. Results are
+        # handed over on the event loop's thread; an executor that cannot run it (a classifier process that died)
+        # fails the batch's items, never leaves them waiting.
         loop = asyncio.get_running_loop()
-        running = loop.run_in_executor(self.executor, self._outcome, items)
+        try:
+            running = loop.run_in_executor(self.executor, _outcome, self.work, items)
+        except RuntimeError as exc:  # BrokenExecutor, or an executor shut down
+            self._hand_over(waiting, exc)
+            return
         self._running.add(running)
-        running.add_done_callback(lambda done: (self._running.discard(done), self._hand_over(waiting, done.result())))
+        running.add_done_callback(lambda done: self._settle(done, waiting))
+
+    def _settle(self, done: asyncio.Future[list[R] | BaseException], waiting: list[asyncio.Future[R]]) -> None:
+        self._running.discard(done)
+        self._hand_over(waiting, done.exception() or done.result())
 
     async def drain(self) -> None:
         """Flush, and wait until every batch sent has its results."""
         self.flush()
         while self._running:
-            await asyncio.gather(*self._running)
-
-    def _settle(self, waiting: list[asyncio.Future[R]], items: list[T]) -> None:
-        self._hand_over(waiting, self._outcome(items))
-
-    def _outcome(self, items: list[T]) -> list[R] | BaseException:
-        """One result per item, or the exception that failed the batch."""
-        try:
-            results = list(self.work(items))
-        except Exception as exc:  # noqa: BLE001 - a boundary: every item of the batch gets the batch's failure
-            return exc
-        if len(results) != len(items):
-            return RuntimeError(f"a batch of {len(items)} items gave {len(results)} results")
-        return results
+            await asyncio.gather(*self._running, return_exceptions=True)  # each batch's items have its failure
 
     @staticmethod
-    def _hand_over(waiting: list[asyncio.Future[R]], outcome: list[R] | BaseException) -> None:
+    def _hand_over(waiting: list[asyncio.Future[R]], result: list[R] | BaseException) -> None:
         for n, future in enumerate(waiting):
             if future.done():
                 continue
-            if isinstance(outcome, BaseException):
-                future.set_exception(outcome)
+            if isinstance(result, BaseException):
+                future.set_exception(result)
             else:
-                future.set_result(outcome[n])
+                future.set_result(result[n])
+
+
+def _outcome(work: Callable[[list[T]], Sequence[R]], items: list[T]) -> list[R] | BaseException:
+    """One result of `work` per item, or the exception that failed the batch (a function of the module, so that
+    another process can run it)."""
+    try:
+        results = list(work(items))
+    except Exception as exc:  # noqa: BLE001 - a boundary: every item of the batch gets the batch's failure
+        return exc
+    if len(results) != len(items):
+        return RuntimeError(f"a batch of {len(items)} items gave {len(results)} results")
+    return results
 
 
 def batcher_for(
-    crawler: Crawler, work: Callable[[list[T]], Sequence[R]], executor: ThreadPoolExecutor | None = None
+    crawler: Crawler, work: Callable[[list[T]], Sequence[R]], executor: Executor | None = None
 ) -> Batcher[T, R]:
     """A batcher sized by the crawl's settings CCHC_BATCH_SIZE (items) and CCHC_BATCH_MAX_WAIT (seconds)."""
     if not is_asyncio_reactor_installed():

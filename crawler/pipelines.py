@@ -6,9 +6,14 @@ CCHC_BATCH_MAX_WAIT seconds."""
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from scrapy.crawler import Crawler
@@ -34,6 +39,48 @@ def shared_model(directory: str) -> LoadedModel:
     """The model in `directory`, loaded once per process: the crawlers of every source in a run classify with the
     same object (a copy each would cost its memory a hundred times over in a province-wide run)."""
     return load_model(Path(directory), load_taxonomy())
+
+
+def _serve_the_crawl(crawl: int) -> None:
+    """A classifier process ignores Ctrl-C and SIGTERM (which reach it with the crawl's): the crawl stops gracefully,
+    and its last batches still need classifying. It ends when the crawl shuts it down, or within a second of the
+    crawl's process `crawl` ending without doing so (killed)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == crawl:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cchc-crawl-watch", daemon=True).start()
+
+
+_classifiers: list[ProcessPoolExecutor] = []  # this process's classifier processes, once started
+
+
+def classifier_processes(workers: int) -> ProcessPoolExecutor:
+    """`workers` processes that classify beside the crawl, shared by every crawler of this process.
+
+    They are forked from this process once its model is loaded (they inherit it instead of loading it again) and
+    before the crawl's threads start: the first crawler asks for them while it is created."""
+    if not _classifiers:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_serve_the_crawl, initargs=(os.getpid(),))  # fmt: skip
+        pool.submit(os.getpid).result()  # a forking pool starts all its processes at its first task: now
+        _classifiers.append(pool)
+    return _classifiers[0]
+
+
+def close_classifier_processes() -> None:
+    """Shut the classifier processes down (at a crawl's end), if any were started."""
+    while _classifiers:
+        _classifiers.pop().shutdown()
+
+
+def classify_batch(directory: str, column: QaColumn | None, articles: list[Article]) -> list[Article]:
+    """Label a batch with the process's model (in a classifier process: the one it inherited)."""
+    return classify_articles(shared_model(directory), articles, column)
 
 
 @lru_cache(maxsize=2)
@@ -128,23 +175,23 @@ class DedupePipeline:
 
 
 class ClassifyPipeline:
-    """Tag each article with the plan's content areas using the model in CCHC_MODEL, a batch per model call."""
+    """Tag each article with the plan's content areas using the model in CCHC_MODEL, a batch per model call: in
+    CCHC_CLASSIFY_WORKERS processes beside the crawl, or in the crawl's own process when that is 0."""
 
-    def __init__(self, crawler: Crawler, loaded: LoadedModel, column: QaColumn | None) -> None:
+    def __init__(self, crawler: Crawler, directory: str, column: QaColumn | None) -> None:
         self.crawler = crawler
-        self.loaded = loaded
-        self.column = column
-        self.batcher: Batcher[Article, Article] = batcher_for(crawler, self._classify)
+        shared_model(directory)  # loaded here, before any classifier process is forked
+        workers = crawler.settings.getint("CCHC_CLASSIFY_WORKERS")
+        executor = classifier_processes(workers) if workers > 0 else None
+        self.batcher: Batcher[Article, Article] = batcher_for(crawler, partial(classify_batch, directory, column),
+                                                              executor)  # fmt: skip
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
         directory = crawler.settings.get("CCHC_MODEL")
         if not directory:
             raise NotConfigured("CCHC_MODEL is empty: articles are stored unlabeled")
-        return cls(crawler, shared_model(directory), load_plan().qa_column)
-
-    def _classify(self, articles: list[Article]) -> list[Article]:
-        return classify_articles(self.loaded, articles, self.column)
+        return cls(crawler, directory, load_plan().qa_column)
 
     async def process_item(self, article: Article) -> Article:
         result = await self.batcher.submit(article)

@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from config import Source
+from crawler.pipelines import close_classifier_processes
 from crawler.spiders.news import RUNNING_MARKER, NewsSpider
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ def run_crawl(
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
+        close_classifier_processes()
     return [
         RunSummary(source.id, str(crawler.stats.get_value("finish_reason", "unknown")), crawler.stats.get_stats())
         for source, crawler in crawlers

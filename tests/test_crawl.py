@@ -41,6 +41,21 @@ def last_run_stats(db: Path) -> dict:
         return store.runs("baonghean", limit=1)[0].stats
 
 
+def test_classifying_beside_the_crawl_labels_as_classifying_in_it(first_run, mirror_server: MirrorServer, tmp_path):
+    """The default crawl classifies in a process of its own (CCHC_CLASSIFY_WORKERS=1); with 0 it classifies in the
+    crawl's process: every article gets the same labels, scores, explanations and places either way."""
+    db, _, _ = first_run
+    crawl(mirror_server, tmp_path / "in-process.db", "--set", "CCHC_CLASSIFY_WORKERS=0")
+
+    def labels(path: Path) -> dict:
+        fields = ("relevant", "relevance", "areas", "topics", "scores", "stance", "explanations", "places", "simhash")
+        with open_store(f"sqlite:///{path}") as store:
+            return {a.id: tuple(getattr(a, f) for f in fields) for a in store.iter_articles()}
+
+    beside, inside = labels(db), labels(tmp_path / "in-process.db")
+    assert len(beside) == len(PAGES) and beside == inside
+
+
 def test_mirror_has_enough_pages() -> None:
     assert len(PAGES) >= 30
 

@@ -107,3 +107,26 @@ def test_killed_crawls_resume_to_every_article_exactly_once(mirror_server, tmp_p
     assert conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == NORMAL
     urls = {row[0] for row in conn.execute("SELECT url FROM articles")}
     assert urls == {url for url, _ in article_pages(MIRRORS_DIR, load_sources().get("baonghean"))}
+
+
+def test_ctrl_c_stops_the_crawl_gracefully_and_its_last_articles_are_still_classified(mirror_server, tmp_path: Path):
+    """Ctrl-C reaches every process of the terminal's group, the classifier process beside the crawl too: it keeps
+    classifying until the crawl has stored what it fetched."""
+    db = tmp_path / "interrupted.db"
+    command = [sys.executable, "-m", "cchc", "crawl", "baonghean", "--store", f"sqlite:///{db}",
+               "--mirror", f"baonghean.vn={mirror_server.base_url}/baonghean", "--set", "AUTOTHROTTLE_ENABLED=False",
+               "--set", "DOWNLOAD_DELAY=0.15", "--set", "CCHC_BATCH_SIZE=4"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while stored_count(db) < 4 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal sends Ctrl-C: to the crawl and its classifier process
+    _, stderr = process.communicate(timeout=120)
+    with open_store(f"sqlite:///{db}") as store:
+        (run,) = store.runs("baonghean")
+        stored = store.stats().total
+    assert run.status == "shutdown" and 4 <= stored < NORMAL, "the interrupt must land mid-crawl"
+    classified = run.stats.get("cchc/classified/relevant", 0) + run.stats.get("cchc/classified/not_relevant", 0)
+    assert classified == run.stats["cchc/stored/new"] == stored, "every article fetched was classified and stored"
+    assert "log_count/ERROR" not in run.stats and b"BrokenProcessPool" not in stderr

@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import multiprocessing
 import os
 import sqlite3
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -80,6 +82,35 @@ def test_work_on_an_executor_thread_keeps_order_and_results() -> None:
 
         assert asyncio.run(run()) == [-i for i in range(10)]
     assert len(threads) == 1 and threads.pop().startswith("writer")
+
+
+def _pids(items: list[int]) -> list[tuple[int, int]]:
+    """Work for a batcher whose executor is a process pool: each item with the process that handled it."""
+    if -1 in items:
+        os._exit(3)  # the process dies mid-batch, as a classifier process killed for memory would
+    return [(i, os.getpid()) for i in items]
+
+
+def test_work_in_another_process_returns_each_result_and_a_dead_process_fails_its_items() -> None:
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        batcher = Batcher(_pids, size=3, max_wait=60, executor=pool)
+
+        async def run(items: list[int]) -> list:
+            waiting = [asyncio.ensure_future(batcher.submit(i)) for i in items]
+            await asyncio.sleep(0)
+            await batcher.drain()
+            return await asyncio.gather(*waiting, return_exceptions=True)
+
+        def results(items: list[int]) -> list:
+            return asyncio.run(asyncio.wait_for(run(items), 60))  # a batch left waiting fails, not hangs, the test
+
+        done = results([1, 2, 3, 4])
+        assert [i for i, _ in done] == [1, 2, 3, 4]
+        assert {pid for _, pid in done} != {os.getpid()} and len({pid for _, pid in done}) == 1
+        # A batch whose process dies fails each of its items, and so does every batch after it: none waits forever.
+        died, after = results([5, -1]), results([6])
+        assert [type(r) for r in died] == [BrokenProcessPool, BrokenProcessPool]
+        assert [type(r) for r in after] == [BrokenProcessPool]
 
 
 def test_a_failed_batch_fails_each_of_its_items() -> None:
