@@ -1,20 +1,20 @@
 """Scale: a full `cchc daily` over a generated province of 200 loopback sources of every CMS family the extractor
 has rules for, 20 of them broken (refused, HTTP 500/503, layout changed, hanging); the crawler's own politeness
-settings, as in production. Prints the wall time, the peak memory of the daily process, the articles stored and
-what the daily log says was read and failed. `make bench` runs it."""
+settings, as in production. Prints the wall time, the peak memory of the daily process with its classifier process
+(PSS, sampled), the articles stored and what the daily log says was read and failed. `make bench` runs it."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.memory import peak_memory
 from bench.province import province, stored_paths
 
 
@@ -35,10 +35,13 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if k != "CCHC_STORE"}
         with server:
             started = time.perf_counter()
-            result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+            daily = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)  # fmt: skip
+            with peak_memory(daily.pid) as memory:  # the daily process and its classifier process
+                stdout, stderr = daily.communicate()
             elapsed = time.perf_counter() - started
-        # ru_maxrss of the children: the peak resident set of the largest one, the daily process (KiB on Linux).
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        result = subprocess.CompletedProcess(command, daily.returncode, stdout, stderr)
+        peak = memory[0]
         log = root / "data" / "logs" / "daily.jsonl"
         run = (
             json.loads(log.read_text(encoding="utf-8").splitlines()[-1]) if log.exists() else {"read": [], "failed": []}

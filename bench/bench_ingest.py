@@ -5,7 +5,8 @@ Prints figures only.
 
 Fair to both sides: the model (and the crawl's gazetteer matcher) are built before either side is timed, the
 classifier is warmed, both classify in batches of CCHC_BATCH_SIZE, and the mirror is served from a child process
-(keeping connections open, as a news site's server does), so neither side's figures hold the cost of serving."""
+(keeping connections open, as a news site's server does), so neither side's figures hold the cost of serving.
+The crawl classifies in a process beside it, as `cchc crawl` does: its processor time and memory are counted."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ import os
 import re
 import resource
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from bench.memory import peak_memory
 from cchc import MIRRORS_DIR
 from cchc.mirrors import MirrorServer, article_pages
 from classifier.text import document
@@ -66,48 +67,6 @@ def generate(root: Path, count: int) -> list[Path]:
 def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
-
-
-def _pss_mb(pid: int) -> float:
-    """A process's proportional set size: its own pages, and its share of those it shares (Linux)."""
-    try:
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0.0
-    return int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) / 1024
-
-
-def _forked_children() -> list[int]:
-    """This process's children that run this program (forked: the classifier processes), not the mirror's."""
-    me, mine = os.getpid(), Path(f"/proc/{os.getpid()}/cmdline").read_bytes()
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            if ppid == me and (stat.parent / "cmdline").read_bytes() == mine:
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
-
-
-@contextmanager
-def crawl_memory(peak: list[float]) -> Iterator[None]:
-    """Sample, twice a second, the memory of this process and its classifier processes (PSS: the pages they share
-    after the fork count once); the largest sum is left in `peak`."""
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.5):
-            peak[0] = max(peak[0], _pss_mb(os.getpid()) + sum(_pss_mb(pid) for pid in _forked_children()))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        yield
-    finally:
-        done.set()
-        sampler.join()
 
 
 def extract_and_classify(pages: list[Path]) -> None:
@@ -179,7 +138,7 @@ def main() -> None:
             settings = {**FAST, "CCHC_STORE": f"sqlite:///{db}", "CCHC_MIRRORS": mirrors,
                         "CCHC_WARC_DIR": str(root / "warc")}  # fmt: skip
             started, cpu_started, child_cpu = time.perf_counter(), cpu_seconds(), cpu_seconds(resource.RUSAGE_CHILDREN)
-            with crawl_memory(memory := [0.0]):
+            with peak_memory(os.getpid()) as memory:
                 summaries = run_crawl(sources, settings)
             elapsed, crawl_cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
             # The classifier process has ended with the crawl; the mirror's server (also a child) not yet.
@@ -194,8 +153,11 @@ def main() -> None:
         # On a shared machine, wall time also measures the neighbours; processor time (the crawl's threads, its
         # store writer, and the classifier process; not the mirror's server) does not.
         pipeline_cpu = crawl_cpu + classifier_cpu
+        # The mirror's server has ended too by now: it served the crawl on the same cores.
+        serving_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - child_cpu - classifier_cpu
         print(f"processor time: bare {bare_cpu:.1f} s, pipeline {pipeline_cpu:.1f} s ({pipeline_cpu / bare_cpu:.1f}x;"
-              f" {classifier_cpu:.1f} s of it in the classifier process)")  # fmt: skip
+              f" {classifier_cpu:.1f} s of it in the classifier process); the mirror's server"
+              f" {serving_cpu:.1f} s")  # fmt: skip
 
 
 if __name__ == "__main__":

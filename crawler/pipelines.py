@@ -60,7 +60,8 @@ _classifiers: list[ProcessPoolExecutor] = []  # this process's classifier proces
 
 
 def classifier_processes(workers: int) -> ProcessPoolExecutor:
-    """`workers` processes that classify beside the crawl, shared by every crawler of this process.
+    """`workers` processes (the first call's count) that classify beside the crawl, shared by every crawler of this
+    process.
 
     They are forked from this process once its model is loaded (they inherit it instead of loading it again) and
     before the crawl's threads start: the first crawler asks for them while it is created."""

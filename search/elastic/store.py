@@ -369,19 +369,33 @@ class ElasticStore(Store):
         )
 
     def runs(self, source: str | None = None, limit: int = 50) -> list[CrawlRun]:
-        body = {"query": {"term": {"source": source}} if source else {"match_all": {}}, "size": limit,
-                "sort": [{"started_at": "desc"}]}  # fmt: skip
         try:
-            hits = self.client.search(index=RUNS.alias, body=body)["hits"]["hits"]
+            hits = self.client.search(index=RUNS.alias, body=_runs_body(source, limit))["hits"]["hits"]
         except self.engine.not_found:
             return []
         except self.errors as exc:
             raise self._fail(exc, "read crawl runs") from None
-        return [
-            CrawlRun(h["_source"]["source"], datetime.fromisoformat(h["_source"]["started_at"]),
-                     datetime.fromisoformat(h["_source"]["finished_at"]), h["_source"]["status"], h["_source"]["stats"])
-            for h in hits
-        ]  # fmt: skip
+        return [_run(h) for h in hits]
+
+    def runs_of(self, sources: Sequence[str], limit: int = 50) -> dict[str, list[CrawlRun]]:
+        """Every source's runs in one round trip (a multi-search of each source's runs() query)."""
+        chosen = list(dict.fromkeys(sources))
+        if not chosen:
+            return {}
+        body = [line for source in chosen for line in ({"index": RUNS.alias}, _runs_body(source, limit))]
+        try:
+            responses = self.client.msearch(body=body)["responses"]
+        except self.engine.not_found:
+            return {source: [] for source in chosen}
+        except self.errors as exc:
+            raise self._fail(exc, "read crawl runs") from None
+        found = {}
+        for source, response in zip(chosen, responses, strict=True):
+            error = response.get("error")
+            if error and error.get("type") != "index_not_found_exception":
+                raise StoreError(f"{self.url}: cannot read crawl runs: {error.get('reason', error)}")
+            found[source] = [_run(h) for h in response["hits"]["hits"]] if not error else []
+        return found
 
     def ready(self) -> bool:
         """Whether `cchc store init` has made the aliases."""
@@ -424,3 +438,15 @@ def _hit(hit: dict[str, Any]) -> SearchHit:
         title_html=title or escape(article.title),
         snippet_html=snippet or escape(article.lead or article.text[:240]),
     )
+
+
+def _runs_body(source: str | None, limit: int) -> dict[str, Any]:
+    """The query of a source's newest `limit` runs (every source's when None)."""
+    return {"query": {"term": {"source": source}} if source else {"match_all": {}}, "size": limit,
+            "sort": [{"started_at": "desc"}]}  # fmt: skip
+
+
+def _run(hit: dict[str, Any]) -> CrawlRun:
+    doc = hit["_source"]
+    started, finished = datetime.fromisoformat(doc["started_at"]), datetime.fromisoformat(doc["finished_at"])
+    return CrawlRun(doc["source"], started, finished, doc["status"], doc["stats"])
