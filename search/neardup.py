@@ -82,15 +82,17 @@ class Verdict:
 
 
 def judge(article_id: str, simhash: str | None, published_at: datetime | None, copies: Iterable[Copy]) -> Verdict:
-    """Which story a new article belongs to: the earliest original among its near-duplicates wins."""
+    """Which story a new article belongs to: the earliest original among its near-duplicates wins. Its own reprints
+    (an original stored again, edited) are no other story: it stays their original."""
     if simhash is None:
         return Verdict(None, None)
     roots: dict[str, datetime | None] = {}
     for copy in copies:
-        if copy.id != article_id and distance(copy.simhash, simhash) <= MAX_DISTANCE:
-            root = copy.duplicate_of or copy.id
-            if root == copy.id or root not in roots:
-                roots[root] = copy.published_at if root == copy.id else roots.get(root)
+        root = copy.duplicate_of or copy.id
+        if article_id in (copy.id, root) or distance(copy.simhash, simhash) > MAX_DISTANCE:
+            continue
+        if root == copy.id or root not in roots:
+            roots[root] = copy.published_at if root == copy.id else roots.get(root)
     if not roots:
         return Verdict(None, None)
     earliest = min(roots, key=lambda r: (roots[r] is None, roots[r] or datetime.max, r))

@@ -170,6 +170,11 @@ MIGRATIONS: tuple[tuple[str | Callable[[sqlite3.Connection], None], ...], ...] =
         """CREATE INDEX articles_counts ON articles(relevant, published_ts, duplicate_of, source, channel, unit,
             section, published_month, stance, areas, words, duration_s)""",
     ),
+    (
+        # An original stored again after an edit was marked a reprint of itself when its own reprints were among
+        # its near-duplicates (fixed in neardup.judge): it is the story's original again, and counts.
+        "UPDATE articles SET duplicate_of = NULL WHERE duplicate_of = id",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

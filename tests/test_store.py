@@ -160,6 +160,20 @@ def test_stats(filled: SQLiteStore) -> None:
     assert stats.size_bytes > 0
 
 
+def test_an_upgrade_frees_originals_marked_reprints_of_themselves(tmp_path) -> None:
+    path = tmp_path / "self.db"
+    with SQLiteStore(path) as s:
+        s.upsert(CCHC)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE articles SET duplicate_of = id")  # as an edited original stored again was left
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    with SQLiteStore(path) as s:
+        assert s.get(CCHC.id).duplicate_of is None
+        assert s.stats().total == 1 and s.search(SearchQuery(text="cai cach", fold_reprints=True)).total == 1
+
+
 def test_schema_version_wal_and_reopen(tmp_path) -> None:
     path = tmp_path / "a.db"
     with SQLiteStore(path) as s:

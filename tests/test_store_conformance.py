@@ -224,6 +224,12 @@ def test_reprints_link_to_the_earliest_copy(any_store: Store) -> None:
     assert any_store.get(late.id).duplicate_of == original.id
     counts = any_store.count_by(("source",), CountQuery(relevant_only=False))
     assert ("nghean24h",) not in counts and ("dcs",) not in counts and counts[("hcc",)] == 1
+    # The original, edited and fetched again, finds its own reprints: it stays their original, no copy of itself.
+    edited = dataclasses.replace(original, text=STORY + " Cập nhật lúc 17 giờ.", content_hash="", simhash=None)
+    any_store.upsert(edited)
+    settle(any_store)
+    assert any_store.get(original.id).duplicate_of is None
+    assert any_store.get(reprint.id).duplicate_of == any_store.get(late.id).duplicate_of == original.id
 
 
 def test_counting_everything_includes_unclassified_articles(any_store: Store) -> None:
