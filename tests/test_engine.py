@@ -124,6 +124,18 @@ def test_migrate_rolls_an_old_index_to_the_current_template(engine: ElasticStore
     assert engine.stats().total == 30 and engine.get(make(7).id) == make(7)
 
 
+def test_migrate_frees_originals_marked_reprints_of_themselves(engine: ElasticStore) -> None:
+    wipe(engine)
+    setup.init(engine.client)
+    engine.upsert_many([make(1), make(2)])
+    # As an edited original stored again was left by the program before this one:
+    engine.client.update(index=ARTICLES.alias, id=make(1).id, body={"doc": {"duplicate_of": make(1).id}}, refresh=True)
+    assert engine.get(make(1).id).duplicate_of == make(1).id
+    assert f"{ARTICLES.alias}: 1 originals marked reprints of themselves freed" in setup.migrate(engine.client)
+    assert engine.get(make(1).id).duplicate_of is None
+    assert f"{ARTICLES.alias}: 0 originals marked reprints of themselves freed" in setup.migrate(engine.client)
+
+
 def test_bulk_counts_new_unchanged_and_updated(engine: ElasticStore) -> None:
     articles = [make(n) for n in range(1, 1201)]
     counts = engine.upsert_many(articles, batch_size=500)

@@ -99,4 +99,15 @@ def migrate(client: Any) -> list[str]:
             {"add": {"index": new, "alias": family.alias, "is_write_index": True}},
         ]})  # fmt: skip
         done.append(f"{family.alias}: {old} -> {new} ({new_count} documents); {old} kept until you delete it")
+    done.append(free_self_reprints(client))
     return done
+
+
+def free_self_reprints(client: Any) -> str:
+    """Originals an older program marked reprints of themselves (an edited original stored again found its own
+    reprints; neardup.judge now skips them) become originals again, and count. Repeatable."""
+    itself = "doc['duplicate_of'].size() > 0 && doc['duplicate_of'].value == doc['id'].value"
+    body = {"query": {"script": {"script": {"source": itself, "lang": "painless"}}},
+            "script": {"source": "ctx._source.duplicate_of = null", "lang": "painless"}}  # fmt: skip
+    freed = client.update_by_query(index=ARTICLES.alias, body=body, refresh=True, conflicts="proceed")["updated"]
+    return f"{ARTICLES.alias}: {freed} originals marked reprints of themselves freed"
