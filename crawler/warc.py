@@ -231,10 +231,14 @@ def read_page(directory: Path, pointer: str) -> bytes:
             for record in ArchiveIterator(stream, check_digests="raise"):
                 if record.rec_type != "response":
                     raise WarcError(f"{path}: bản ghi ở vị trí {where.offset} không phải một trang đã tải")
+                # Every response this crawler writes says its length and digests: damage that garbles the record's
+                # headers would otherwise read as an empty page, with no digest left to check.
+                if not all(record.rec_headers.get_header(h) for h in ("Content-Length", "WARC-Block-Digest")):
+                    raise ValueError("the record's headers are damaged (no length or digest)")
                 return record.content_stream().read()
     except FileNotFoundError:
         raise WarcError(f"không tìm thấy tệp WARC {path}") from None
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
         raise WarcError(f"tệp WARC {path} bị hỏng ở vị trí {where.offset}: {exc}") from None
     raise WarcError(f"tệp WARC {path} không có bản ghi ở vị trí {where.offset}")
 

@@ -3,8 +3,10 @@ revisions of a changed page, retention."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -128,6 +130,14 @@ def test_a_damaged_or_missing_warc_file_is_one_line_and_exit_2(site: Site, tmp_p
     (copy / pointer.file).write_bytes(bytes(damaged))
     one_line_error(site.cchc("evidence", article_id(url), "--warc-dir", str(copy)), "bị hỏng", pointer.file)
     with pytest.raises(WarcError):
+        read_page(copy, str(pointer))
+    # Damage that garbles the record's own headers (here its length) reads as no page at all, not an empty one.
+    intact = (site.warc / pointer.file).read_bytes()
+    member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    record = member.decompress(intact[pointer.offset :])
+    garbled = gzip.compress(record.replace(b"\r\nContent-Length:", b"\r\nContent-L\x00ngth:", 1))
+    (copy / pointer.file).write_bytes(intact[: pointer.offset] + garbled + member.unused_data)
+    with pytest.raises(WarcError, match="bị hỏng"):
         read_page(copy, str(pointer))
     (copy / pointer.file).unlink()
     one_line_error(site.cchc("evidence", article_id(url), "--warc-dir", str(copy)), "không tìm thấy tệp WARC")
