@@ -15,9 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from search import VN_TZ, Article, CountQuery, SearchQuery, StoreError, UpsertOutcome, article_id, open_store
+from search import (
+    VN_TZ,
+    Article,
+    CountQuery,
+    CrawlRun,
+    SearchQuery,
+    StoreError,
+    UpsertOutcome,
+    article_id,
+    open_store,
+)
 from search.deadletter import DeadLetter
 from search.elastic import setup
+from search.elastic import store as elastic_store
 from search.elastic.documents import LUCENE_TERM_BYTES
 from search.elastic.setup import ARTICLES, RUNS
 from search.elastic.store import ElasticStore
@@ -134,6 +145,20 @@ def test_migrate_frees_originals_marked_reprints_of_themselves(engine: ElasticSt
     assert f"{ARTICLES.alias}: 1 originals marked reprints of themselves freed" in setup.migrate(engine.client)
     assert engine.get(make(1).id).duplicate_of is None
     assert f"{ARTICLES.alias}: 0 originals marked reprints of themselves freed" in setup.migrate(engine.client)
+
+
+def test_runs_of_more_sources_than_one_page_holds_reads_each_source(engine: ElasticStore, monkeypatch) -> None:
+    wipe(engine)
+    setup.init(engine.client)
+    t = datetime(2025, 1, 1, tzinfo=VN_TZ)
+    for day, source in [(1, "baonghean"), (2, "hcc"), (3, "baonghean"), (4, "baonghean")]:
+        engine.record_run(CrawlRun(source, t.replace(day=day), t.replace(day=day), "finished", {"day": day}))
+    one_page = engine.runs_of(["baonghean", "hcc", "so_noi_vu"], limit=2)
+    monkeypatch.setattr(elastic_store, "RUNS_PAGE", 3)  # four runs: more than a page, so one search per source
+    per_source = engine.runs_of(["baonghean", "hcc", "so_noi_vu"], limit=2)
+    assert one_page == per_source == {"baonghean": engine.runs("baonghean", limit=2), "hcc": engine.runs("hcc"),
+                                      "so_noi_vu": []}  # fmt: skip
+    assert [r.stats["day"] for r in per_source["baonghean"]] == [4, 3]
 
 
 def test_bulk_counts_new_unchanged_and_updated(engine: ElasticStore) -> None:
