@@ -70,7 +70,7 @@ CCHC_BATCH_MAX_WAIT = 0.5
 # Model directory for the classify pipeline ("" stores articles unlabeled); the committed default model.
 CCHC_MODEL = str(DEFAULT_MODEL_DIR)
 # Processes that classify beside the crawl (0: in the crawl's own process). The crawl fetches, extracts and stores on
-# one core; classification, a third of its processor time, runs on another.
+# one core; classification, a quarter of its processor time, runs on another.
 CCHC_CLASSIFY_WORKERS = 1
 # Host -> base URL of a local mirror, e.g. {"baonghean.vn": "http://127.0.0.1:8765/baonghean"}.
 CCHC_MIRRORS: dict[str, str] = {}

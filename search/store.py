@@ -298,10 +298,10 @@ class Store(ABC):
     def runs(self, source: str | None = None, limit: int = 50) -> list[CrawlRun]:
         """Crawl runs, newest first."""
 
+    @abstractmethod
     def runs_of(self, sources: Sequence[str], limit: int = 50) -> dict[str, list[CrawlRun]]:
-        """The crawl runs of each of `sources` (at most `limit` each, newest first); a backend that can read them
-        all at once overrides this."""
-        return {source: self.runs(source, limit) for source in sources}
+        """The crawl runs of each of `sources` (at most `limit` each, newest first), read at once: a coverage
+        report reads every source's."""
 
     @abstractmethod
     def close(self) -> None: ...
