@@ -18,10 +18,14 @@ import re
 import resource
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
+
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.http import Response
 
 from bench.memory import peak_memory
 from cchc import MIRRORS_DIR
@@ -113,6 +117,47 @@ def mirror_process(root: Path, sources: list[Source]) -> Iterator[dict[str, str]
         server.join(10)
 
 
+class _FetchOnly(scrapy.Spider):
+    """Fetches the given URLs and keeps nothing: the floor under any crawl of them on this machine."""
+
+    name = "fetch-only"
+
+    def __init__(self, urls: list[str], **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.urls = urls
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.urls:
+            yield scrapy.Request(url, callback=self.parse, dont_filter=True)
+
+    def parse(self, response: Response) -> None:
+        self.crawler.stats.inc_value("bench/fetched")
+
+
+def _fetch_only(urls: list[str], conn: Connection) -> None:
+    """The child process: fetch `urls` with Scrapy as the crawl does (same concurrency), send (pages, seconds)."""
+    process = CrawlerProcess({**FAST, "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False})
+    crawler = process.create_crawler(_FetchOnly)
+    process.crawl(crawler, urls=urls)
+    started = time.perf_counter()
+    process.start()
+    conn.send((crawler.stats.get_value("bench/fetched", 0), time.perf_counter() - started))
+
+
+def fetch_floor(urls: list[str]) -> tuple[int, float]:
+    """Pages fetched and seconds taken by Scrapy alone (no extraction, no pipelines, no WARC), in a fresh process
+    (a process runs one reactor)."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    fetcher = context.Process(target=_fetch_only, args=(urls, child))
+    fetcher.start()
+    child.close()
+    try:
+        return parent.recv()
+    finally:
+        fetcher.join(60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=5000)
@@ -143,18 +188,23 @@ def main() -> None:
             elapsed, crawl_cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
             # The classifier process has ended with the crawl; the mirror's server (also a child) not yet.
             classifier_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - child_cpu
+        # The mirror's server has ended too by now: it served the crawl on the same cores.
+        serving_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - child_cpu - classifier_cpu
+        with mirror_process(root / "sites", sources) as mirrors:
+            fetched, fetching = fetch_floor([f"{mirrors['baonghean.vn']}/{page.name}" for page in pages])
         stored = SQLiteStore(db).stats().total
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rate = stored / elapsed
         print(f"crawl -> extract -> classify -> SQLite: {stored} articles in {elapsed:.1f} s = {rate:.0f} articles/s"
               f" ({summaries[0].finish_reason}); peak memory {peak:.0f} MB")  # fmt: skip
         print(f"the pipeline costs {elapsed / bare:.1f}x the bare extraction + classifier on the same pages")
+        print(f"fetching alone (Scrapy, the same server and concurrency, no extraction or pipelines): {fetched} pages"
+              f" in {fetching:.1f} s = {fetched / fetching:.0f} pages/s, {fetching / bare:.1f}x the bare cost; the"
+              f" pipeline costs {elapsed / fetching:.1f}x it")  # fmt: skip
         print(f"peak memory of the crawl with its classifier process: {memory[0]:.0f} MB (PSS, sampled)")
         # On a shared machine, wall time also measures the neighbours; processor time (the crawl's threads, its
         # store writer, and the classifier process; not the mirror's server) does not.
         pipeline_cpu = crawl_cpu + classifier_cpu
-        # The mirror's server has ended too by now: it served the crawl on the same cores.
-        serving_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - child_cpu - classifier_cpu
         print(f"processor time: bare {bare_cpu:.1f} s, pipeline {pipeline_cpu:.1f} s ({pipeline_cpu / bare_cpu:.1f}x;"
               f" {classifier_cpu:.1f} s of it in the classifier process); the mirror's server"
               f" {serving_cpu:.1f} s")  # fmt: skip
