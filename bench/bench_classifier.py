@@ -21,8 +21,9 @@ from sklearn.svm import LinearSVC
 
 from cchc import SHARED_DATA_DIR
 from classifier import DEFAULT_MODEL_DIR, load
-from classifier.dataset import plan_phrases, training_examples
-from classifier.evaluation import Report
+from classifier.corpora import corpus_of
+from classifier.dataset import Example, Reading, plan_phrases, second_readings, training_examples
+from classifier.evaluation import Report, agreement, area_agreement
 from classifier.features import build_features
 from classifier.text import _text_normalize, normalize, normalized_token
 from classifier.training import split_evaluation, train
@@ -57,6 +58,24 @@ def quality() -> None:
     print("usual split of the real labels (written texts train only; thresholds by 5-fold on its training part):")
     for name, report in split_reports.items():
         print(_row(name, report))
+    readers(examples, areas)
+
+
+def readers(examples: list[Example], areas: list[str]) -> None:
+    """How far two blind readings of the same labeled articles agree: the ceiling the held-out figures face."""
+    readings = second_readings(load_taxonomy())
+    labeled = Counter((corpus_of(e.id), e.relevant) for e in examples if e.origin == "real")
+    by_corpus: dict[str, list[tuple[Reading, Reading]]] = {}
+    for key, first, second in readings:
+        by_corpus.setdefault(corpus_of(key) or "?", []).append((first, second))
+    print(f"two blind readings of {len(readings)} labeled articles (as many relevant as others per corpus); relevance"
+          " F1 of the second against the first, weighted to the corpus's labeled mix:")  # fmt: skip
+    print(f"{'corpus':<22} {'read':>5} {'relevant kept':>13} {'others kept':>11} {'F1':>6}")
+    for corpus, pairs in sorted(by_corpus.items()):
+        a = agreement(corpus, pairs, labeled[corpus, True], labeled[corpus, False])
+        print(f"{corpus:<22} {a.read:>5} {a.relevant_kept:>13.2f} {a.others_kept:>11.2f} {a.f1:>6.3f}")
+    pairs = [(first, second) for _, first, second in readings]
+    print(f"areas macro-F1 between the readings (articles both read as relevant): {area_agreement(pairs, areas):.3f}")
 
 
 def _vntc(split: str, limit: int | None) -> tuple[list[str], list[str]]:

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WRITTEN_DIR = DATA_DIR / "written"
 REAL_LABELS = DATA_DIR / "real_labels.jsonl"
+# Labeled real articles read a second time, blind, with the first reading as it was (LABELING.md section 6).
+SECOND_READING = DATA_DIR / "second_reading.jsonl"
 # The reform's own vocabulary: an unlabeled article with none of these is taken as a (weak) negative, and the
 # model counts them as one group of the plan's phrases.
 CCHC_TERMS = (
@@ -156,6 +158,32 @@ def real_examples(taxonomy: Taxonomy, shared_data: Path, labels_file: Path = REA
                         _labels(r, taxonomy, article.key), "real", stance=r.get("stance"))
             )  # fmt: skip
     return examples
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reader's verdict on an article."""
+
+    relevant: bool
+    areas: frozenset[str]
+
+
+def _reading(record: dict, taxonomy: Taxonomy, where: str) -> Reading:
+    areas = _labels({**record, "topics": []}, taxonomy, where)
+    return Reading(bool(record["relevant"]), areas)
+
+
+def second_readings(taxonomy: Taxonomy, path: Path = SECOND_READING) -> list[tuple[str, Reading, Reading]]:
+    """(`<set>:<id>`, first reading, second reading) of every article read twice."""
+    readings = []
+    for number, r in _read_jsonl(path):
+        where = f"{path}:{number}"
+        try:
+            first, second = (_reading(r[which], taxonomy, where) for which in ("first", "second"))
+            readings.append((f"{r['set']}:{r['id']}", first, second))
+        except (KeyError, TypeError) as exc:
+            raise DataError(f"{where}: a reading lacks {exc}") from None
+    return readings
 
 
 def seed_examples(taxonomy: Taxonomy) -> list[Example]:

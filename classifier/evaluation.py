@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from classifier.dataset import Example, documents
+from classifier.dataset import Example, Reading, documents
 
 if TYPE_CHECKING:
     from classifier.model import CchcModel, Prediction
@@ -82,3 +82,40 @@ def report(
 
 def evaluate(model: CchcModel, examples: Sequence[Example]) -> Report:
     return report(examples, model.predict(documents(examples)), model.area_ids, model.topic_ids)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Two blind readings of one corpus's labeled articles, sampled with as many relevant as others: the share of
+    each kind of first verdict the second reading kept, and the relevance F1 of the second reading scored against the
+    first, weighted back to the corpus's labeled mix (what a model's held-out F1 on that corpus is compared with)."""
+
+    corpus: str
+    read: int
+    relevant_kept: float
+    others_kept: float
+    f1: float
+
+
+def agreement(corpus: str, pairs: Sequence[tuple[Reading, Reading]], relevant: int, others: int) -> Agreement:
+    """`pairs`: (first, second) readings of the corpus's sample; `relevant`, `others`: its labeled articles of each
+    kind."""
+    kept = [second.relevant for first, second in pairs if first.relevant]
+    refused = [not second.relevant for first, second in pairs if not first.relevant]
+    relevant_kept = sum(kept) / len(kept) if kept else 0.0
+    others_kept = sum(refused) / len(refused) if refused else 0.0
+    found, missed, added = relevant * relevant_kept, relevant * (1 - relevant_kept), others * (1 - others_kept)
+    f1 = 2 * found / (2 * found + missed + added) if found else 0.0
+    return Agreement(corpus, len(pairs), round(relevant_kept, 4), round(others_kept, 4), round(f1, 4))
+
+
+def area_agreement(pairs: Sequence[tuple[Reading, Reading]], area_ids: Sequence[str]) -> float:
+    """Macro F1 of the second reading's areas against the first's, over the articles both read as relevant (areas
+    the first gave at least once)."""
+    both = [(first, second) for first, second in pairs if first.relevant and second.relevant]
+    scores = [
+        score(area, [area in first.areas for first, _ in both], [area in second.areas for _, second in both])
+        for area in area_ids
+    ]
+    scored = [s.f1 for s in scores if s.support]
+    return round(sum(scored) / len(scored), 4) if scored else 0.0

@@ -18,12 +18,15 @@ from classifier import DEFAULT_MODEL_DIR, ModelError, load
 from classifier.dataset import (
     REAL_LABELS,
     Example,
+    Reading,
     documents,
     plan_phrases,
     reserved_ids,
+    second_readings,
     training_examples,
     written_examples,
 )
+from classifier.evaluation import agreement, area_agreement
 from classifier.features import LEAD_CHARS, Concepts, PhraseCounts, words_and_bigrams
 from classifier.model import RELEVANCE, CchcModel
 from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
@@ -108,6 +111,35 @@ def test_real_labels_hold_no_text_and_no_reserved_article() -> None:
     assert all("stance" not in r for r in lines if not r["relevant"])
     reserved = reserved_ids(SHARED_DIR / "data")
     assert not {f"{r['set']}:{r['id']}" for r in lines} & reserved
+
+
+def test_second_readings_are_of_labeled_articles_both_verdicts_kept() -> None:
+    readings = second_readings(TAXONOMY)
+    labeled = {f"{r['set']}:{r['id']}" for r in map(json.loads, REAL_LABELS.read_text(encoding="utf-8").splitlines())}
+    assert len(readings) >= 300 and {key for key, _, _ in readings} <= labeled
+    assert not {key for key, _, _ in readings} & reserved_ids(SHARED_DIR / "data")
+    assert all(bool(r.areas) == r.relevant for _, first, second in readings for r in (first, second))
+
+
+def test_reader_agreement_is_weighted_back_to_the_corpus_mix() -> None:
+    """A sample of 10 relevant and 10 others stands for a corpus of 100 relevant and 900 others: the second reader
+    kept 9 of 10 relevant verdicts (90 found, 10 missed) and 8 of 10 others (180 of the 900 added), F1 180 / 370."""
+    cong_vu, none = Reading(True, frozenset({"cong_vu"})), Reading(False, frozenset())
+    pairs = [(cong_vu, cong_vu)] * 9 + [(cong_vu, none)] + [(none, none)] * 8 + [(none, cong_vu)] * 2
+    a = agreement("x", pairs, relevant=100, others=900)
+    assert (a.read, a.relevant_kept, a.others_kept, a.f1) == (20, 0.9, 0.8, round(180 / 370, 4))
+    assert agreement("x", pairs, relevant=100, others=0).f1 == round(180 / 190, 4)
+
+
+def test_area_agreement_counts_only_articles_both_read_as_relevant() -> None:
+    def read(*areas: str) -> Reading:
+        return Reading(bool(areas), frozenset(areas))
+
+    pairs = [(read("thu_tuc"), read("thu_tuc", "chinh_quyen_so")), (read("cong_vu"), read("cong_vu")),
+             (read("the_che"), read())]  # fmt: skip
+    # thu_tuc 1.0 and cong_vu 1.0; chinh_quyen_so only in the second reading (no support); the_che not read twice
+    assert area_agreement(pairs, AREAS) == 1.0
+    assert area_agreement([(read("thu_tuc"), read("cong_vu"))], AREAS) == 0.0
 
 
 @pytest.mark.skipif(not (SHARED_DIR / "data" / "vn-provincial-news").is_dir(), reason="../shared/data is absent")
