@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -634,8 +635,8 @@ class SQLiteStore(Store):
         scope = self._scope(query, covering=True)
         if scope is None or not dims:
             return {dim: {} for dim in dims}
-        # One pass over the matches, one GROUP BY per dimension: a full-text query's matches are the table its
-        # search filled (or this fills), a browse's a materialized CTE read from the covering index.
+        # The matches are read once: a full-text query's are the table its search filled (or this fills), a
+        # browse's a materialized CTE read from the covering index.
         if scope.parsed.empty:
             hits = "hits"
             with_hits = f"WITH hits AS MATERIALIZED (SELECT {_facet_columns(dims)} {scope.source} WHERE {scope.where})"
@@ -643,20 +644,32 @@ class SQLiteStore(Store):
         else:
             hits, with_hits, params = "temp.matches AS hits", "", []
             self._matches(scope, reuse=True)
-        groups = []
-        for dim in dims:
-            if dim in _LIST_DIMENSIONS:
-                value, join = "f.value", f", json_each(hits.{_LIST_DIMENSIONS[dim]}) AS f"
-            else:
-                value, join = f"hits.{_SCALAR_DIMENSIONS[dim].removeprefix('a.')}", ""
-            groups.append(f"SELECT ? AS dim, {value} AS value, count(*) AS n FROM {hits}{join} GROUP BY {value}")
-        rows = self._run(f"{with_hits} {' UNION ALL '.join(groups)}", [*params, *dims])
-        counted: dict[str, list[tuple[int, str]]] = {dim: [] for dim in dims}
+        # A list dimension is one GROUP BY over its values; the scalar ones are one GROUP BY together (the sort is
+        # most of a GROUP BY's cost, and their combinations are few: a source has one channel and one unit), their
+        # counts summed here per dimension.
+        lists = [dim for dim in dims if dim in _LIST_DIMENSIONS]
+        scalars = [dim for dim in dims if dim not in _LIST_DIMENSIONS]
+        groups = [
+            f"SELECT ? AS dim, f.value AS value, count(*) AS n"
+            f" FROM {hits}, json_each(hits.{_LIST_DIMENSIONS[dim]}) AS f GROUP BY f.value"
+            for dim in lists
+        ]
+        if scalars:
+            columns = ", ".join(f"hits.{_SCALAR_DIMENSIONS[dim].removeprefix('a.')}" for dim in scalars)
+            groups.append(f"SELECT ? AS dim, json_array({columns}) AS value, count(*) AS n FROM {hits}"
+                          f" GROUP BY {columns}")  # fmt: skip
+        rows = self._run(f"{with_hits} {' UNION ALL '.join(groups)}", [*params, *lists, *(["*"] if scalars else [])])
+        counted: dict[str, Counter[str]] = {dim: Counter() for dim in dims}
         for row in rows:
-            if row["value"] is not None:
-                counted[row["dim"]].append((row["n"], str(row["value"])))
-        return {dim: dict((v, n) for n, v in sorted(pairs, key=lambda p: (-p[0], p[1]))[:limit])
-                for dim, pairs in counted.items()}  # fmt: skip
+            if row["dim"] != "*":
+                if row["value"] is not None:
+                    counted[row["dim"]][str(row["value"])] += row["n"]
+                continue
+            for dim, value in zip(scalars, json.loads(row["value"]), strict=True):
+                if value is not None:
+                    counted[dim][str(value)] += row["n"]
+        return {dim: dict(sorted(counts.items(), key=lambda p: (-p[1], p[0]))[:limit])
+                for dim, counts in counted.items()}  # fmt: skip
 
     def _matches(self, scope: _Scope, reuse: bool) -> None:
         """Fill temp.matches with every article the full-text `scope` selects, read from the covering index (its
