@@ -1,4 +1,5 @@
-"""Classifier figures: transfer to unseen corpora (leave-one-corpus-out), the usual split, speed, VNTC 10 topics.
+"""Classifier figures: transfer to unseen corpora (leave-one-corpus-out), the usual split, the agreement of two blind
+readings of the labels, speed, VNTC 10 topics.
 
 `make bench-classifier` (VNTC needs ../shared/data; tokenizing its 84k documents takes ~10 minutes on 2 cores).
 Prints figures only; nothing here asserts.

@@ -1,4 +1,5 @@
-"""Per-label precision, recall and F1, and macro F1, of a model on gold examples."""
+"""Per-label precision, recall and F1, and macro F1, of a model on gold examples; and how far two readings of the
+same articles agree."""
 
 from __future__ import annotations
 
