@@ -661,11 +661,12 @@ class SQLiteStore(Store):
         rows = self._run(f"{with_hits} {' UNION ALL '.join(groups)}", [*params, *lists, *(["*"] if scalars else [])])
         counted: dict[str, Counter[str]] = {dim: Counter() for dim in dims}
         for row in rows:
-            if row["dim"] != "*":
-                if row["value"] is not None:
-                    counted[row["dim"]][str(row["value"])] += row["n"]
-                continue
-            for dim, value in zip(scalars, json.loads(row["value"]), strict=True):
+            pairs = (
+                zip(scalars, json.loads(row["value"]), strict=True)
+                if row["dim"] == "*"
+                else [(row["dim"], row["value"])]
+            )
+            for dim, value in pairs:
                 if value is not None:
                     counted[dim][str(value)] += row["n"]
         return {dim: dict(sorted(counts.items(), key=lambda p: (-p[1], p[0]))[:limit])
