@@ -34,9 +34,10 @@ VNTC_DIR = SHARED_DATA_DIR / "vntc10"
 
 
 def _row(name: str, report: Report) -> str:
-    r = report.relevance
+    r, k = report.relevance, report.ranking
+    order = f" {k.auc:>6.3f} {k.average_precision:>6.3f} {k.best_f1:>7.3f}" if k else ""
     return (f"{name:<22} {report.examples:>6} {r.support:>5} {r.precision:>6.3f} {r.recall:>6.3f} {r.f1:>6.3f}"
-            f" {report.macro_f1_areas:>8.3f} {report.macro_f1_topics:>8.3f}")  # fmt: skip
+            f" {report.macro_f1_areas:>8.3f} {report.macro_f1_topics:>8.3f}{order}")  # fmt: skip
 
 
 def quality() -> None:
@@ -52,7 +53,9 @@ def quality() -> None:
     _, _, split_reports = split_evaluation(examples, areas, topics, phrases=plan_phrases(taxonomy))
     print(f"leave-one-corpus-out, then the usual split: {time.perf_counter() - started:.0f} s")
     header = f"{'held-out corpus':<22} {'n':>6} {'rel':>5} {'P':>6} {'R':>6} {'F1':>6}"
-    print(f"{header} {'areas F1':>8} {'topics F1':>8}")
+    # AUC, average precision and the best F1 of any threshold on the corpus itself: whether a change ranks the
+    # articles better or only moves where the learned threshold falls (evaluation.Ranking).
+    print(f"{header} {'areas F1':>8} {'topics F1':>8} {'AUC':>6} {'AP':>6} {'best F1':>7}")
     for corpus, report in result.reports.items():
         print(_row(corpus, report))
         print("  " + ", ".join(f"{s.label} {s.f1:.2f} (n={s.support})" for s in report.areas if s.support))

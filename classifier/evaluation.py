@@ -26,6 +26,18 @@ class LabelScore:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """How well relevance scores order the relevant articles before the others, whatever the threshold: ROC AUC,
+    average precision, and the best F1 a threshold chosen on these very articles would reach (a ceiling no threshold
+    learned elsewhere can pass). A change that moves F1 but not these moved the threshold, not the model."""
+
+    auc: float
+    average_precision: float
+    best_f1: float
+    best_threshold: float
+
+
+@dataclass(frozen=True)
 class Report:
     """Relevance over all examples; each area and topic over the gold-relevant examples."""
 
@@ -33,6 +45,8 @@ class Report:
     relevance: LabelScore
     areas: tuple[LabelScore, ...]
     topics: tuple[LabelScore, ...]
+    ranking: Ranking | None = None
+    """None when the examples are all of one kind (nothing to order)."""
 
     @property
     def macro_f1_areas(self) -> float:
@@ -61,10 +75,26 @@ def score(label: str, gold: Sequence[bool], predicted: Sequence[bool]) -> LabelS
     return LabelScore(label, round(float(precision), 4), round(float(recall), 4), round(float(f), 4), int(sum(gold)))
 
 
+def ranking(gold: Sequence[bool], scores: Sequence[float]) -> Ranking | None:
+    """The threshold-free figures of relevance `scores` against `gold`; None unless both kinds are present."""
+    import numpy as np  # imported on first use, as in `score`
+    from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
+
+    y, s = np.asarray(gold, dtype=bool), np.asarray(scores, dtype=float)
+    if y.all() or not y.any():
+        return None
+    precision, recall, thresholds = precision_recall_curve(y, s)
+    f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-12)
+    best = int(f1.argmax())
+    return Ranking(round(float(roc_auc_score(y, s)), 4), round(float(average_precision_score(y, s)), 4),
+                   round(float(f1[best]), 4), round(float(thresholds[best]), 4))  # fmt: skip
+
+
 def report(
     examples: Sequence[Example], predictions: Sequence[Prediction], area_ids: Sequence[str], topic_ids: Sequence[str]
 ) -> Report:
-    """Relevance over all examples; areas and topics over the relevant ones whose labels are known."""
+    """Relevance over all examples (and how well its scores rank them); areas and topics over the relevant ones
+    whose labels are known."""
     relevance = score("relevant", [e.relevant for e in examples], [p.relevant for p in predictions])
     rows = [i for i, e in enumerate(examples) if e.relevant and e.labels is not None]
 
@@ -78,7 +108,8 @@ def report(
             for label in ids
         )
 
-    return Report(len(examples), relevance, per_label(area_ids, "areas"), per_label(topic_ids, "topics"))
+    order = ranking([e.relevant for e in examples], [p.relevance for p in predictions])
+    return Report(len(examples), relevance, per_label(area_ids, "areas"), per_label(topic_ids, "topics"), order)
 
 
 def evaluate(model: CchcModel, examples: Sequence[Example]) -> Report:

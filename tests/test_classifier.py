@@ -26,7 +26,7 @@ from classifier.dataset import (
     training_examples,
     written_examples,
 )
-from classifier.evaluation import agreement, area_agreement
+from classifier.evaluation import agreement, area_agreement, ranking
 from classifier.features import LEAD_CHARS, Concepts, PhraseCounts, words_and_bigrams
 from classifier.model import RELEVANCE, CchcModel
 from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
@@ -129,6 +129,19 @@ def test_reader_agreement_is_weighted_back_to_the_corpus_mix() -> None:
     a = agreement("x", pairs, relevant=100, others=900)
     assert (a.read, a.relevant_kept, a.others_kept, a.f1) == (20, 0.9, 0.8, round(180 / 370, 4))
     assert agreement("x", pairs, relevant=100, others=0).f1 == round(180 / 190, 4)
+
+
+def test_ranking_does_not_depend_on_a_threshold() -> None:
+    """Scores 0.9 0.8 0.7 0.6 0.3 0.2 for gold yes no yes yes no no: of the 9 (relevant, other) pairs, 7 are in order
+    (AUC 7/9); precision at each relevant article 1, 2/3, 3/4 (AP 29/36); the best threshold is 0.6, where all 3 are
+    found among 4 (F1 6/7). Shifting every score changes none of it, while F1 at a fixed 0.5 moves."""
+    gold, scores = [True, False, True, True, False, False], [0.9, 0.8, 0.7, 0.6, 0.3, 0.2]
+    k = ranking(gold, scores)
+    expected = (round(7 / 9, 4), round(29 / 36, 4), round(6 / 7, 4), 0.6)
+    assert (k.auc, k.average_precision, k.best_f1, k.best_threshold) == expected
+    shifted = ranking(gold, [s - 0.25 for s in scores])
+    assert (shifted.auc, shifted.average_precision, shifted.best_f1) == (k.auc, k.average_precision, k.best_f1)
+    assert ranking([True, True], [0.2, 0.9]) is None and ranking([False], [0.1]) is None
 
 
 def test_area_agreement_counts_only_articles_both_read_as_relevant() -> None:

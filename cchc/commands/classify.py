@@ -139,6 +139,10 @@ def _print_report(title: str, report: Report) -> None:
     for s in (report.relevance, *report.areas, *report.topics):
         click.echo(f"  {s.label:<16} {s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f} {s.support:>7}")
     click.echo(f"  macro F1 lĩnh vực: {report.macro_f1_areas:.3f} · chủ đề: {report.macro_f1_topics:.3f}")
+    if report.ranking:
+        k = report.ranking
+        click.echo(f"  xếp hạng (không phụ thuộc ngưỡng): AUC {k.auc:.3f} · AP {k.average_precision:.3f}"
+                   f" · F1 tốt nhất {k.best_f1:.3f} ở ngưỡng {k.best_threshold:.2f}")  # fmt: skip
 
 
 @click.command()
