@@ -26,7 +26,7 @@ from classifier.dataset import (
     training_examples,
     written_examples,
 )
-from classifier.evaluation import agreement, area_agreement, ranking
+from classifier.evaluation import agreement, area_agreement, ranking, score
 from classifier.features import LEAD_CHARS, Concepts, PhraseCounts, words_and_bigrams
 from classifier.model import RELEVANCE, CchcModel
 from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
@@ -154,6 +154,8 @@ def test_ranking_does_not_depend_on_a_threshold() -> None:
     assert (k.auc, k.average_precision, k.best_f1, k.best_threshold) == expected
     shifted = ranking(gold, [s - 0.25 for s in scores])
     assert (shifted.auc, shifted.average_precision, shifted.best_f1) == (k.auc, k.average_precision, k.best_f1)
+    at_half = [score("relevant", gold, [s - shift >= 0.5 for s in scores]).f1 for shift in (0, 0.25)]
+    assert at_half == [round(6 / 7, 4), round(2 / 5, 4)]
     assert ranking([True, True], [0.2, 0.9]) is None and ranking([False], [0.1]) is None
 
 
