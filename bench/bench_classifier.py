@@ -28,7 +28,7 @@ from classifier.evaluation import Report, agreement, area_agreement
 from classifier.features import build_features
 from classifier.text import _text_normalize, normalize, normalized_token
 from classifier.training import split_evaluation, train
-from config import load_taxonomy
+from config import Taxonomy, load_taxonomy
 
 VNTC_DIR = SHARED_DATA_DIR / "vntc10"
 
@@ -62,12 +62,12 @@ def quality() -> None:
     print("usual split of the real labels (written texts train only; thresholds by 5-fold on its training part):")
     for name, report in split_reports.items():
         print(_row(name, report))
-    readers(examples, areas)
+    readers(examples, taxonomy)
 
 
-def readers(examples: list[Example], areas: list[str]) -> None:
+def readers(examples: list[Example], taxonomy: Taxonomy) -> None:
     """How far two blind readings of the same labeled articles agree: the ceiling the held-out figures face."""
-    readings = second_readings(load_taxonomy())
+    readings = second_readings(taxonomy)
     labeled = Counter((corpus_of(e.id), e.relevant) for e in examples if e.origin == "real")
     by_corpus: dict[str, list[tuple[Reading, Reading]]] = {}
     for key, first, second in readings:
@@ -79,6 +79,7 @@ def readers(examples: list[Example], areas: list[str]) -> None:
         a = agreement(corpus, pairs, labeled[corpus, True], labeled[corpus, False])
         print(f"{corpus:<22} {a.read:>5} {a.relevant_kept:>13.2f} {a.others_kept:>11.2f} {a.f1:>6.3f}")
     pairs = [(first, second) for _, first, second in readings]
+    areas = [a.id for a in taxonomy.areas]
     print(f"areas macro-F1 between the readings (articles both read as relevant): {area_agreement(pairs, areas):.3f}")
 
 

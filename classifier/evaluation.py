@@ -50,19 +50,23 @@ class Report:
 
     @property
     def macro_f1_areas(self) -> float:
-        scored = [s.f1 for s in self.areas if s.support]
-        return round(sum(scored) / len(scored), 4) if scored else 0.0
+        return macro_f1(self.areas)
 
     @property
     def macro_f1_topics(self) -> float:
-        scored = [s.f1 for s in self.topics if s.support]
-        return round(sum(scored) / len(scored), 4) if scored else 0.0
+        return macro_f1(self.topics)
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["macro_f1_areas"] = self.macro_f1_areas
         data["macro_f1_topics"] = self.macro_f1_topics
         return data
+
+
+def macro_f1(scores: Sequence[LabelScore]) -> float:
+    """Mean F1 of the labels that occur in the gold data (support > 0)."""
+    scored = [s.f1 for s in scores if s.support]
+    return round(sum(scored) / len(scored), 4) if scored else 0.0
 
 
 def score(label: str, gold: Sequence[bool], predicted: Sequence[bool]) -> LabelScore:
@@ -145,9 +149,9 @@ def area_agreement(pairs: Sequence[tuple[Reading, Reading]], area_ids: Sequence[
     """Macro F1 of the second reading's areas against the first's, over the articles both read as relevant (areas
     the first gave at least once)."""
     both = [(first, second) for first, second in pairs if first.relevant and second.relevant]
-    scores = [
-        score(area, [area in first.areas for first, _ in both], [area in second.areas for _, second in both])
-        for area in area_ids
-    ]
-    scored = [s.f1 for s in scores if s.support]
-    return round(sum(scored) / len(scored), 4) if scored else 0.0
+    return macro_f1(
+        [
+            score(area, [area in first.areas for first, _ in both], [area in second.areas for _, second in both])
+            for area in area_ids
+        ]
+    )
