@@ -23,7 +23,7 @@ from sklearn.svm import LinearSVC
 from cchc import SHARED_DATA_DIR
 from classifier import DEFAULT_MODEL_DIR, load
 from classifier.corpora import corpus_of
-from classifier.dataset import Example, Reading, plan_phrases, second_readings, training_examples
+from classifier.dataset import Example, Reading, plan_phrases, second_readings, training_examples, unlabeled_pool
 from classifier.evaluation import Report, agreement, area_agreement
 from classifier.features import build_features
 from classifier.text import _text_normalize, normalize, normalized_token
@@ -48,9 +48,11 @@ def quality() -> None:
     origins = Counter(e.origin for e in examples)
     print("training examples: " + ", ".join(f"{n} {o}" for o, n in sorted(origins.items()))
           + f"; team-written {100 * origins['written'] / len(examples):.0f}%")  # fmt: skip
+    pool = unlabeled_pool(SHARED_DATA_DIR)
+    print(f"unlabeled pool of the word vectors: {len(pool.docs)} articles")
     started = time.perf_counter()
-    result = train(examples, areas, topics, phrases=plan_phrases(taxonomy))
-    _, _, split_reports = split_evaluation(examples, areas, topics, phrases=plan_phrases(taxonomy))
+    result = train(examples, areas, topics, pool=pool, phrases=plan_phrases(taxonomy))
+    _, _, split_reports = split_evaluation(examples, areas, topics, pool=pool, phrases=plan_phrases(taxonomy))
     print(f"leave-one-corpus-out, then the usual split: {time.perf_counter() - started:.0f} s")
     header = f"{'held-out corpus':<22} {'n':>6} {'rel':>5} {'P':>6} {'R':>6} {'F1':>6}"
     # AUC, average precision and the best F1 of any threshold on the corpus itself: whether a change ranks the

@@ -1,5 +1,5 @@
 """Features: TF-IDF over syllables and their bigrams (of the whole text, and of its opening), counts of the
-plan's phrases, and the text's latent concepts."""
+plan's phrases, the text's latent concepts and its word vectors."""
 
 from __future__ import annotations
 
@@ -15,21 +15,35 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
+from classifier import embeddings
 from classifier.text import normalize_phrase
 from classifier.tokens import tokenize, with_bigrams
 
 logger = logging.getLogger(__name__)
 
-# Documents whose tokens are kept: the words and the concepts blocks tokenize each document of a batch in turn
+# Documents whose tokens are kept: the words, concepts and vectors blocks tokenize each document of a batch in turn
 # (a pipeline batch, CCHC_BATCH_SIZE, is 64 by default).
 TOKENS_CACHE_SIZE = 256
 
 
 @lru_cache(maxsize=TOKENS_CACHE_SIZE)
+def document_tokens(doc: str) -> tuple[str, ...]:
+    """The syllables of a normalized document. Three feature blocks read them, one after the other, so the last
+    documents' are kept."""
+    return tuple(tokenize(doc))
+
+
+def token_lists(docs: Iterable[str]) -> list[list[str]]:
+    """Each normalized document's syllables, every distinct syllable one shared string: word vectors learn from
+    millions of tokens, and a pointer costs 8 bytes where a string costs 50 or more."""
+    shared: dict[str, str] = {}
+    return [[shared.setdefault(token, token) for token in tokenize(doc)] for doc in docs]
+
+
+@lru_cache(maxsize=TOKENS_CACHE_SIZE)
 def words_and_bigrams(doc: str) -> tuple[str, ...]:
-    """Syllable unigrams and bigrams of a normalized document (a module function, so models pickle). Two feature
-    blocks read them, one after the other, so the last documents' are kept."""
-    return tuple(with_bigrams(tokenize(doc)))
+    """Syllable unigrams and bigrams of a normalized document (a module function, so models pickle)."""
+    return tuple(with_bigrams(list(document_tokens(doc))))
 
 
 # The opening the "opening" features read: a title and the start of its lead.
@@ -98,6 +112,19 @@ class PhraseCounts(BaseEstimator, TransformerMixin):
         return np.asarray([f"count:{n}" for n in names] + [f"opening:{n}" for n in names], dtype=object)
 
 
+def int8_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row as int8 with its own float32 scale (row = int8 x scale), a quarter of its float32 size."""
+    largest = np.abs(matrix).max(axis=1, keepdims=True)
+    scales = (np.where(largest > 0, largest, 1.0) / 127).astype(np.float32)
+    return np.round(matrix / scales).astype(np.int8), scales
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Each row scaled to length 1 (a zero row stays zero)."""
+    lengths = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(lengths > 0, lengths, 1.0)
+
+
 class Concepts(BaseEstimator, TransformerMixin):
     """Latent semantic analysis: the whole text's TF-IDF (the `max_features` most frequent uni/bigrams) projected on
     the `components` strongest directions of the training texts (truncated SVD), rows scaled to unit length.
@@ -121,9 +148,7 @@ class Concepts(BaseEstimator, TransformerMixin):
         # TruncatedSVD needs fewer components than the matrix has rows and columns (a tiny training set).
         k = min(self.components, X.shape[0] - 1, X.shape[1] - 1)
         directions = TruncatedSVD(k, random_state=47).fit(X).components_ if k >= 1 else np.zeros((0, X.shape[1]))
-        largest = np.abs(directions).max(axis=1, keepdims=True)
-        self.scales_ = (np.where(largest > 0, largest, 1.0) / 127).astype(np.float32)
-        self.directions_ = np.round(directions / self.scales_).astype(np.int8)
+        self.directions_, self.scales_ = int8_rows(directions)
         self._columns = None
         return self
 
@@ -140,11 +165,55 @@ class Concepts(BaseEstimator, TransformerMixin):
 
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
         projected = np.asarray(self.vectorizer_.transform(docs) @ self._projection())
-        lengths = np.linalg.norm(projected, axis=1, keepdims=True)
-        return sp.csr_matrix(projected / np.where(lengths > 0, lengths, 1.0), dtype=np.float32)
+        return sp.csr_matrix(unit_rows(projected), dtype=np.float32)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return np.asarray([f"concept:{i}" for i in range(self.directions_.shape[0])], dtype=object)
+
+
+# SIF weighting (Arora et al. 2017): a word counts a / (a + p(word)) in a document's vector, so frequent words
+# ("của", "và") weigh little and rare, telling ones nearly 1.
+SIF_A = 1e-3
+
+
+class DocumentVectors(BaseEstimator, TransformerMixin):
+    """A document's vector: the SIF-weighted sum of its words' unit vectors (collocations joined first), scaled to
+    length 1, from word vectors learned over the training texts and an unlabeled pool of real news
+    (`classifier.embeddings`).
+
+    The pool is much larger than the labeled texts, so `learn` reads it before the feature union is fit, and `fit`
+    (which a FeatureUnion calls with the labeled texts only) keeps what `learn` learned. The weighted vectors are
+    stored as int8 with a scale per word."""
+
+    def __init__(self, size: int = 100, random_state: int = 47) -> None:
+        self.size = size
+        self.random_state = random_state
+
+    def learn(self, sentences: Sequence[Sequence[str]]) -> DocumentVectors:
+        """Learn the word vectors from token lists (`document_tokens` of each text)."""
+        words = embeddings.learn(sentences, self.size, self.random_state)
+        weights = SIF_A / (SIF_A + words.counts / max(words.counts.sum(), 1.0))
+        self.collocations_ = words.collocations
+        self.index_ = {word: i for i, word in enumerate(words.words)}
+        self.rows_, self.scales_ = int8_rows(unit_rows(words.vectors) * weights[:, None])
+        return self
+
+    def fit(self, docs: Sequence[str], y: object = None) -> DocumentVectors:
+        if not hasattr(self, "rows_"):
+            raise ValueError("DocumentVectors.learn must run before fit")
+        return self
+
+    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        out = np.zeros((len(docs), self.rows_.shape[1]), dtype=np.float32)
+        for row, doc in enumerate(docs):
+            words = embeddings.join_collocations(document_tokens(doc), self.collocations_)
+            ids = [i for word in words if (i := self.index_.get(word)) is not None]
+            if ids:
+                out[row] = (self.rows_[ids].astype(np.float32) * self.scales_[ids]).sum(axis=0)
+        return sp.csr_matrix(unit_rows(out), dtype=np.float32)
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        return np.asarray([f"vector:{i}" for i in range(self.rows_.shape[1])], dtype=object)
 
 
 def build_features(
@@ -153,9 +222,11 @@ def build_features(
     min_df: int = 2,
     phrases: Sequence[tuple[str, Sequence[str]]] = (),
     concepts: int = 150,
+    vectors: DocumentVectors | None = None,
 ) -> FeatureUnion:
     """Syllable uni/bigrams of the whole text and, apart, of its opening, both sublinear TF-IDF; the plan's phrases;
-    `concepts` latent concepts of the whole text (none when 0).
+    `concepts` latent concepts of the whole text (none when 0); the document vectors of `vectors` (learned
+    already) when given.
 
     Measured leave-one-corpus-out on the real labeled articles (bench_classifier): the opening block raised area
     macro-F1 by 0.02-0.08 per corpus (the headline and lead choose what an article is about, LABELING.md); the
@@ -179,5 +250,6 @@ def build_features(
             ),
             ("phrases", PhraseCounts(phrases)),
             ("concepts", Concepts(concepts)),
+            *([("vectors", vectors)] if vectors is not None else []),
         ]
     )  # fmt: skip

@@ -15,7 +15,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 
-from classifier.features import build_features
+from classifier.features import DocumentVectors, build_features, token_lists
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ C_RELEVANCE, C_LABELS = 16.0, 8.0
 # 2018, +0.022 on Dân trí, -0.004 on UIT-ViON titles, -0.012 on the provincial set; area macro-F1 +0.05 to +0.10.
 # 100 concepts over 10,000 and 250 over 20,000 were each lower on two corpora of five.
 CONCEPTS = 150
+# Dimensions of the word vectors learned from the training texts and an unlabeled pool of real news
+# (features.DocumentVectors; 0: none). Leave-one-corpus-out, see the README's figures.
+VECTORS = 100
 THRESHOLD_GRID = tuple(round(float(t), 2) for t in np.arange(0.10, 0.91, 0.05))
 
 
@@ -46,10 +49,12 @@ class _Data:
     labels: list[frozenset[str] | None]
     weights: np.ndarray
     stances: list[str | None]
+    tokens: list[list[str]]
 
     def rows(self, index: np.ndarray) -> _Data:
         return _Data([self.docs[i] for i in index], self.relevant[index], [self.labels[i] for i in index],
-                     self.weights[index], [self.stances[i] for i in index])  # fmt: skip
+                     self.weights[index], [self.stances[i] for i in index],
+                     [self.tokens[i] for i in index])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class CchcModel(BaseEstimator):
         max_words: int = 40_000,
         max_opening: int = 20_000,
         concepts: int = CONCEPTS,
+        vectors: int = VECTORS,
         phrases: Sequence[tuple[str, Sequence[str]]] = (),
         folds: int = 5,
         random_state: int = 47,
@@ -97,6 +103,7 @@ class CchcModel(BaseEstimator):
         self.max_words = max_words
         self.max_opening = max_opening
         self.concepts = concepts
+        self.vectors = vectors
         self.phrases = phrases
         self.folds = folds
         self.random_state = random_state
@@ -115,22 +122,32 @@ class CchcModel(BaseEstimator):
         groups: Sequence[str | None] | None = None,
         tune: Sequence[bool] | None = None,
         progress: Callable[[str], None] | None = None,
+        pool: Sequence[str] = (),
+        pool_groups: Sequence[str] | None = None,
     ) -> CchcModel:
         """Fit on normalized documents; `labels[i]` is None when a relevant doc's areas/topics are unknown,
         `stances[i]` None when a relevant doc's stance is unknown. `tune[i]` marks the rows thresholds are
         learned on (none: every threshold stays at 0.5); `groups[i]` the corpus of a row (None: always trains).
-        Out-of-fold scores stay in `cv_scores_` (name of the held-out group -> rows, scores)."""
+        `pool` holds unlabeled normalized documents the word vectors also learn from, `pool_groups[i]` the
+        corpus of each (a fold that leaves a corpus out leaves its pool out too). Out-of-fold scores stay in
+        `cv_scores_` (name of the held-out group -> rows, scores)."""
+        say = progress or logger.info
+        if self.vectors:
+            say(f"tách từ {len(docs)} văn bản huấn luyện và {len(pool)} bài chưa gán nhãn cho vectơ từ")
         data = _Data(list(docs), np.asarray(relevant, dtype=int), list(labels),
                      np.asarray(weights if weights is not None else np.ones(len(docs)), dtype=float),
-                     list(stances or [None] * len(docs)))  # fmt: skip
-        say = progress or logger.info
+                     list(stances or [None] * len(docs)),
+                     token_lists(docs) if self.vectors else [[] for _ in docs])  # fmt: skip
+        unlabeled = token_lists(pool) if self.vectors else []
+        pool_group = list(pool_groups) if pool_groups is not None else [""] * len(unlabeled)
         self.cv_scores_: dict[str, tuple[np.ndarray, list[dict[str, float]]]] = {}
         for name, held, kept in self._folds(data.relevant, groups, tune):
-            say(f"fit without {name} ({len(kept)} rows) to score its {len(held)} rows")
-            fold = clone(self)._fit_estimators(data.rows(kept))
+            say(f"học không có kho {name} ({len(kept)} văn bản) để chấm {len(held)} bài của kho đó")
+            others = [tokens for tokens, group in zip(unlabeled, pool_group, strict=True) if group != name]
+            fold = clone(self)._fit_estimators(data.rows(kept), others, say)
             self.cv_scores_[name] = (held, fold.scores([data.docs[i] for i in held]))
-        say(f"fit on everything ({len(data.docs)} rows)")
-        self._fit_estimators(data)
+        say(f"học trên toàn bộ ({len(data.docs)} văn bản)")
+        self._fit_estimators(data, unlabeled, say)
         pooled = [(i, s) for held, scores in self.cv_scores_.values() for i, s in zip(held, scores, strict=True)]
         self.thresholds_ = self.tuned_thresholds(
             [s for _, s in pooled], [bool(data.relevant[i]) for i, _ in pooled], [data.labels[i] for i, _ in pooled]
@@ -180,11 +197,16 @@ class CchcModel(BaseEstimator):
             tuned[label] = best
         return tuned
 
-    def _fit_estimators(self, data: _Data) -> CchcModel:
-        """Features, relevance (calibrated), one model per area and topic, stance: all but the thresholds."""
+    def _fit_estimators(self, data: _Data, unlabeled: Sequence[list[str]], say: Callable[[str], None]) -> CchcModel:
+        """Word vectors (from the training texts and the unlabeled ones' tokens), features, relevance (calibrated),
+        one model per area and topic, stance: all but the thresholds."""
         y, w, labels = data.relevant, data.weights, data.labels
+        vectors = None
+        if self.vectors:
+            say(f"học vectơ từ trên {len(data.docs) + len(unlabeled)} văn bản")
+            vectors = DocumentVectors(self.vectors, self.random_state).learn([*unlabeled, *data.tokens])
         self.features_: FeatureUnion = build_features(
-            self.max_words, self.max_opening, phrases=self.phrases, concepts=self.concepts
+            self.max_words, self.max_opening, phrases=self.phrases, concepts=self.concepts, vectors=vectors
         )
         X = self.features_.fit_transform(data.docs)
         folds = int(min(5, np.bincount(y, minlength=2).min()))

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
-LIBRARIES = ("scikit-learn", "numpy", "scipy", "underthesea", "joblib")
+LIBRARIES = ("scikit-learn", "numpy", "scipy", "underthesea", "joblib", "gensim")
 
 
 class ModelError(Exception):

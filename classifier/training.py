@@ -15,7 +15,7 @@ from typing import Any
 from sklearn.model_selection import train_test_split
 
 from classifier.corpora import corpus_of
-from classifier.dataset import Example, documents
+from classifier.dataset import Example, Pool, documents
 from classifier.evaluation import Report, evaluate, report
 from classifier.model import CchcModel, Prediction
 
@@ -64,11 +64,15 @@ def augmented(examples: Sequence[Example]) -> list[Example]:
     return [*examples, *extra]
 
 
+NO_POOL = Pool([], [])
+
+
 def _fit(
-    model: CchcModel, examples: Sequence[Example], by_corpus: bool, progress: Callable[[str], None]
+    model: CchcModel, examples: Sequence[Example], by_corpus: bool, progress: Callable[[str], None], pool: Pool
 ) -> tuple[CchcModel, list[Example]]:
-    """Fit on the examples and their title-less copies; thresholds learned on the real labeled articles (as they
-    are, not their copies), left out one corpus at a time when `by_corpus`, else by stratified k-fold."""
+    """Fit on the examples and their title-less copies (word vectors also on the unlabeled pool); thresholds
+    learned on the real labeled articles (as they are, not their copies), left out one corpus at a time when
+    `by_corpus`, else by stratified k-fold."""
     rows = augmented(examples)
     model.fit(
         documents(rows),
@@ -79,6 +83,8 @@ def _fit(
         groups=[corpus_of(e.id) for e in rows] if by_corpus else None,
         tune=[e.origin in EVALUATION_ORIGINS and not e.id.endswith(BODY_ONLY) for e in rows],
         progress=progress,
+        pool=pool.docs,
+        pool_groups=pool.corpora,
     )
     return model, rows
 
@@ -105,14 +111,15 @@ def split_evaluation(
     topic_ids: Sequence[str],
     seed: int = 47,
     progress: Callable[[str], None] = lambda step: None,
+    pool: Pool = NO_POOL,
     **params: Any,
 ) -> tuple[Split, CchcModel, dict[str, Report]]:
     """The usual split: fit on train (thresholds by k-fold on its real labels), measure out of fold and on test."""
     split = split_examples(examples, seed)
     if not split.test:  # no real labels (a build without ../shared/data): the written texts are all there is
         split = split_examples([replace(e, origin="real") if e.origin == "written" else e for e in examples], seed)
-    progress("fit on the training split")
-    model, rows = _fit(CchcModel(area_ids, topic_ids, random_state=seed, **params), split.train, False, progress)
+    progress("học trên phần huấn luyện")
+    model, rows = _fit(CchcModel(area_ids, topic_ids, random_state=seed, **params), split.train, False, progress, pool)
     folds = held_out_predictions(model, rows).values()
     pooled = [pair for held, predicted in folds for pair in zip(held, predicted, strict=True)]
     reports = {
@@ -137,18 +144,19 @@ def train(
     topic_ids: Sequence[str],
     seed: int = 47,
     progress: Callable[[str], None] = lambda step: None,
+    pool: Pool = NO_POOL,
     **params: Any,
 ) -> TrainingResult:
     """Fit on everything, thresholds and figures from leave-one-corpus-out fits when real labels span two corpora
     or more; else fit on a training split (thresholds by k-fold) and measure on its test split."""
     corpora = held_out_corpora(examples)
     if len(corpora) >= 2:
-        model, rows = _fit(CchcModel(area_ids, topic_ids, random_state=seed, **params), examples, True, progress)
+        model, rows = _fit(CchcModel(area_ids, topic_ids, random_state=seed, **params), examples, True, progress, pool)
         reports = {
             corpus: report(held, predicted, model.area_ids, model.topic_ids)
             for corpus, (held, predicted) in held_out_predictions(model, rows).items()
         }
         sizes = {"train": len(examples), **{f"held_out:{c}": reports[c].examples for c in corpora}}
         return TrainingResult(model, sizes, reports)
-    split, model, reports = split_evaluation(examples, area_ids, topic_ids, seed, progress, **params)
+    split, model, reports = split_evaluation(examples, area_ids, topic_ids, seed, progress, pool, **params)
     return TrainingResult(model, {"train": len(split.train), "test": len(split.test)}, reports)

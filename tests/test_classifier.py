@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import lzma
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -16,21 +20,26 @@ from cchc import MIRRORS_DIR
 from cchc.mirrors import article_pages
 from classifier import DEFAULT_MODEL_DIR, ModelError, load
 from classifier.dataset import (
+    POOL_CHARS,
     REAL_LABELS,
     Example,
+    Pool,
     Reading,
     documents,
     plan_phrases,
     reserved_ids,
     second_readings,
     training_examples,
+    unlabeled_pool,
     written_examples,
 )
+from classifier.embeddings import join_collocations
 from classifier.evaluation import agreement, area_agreement, ranking, score
-from classifier.features import LEAD_CHARS, Concepts, PhraseCounts, words_and_bigrams
+from classifier.features import LEAD_CHARS, Concepts, DocumentVectors, PhraseCounts, words_and_bigrams
 from classifier.model import RELEVANCE, CchcModel
 from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
 from classifier.text import document, normalize, normalize_phrase
+from classifier.tokens import tokenize
 from classifier.training import split_examples, train
 from config import load_plan, load_sources, load_taxonomy
 from crawler.extraction import decode_html, extract_article
@@ -90,6 +99,84 @@ def test_concepts_fit_a_tiny_training_set_and_an_empty_text() -> None:
     Z = concepts.transform(["một cửa", "", "xyz"]).toarray()
     assert Z.shape == (3, 2) and np.isclose(np.linalg.norm(Z[0]), 1.0) and not Z[1].any() and not Z[2].any()
     assert list(Concepts(components=0, min_df=1).fit(["a b", "a c"]).get_feature_names_out()) == []
+
+
+def test_collocations_are_joined_as_gensim_joins_them() -> None:
+    from gensim.models.phrases import Phrases
+
+    rng = np.random.default_rng(47)
+    vocabulary = ["một", "cửa", "hành", "chính", "công", "dịch", "vụ", "trực", "tuyến", "và", "của", "các", "dân"]
+    sentences = [["một", "cửa", "hành", "chính"] * 3 + list(rng.choice(vocabulary, 12)) for _ in range(60)]
+    phrases = Phrases(sentences, min_count=5, threshold=0.3, delimiter=" ")
+    collocations = frozenset(phrases.export_phrases())
+    assert {"một cửa", "cửa hành", "hành chính"} <= collocations  # overlapping pairs: read left to right
+    frozen = phrases.freeze()
+    for sentence in [*sentences[:20], ["một", "một", "cửa", "cửa"], ["cửa"], []]:
+        assert join_collocations(sentence, collocations) == frozen[sentence]
+
+
+def test_document_vectors_bring_words_of_the_same_contexts_together() -> None:
+    """ "giấy phép" and "chứng nhận" never share a text here, only their neighbours: their texts' vectors come near,
+    while "bóng đá", in other neighbours, stays apart (random word vectors would put all three at ~0)."""
+    rng = np.random.default_rng(47)
+    office = ["người", "dân", "nộp", "hồ", "sơ", "xin", "cấp", "tại", "bộ", "phận", "tiếp", "nhận", "huyện"]
+    sport = ["đội", "tuyển", "thắng", "trận", "sân", "vận", "động", "cúp", "khán", "giả", "cầu", "thủ", "tỉnh"]
+    sentences = []
+    for n in range(1500):
+        context, words = (
+            (office, ["giấy", "phép"] if n % 3 == 0 else ["chứng", "nhận"]) if n % 3 < 2 else (sport, ["bóng", "đá"])
+        )
+        sentences.append([*map(str, rng.choice(context, 5)), *words, *map(str, rng.choice(context, 5))])
+    vectors = DocumentVectors(size=30).learn(sentences)
+    assert vectors.rows_.dtype == np.int8 and vectors.rows_.shape == (len(vectors.index_), 30)
+    assert {"giấy", "phép", "chứng", "nhận", "bóng", "đá"} <= set(vectors.index_)
+    permit, certificate, football = vectors.fit([]).transform(["giấy phép", "Chứng nhận", "bóng đá"]).toarray()
+    assert np.allclose([np.linalg.norm(permit), np.linalg.norm(football)], 1.0, atol=1e-3)
+    assert permit @ certificate > 0.5 and permit @ certificate > football @ permit + 0.3
+    unknown = vectors.transform(["", "xyzxyz qwqw"]).toarray()
+    assert unknown.shape == (2, 30) and not unknown.any()
+    with pytest.raises(ValueError, match="learn"):
+        DocumentVectors().fit(["giấy phép"])
+
+
+def test_document_vectors_are_the_same_in_every_process() -> None:
+    """The same texts give the same vectors, in another process too (another str hash seed): `make model` rebuilds
+    the committed model. Enough words for several Word2Vec jobs, which more than one thread would interleave."""
+    script = (
+        "import hashlib, random; from classifier.features import DocumentVectors;"
+        "words = 'một cửa hành chính công dịch vụ trực tuyến người dân hồ sơ thủ tục cấp phép'.split();"
+        "rng = random.Random(1); s = [[rng.choice(words) for _ in range(30)] for _ in range(2000)];"
+        "print(hashlib.sha256(DocumentVectors(size=20).learn(s).rows_.tobytes()).hexdigest())"
+    )
+    digests = {
+        subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, check=True,
+                       capture_output=True, text=True).stdout
+        for seed in ("1", "2", "3")
+    }  # fmt: skip
+    assert len(digests) == 1
+
+
+def test_unlabeled_pool_draws_from_every_corpus_and_never_a_reserved_article(tmp_path: Path) -> None:
+    def write(path: Path, records: list[dict]) -> None:
+        path.parent.mkdir(parents=True)
+        with lzma.open(path, "wt", encoding="utf-8") as out:
+            out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+    long_text = "Một cửa liên thông. " * 400
+    write(
+        tmp_path / "vntc10" / "train.jsonl.xz",
+        [{"id": f"v{i}", "title": f"Tin {i}", "text": long_text} for i in range(4)],
+    )
+    write(tmp_path / "unc-dantri" / "unc_dantri.jsonl.xz", [{"id": 7, "title": "Thể thao", "text": "Bóng đá."}])
+    (tmp_path / "reserved-for-evaluation.txt").write_text("# held out\nvntc:v0\nvntc:v1\n", encoding="utf-8")
+    pool = unlabeled_pool(tmp_path, per_corpus=1)
+    assert pool.corpora == ["unc-dantri", "vntc10"]
+    assert pool.docs[0] == document("Thể thao", "", "Bóng đá.")
+    assert pool.docs[1] in {document(f"Tin {i}", "", long_text, max_chars=POOL_CHARS) for i in (2, 3)}
+    assert len(pool.docs[1]) < len(document("Tin 2", "", long_text))
+    every = unlabeled_pool(tmp_path, per_corpus=10)
+    assert sorted(d.split("\n")[0] for d in every.docs) == ["Thể thao", "Tin 2", "Tin 3"]
+    assert unlabeled_pool(tmp_path / "absent") == Pool([], [])
 
 
 def test_written_data_is_valid_and_covers_every_label() -> None:
@@ -317,25 +404,33 @@ def test_leave_one_corpus_out_never_fits_on_the_corpus_it_tests(monkeypatch) -> 
     ]
     real.append(Example("uit_vion:1", "t", "", "x", False, frozenset(), "real"))  # one kind only: not held out
     seen: list[set[str]] = []
+    pools: list[set[str]] = []
     original = CchcModel._fit_estimators
 
-    def spy(model, data):
+    def spy(model, data, unlabeled, say):
         seen.append(set(data.docs))
-        return original(model, data)
+        pools.append({" ".join(tokens) for tokens in unlabeled})
+        return original(model, data, unlabeled, say)
 
     monkeypatch.setattr(CchcModel, "_fit_estimators", spy)
     examples = written[100:] + real
-    result = training.train(examples, AREAS, TOPICS, max_words=3000, max_opening=3000)
     corpora = ["tc201805-baomoi", "unc-dantri", "vntc10"]
+    # Unlabeled texts of each corpus (the word vectors' pool): a fold that leaves a corpus out leaves them out too.
+    pooled = {c: {f"bài chưa gán nhãn {c} số {word}" for word in ("một", "hai", "ba")} for c in corpora}
+    pool = Pool([doc for c in corpora for doc in sorted(pooled[c])], [c for c in corpora for _ in pooled[c]])
+    result = training.train(examples, AREAS, TOPICS, pool=pool, max_words=3000, max_opening=3000)
     assert list(result.reports) == corpora and len(seen) == len(corpora) + 1
     prefixes = {"tc201805-baomoi": "tc201805:", "unc-dantri": "unc:", "vntc10": "vntc:"}
-    for corpus, docs in zip(corpora, seen, strict=False):
+    for corpus, docs, unlabeled in zip(corpora, seen, pools, strict=False):
         held = [e for e in real if e.id.startswith(prefixes[corpus])]
         assert not {e.document() for e in held} & docs  # not the article, nor its title-less copy
         assert not {e.document() for e in training.augmented(held)} & docs
         assert {e.document() for e in written[100:]} <= docs
         assert result.reports[corpus].examples == len(held)
+        others = [c for c in corpora if c != corpus]
+        assert {" ".join(tokenize(d)) for c in others for d in pooled[c]} == unlabeled
     assert {e.document() for e in examples} <= seen[-1]  # the model kept is fit on everything
+    assert {" ".join(tokenize(d)) for c in corpora for d in pooled[c]} == pools[-1]
     assert set(result.model.thresholds_) == {RELEVANCE, *AREAS, *TOPICS}
     assert clone(result.model).get_params() == result.model.get_params()
 

@@ -15,7 +15,7 @@ from rich.progress import Progress
 from cchc import SHARED_DATA_DIR
 from cchc.options import echo_json, json_option, store_option
 from classifier import DEFAULT_MODEL_DIR
-from classifier.dataset import DataError, Example, data_hash, plan_phrases, training_examples
+from classifier.dataset import DataError, Example, data_hash, plan_phrases, training_examples, unlabeled_pool
 from classifier.evaluation import Report
 from classifier.evaluation import evaluate as evaluate_model
 from classifier.places import PlaceMatcher
@@ -173,7 +173,8 @@ def train(output_dir: Path, shared_data: Path, store_url: str | None, seed: int)
     click.echo("Dữ liệu: " + ", ".join(f"{n} {o}" for o, n in sorted(origins.items())), err=True)
     result = train_model(
         examples, [a.id for a in taxonomy.areas], [t.id for t in taxonomy.topics], seed=seed,
-        progress=lambda step: click.echo(f"… {step}", err=True), phrases=plan_phrases(taxonomy),
+        progress=lambda step: click.echo(f"… {step}", err=True), pool=unlabeled_pool(shared_data),
+        phrases=plan_phrases(taxonomy),
     )  # fmt: skip
     meta = save(
         result.model, output_dir, taxonomy,
