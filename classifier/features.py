@@ -204,13 +204,19 @@ class DocumentVectors(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
-        out = np.zeros((len(docs), self.rows_.shape[1]), dtype=np.float32)
+        """Each document's word counts (a sparse row, repeated ids add up) times the weighted word vectors."""
+        rows: list[int] = []
+        ids: list[int] = []
         for row, doc in enumerate(docs):
             words = embeddings.join_collocations(document_tokens(doc), self.collocations_)
-            ids = [i for word in words if (i := self.index_.get(word)) is not None]
-            if ids:
-                out[row] = (self.rows_[ids].astype(np.float32) * self.scales_[ids]).sum(axis=0)
-        return sp.csr_matrix(unit_rows(out), dtype=np.float32)
+            found = [i for word in words if (i := self.index_.get(word)) is not None]
+            ids += found
+            rows += [row] * len(found)
+        counts = sp.csr_matrix(
+            (self.scales_[ids, 0] if ids else np.zeros(0, np.float32), (rows, ids)),
+            shape=(len(docs), self.rows_.shape[0]), dtype=np.float32,
+        )  # fmt: skip
+        return sp.csr_matrix(unit_rows(np.asarray(counts @ self.rows_.astype(np.float32))), dtype=np.float32)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return np.asarray([f"vector:{i}" for i in range(self.rows_.shape[1])], dtype=object)
