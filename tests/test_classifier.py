@@ -331,7 +331,8 @@ def test_model_files_round_trip_and_refuse_another_taxonomy(small_run, tmp_path:
 
 def test_default_model_is_committed_small_and_current() -> None:
     loaded = load(DEFAULT_MODEL_DIR, TAXONOMY)
-    assert (DEFAULT_MODEL_DIR / "model.joblib").stat().st_size < 8 * 1024 * 1024
+    # The cap is 20 MB; the guard stays near the model's size (9 MB with its word vectors) so growth shows.
+    assert (DEFAULT_MODEL_DIR / "model.joblib").stat().st_size < 12 * 1024 * 1024
     held_out = loaded.metadata["metrics"]  # one report per labeled corpus, scored by a model that never saw it
     assert set(held_out) == {"tc201805-baomoi", "uit-vion", "unc-dantri", "vn-provincial-news", "vntc10"}
     assert all(report["relevance"]["f1"] > 0.65 for report in held_out.values()), held_out
