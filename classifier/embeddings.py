@@ -21,8 +21,8 @@ logger = logging.getLogger(__name__)
 # (Mikolov) score becomes one token, "một cửa" or "hành chính", before the vectors are learned.
 COLLOCATION_MIN_COUNT = 10
 COLLOCATION_THRESHOLD = 10.0
-# Word2Vec CBOW, 100 dimensions, window 5, words seen 5 times or more, 5 passes: measured leave-one-corpus-out
-# (classifier/model.py VECTORS).
+# Word2Vec CBOW (the size is classifier/model.py VECTORS, measured there), window 5, words seen 5 times or more,
+# 5 passes.
 WINDOW = 5
 MIN_COUNT = 5
 EPOCHS = 5
