@@ -150,7 +150,8 @@ def _print_report(title: str, report: Report) -> None:
               show_default=True, help="Thư mục ghi mô hình.")  # fmt: skip
 @click.option(
     "--shared-data", type=click.Path(file_okay=False, path_type=Path), default=SHARED_DATA_DIR, show_default=True,
-    envvar="CCHC_SHARED_DATA", help="../shared/data (bài viết thật; không bắt buộc).",
+    envvar="CCHC_SHARED_DATA",
+    help="../shared/data: bài viết thật đã gán nhãn và bài chưa gán nhãn để học vectơ từ (không bắt buộc).",
 )  # fmt: skip
 @click.option("--human-from", "store_url", default=None,
               help="URL kho lưu trữ có các nhãn do người sửa, đưa thêm vào dữ liệu.")  # fmt: skip
