@@ -212,11 +212,12 @@ class DocumentVectors(BaseEstimator, TransformerMixin):
             found = [i for word in words if (i := self.index_.get(word)) is not None]
             ids += found
             rows += [row] * len(found)
+        # Only the batch's own words are turned to float32, not the whole vocabulary.
+        words, columns = np.unique(np.asarray(ids, dtype=np.intp), return_inverse=True)
         counts = sp.csr_matrix(
-            (self.scales_[ids, 0] if ids else np.zeros(0, np.float32), (rows, ids)),
-            shape=(len(docs), self.rows_.shape[0]), dtype=np.float32,
-        )  # fmt: skip
-        return sp.csr_matrix(unit_rows(np.asarray(counts @ self.rows_.astype(np.float32))), dtype=np.float32)
+            (self.scales_[words[columns], 0], (rows, columns)), shape=(len(docs), len(words)), dtype=np.float32
+        )
+        return sp.csr_matrix(unit_rows(np.asarray(counts @ self.rows_[words].astype(np.float32))), dtype=np.float32)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return np.asarray([f"vector:{i}" for i in range(self.rows_.shape[1])], dtype=object)

@@ -142,16 +142,16 @@ class CchcModel(BaseEstimator):
                      np.asarray(weights if weights is not None else np.ones(len(docs)), dtype=float),
                      list(stances or [None] * len(docs)),
                      token_lists(docs) if self.vectors else [[] for _ in docs])  # fmt: skip
-        unlabeled = token_lists(pool) if self.vectors else []
-        pool_group = list(pool_groups) if pool_groups is not None else [""] * len(unlabeled)
+        # (corpus, tokens) of each unlabeled document; none when no vectors are learned.
+        unlabeled = list(zip(pool_groups or [""] * len(pool), token_lists(pool), strict=True)) if self.vectors else []
         self.cv_scores_: dict[str, tuple[np.ndarray, list[dict[str, float]]]] = {}
         for name, held, kept in self._folds(data.relevant, groups, tune):
             say(f"học không có kho {name} ({len(kept)} văn bản) để chấm {len(held)} bài của kho đó")
-            others = [tokens for tokens, group in zip(unlabeled, pool_group, strict=True) if group != name]
+            others = [tokens for group, tokens in unlabeled if group != name]
             fold = clone(self)._fit_estimators(data.rows(kept), others, say)
             self.cv_scores_[name] = (held, fold.scores([data.docs[i] for i in held]))
         say(f"học trên toàn bộ ({len(data.docs)} văn bản)")
-        self._fit_estimators(data, unlabeled, say)
+        self._fit_estimators(data, [tokens for _, tokens in unlabeled], say)
         pooled = [(i, s) for held, scores in self.cv_scores_.values() for i, s in zip(held, scores, strict=True)]
         self.thresholds_ = self.tuned_thresholds(
             [s for _, s in pooled], [bool(data.relevant[i]) for i, _ in pooled], [data.labels[i] for i, _ in pooled]

@@ -436,6 +436,18 @@ def test_leave_one_corpus_out_never_fits_on_the_corpus_it_tests(monkeypatch) -> 
     assert clone(result.model).get_params() == result.model.get_params()
 
 
+def test_a_model_without_word_vectors_ignores_the_pool() -> None:
+    examples = written_examples(TAXONOMY)[::4]
+    docs, relevant, labels = documents(examples), [e.relevant for e in examples], [e.labels for e in examples]
+    model = CchcModel(AREAS, TOPICS, max_words=3000, max_opening=3000, vectors=0)
+    groups = ["vntc10" if i % 2 else "unc-dantri" for i in range(len(docs))]  # leave-one-corpus-out fits too
+    model.fit(docs, relevant, labels, groups=groups, tune=[True] * len(docs), pool=["Bài chưa gán nhãn."],
+              pool_groups=["vntc10"])  # fmt: skip
+    assert set(model.cv_scores_) == {"unc-dantri", "vntc10"}
+    assert "vectors" not in dict(model.features_.transformer_list)
+    assert len(model.predict(docs[:2])) == 2
+
+
 def test_thresholds_are_learned_in_fit_from_out_of_fold_scores() -> None:
     examples = written_examples(TAXONOMY)[::2]
     docs, relevant = documents(examples), [e.relevant for e in examples]
