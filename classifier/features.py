@@ -223,6 +223,19 @@ class DocumentVectors(BaseEstimator, TransformerMixin):
         return np.asarray([f"vector:{i}" for i in range(self.rows_.shape[1])], dtype=object)
 
 
+def block_columns(union: FeatureUnion, names: Iterable[str]) -> np.ndarray:
+    """The columns of a fitted union's output that its blocks `names` fill, in order."""
+    wanted = set(names)
+    columns: list[np.ndarray] = []
+    start = 0
+    for name, block in union.transformer_list:
+        width = len(block.get_feature_names_out())
+        if name in wanted:
+            columns.append(np.arange(start, start + width))
+        start += width
+    return np.concatenate(columns) if columns else np.zeros(0, dtype=np.intp)
+
+
 def build_features(
     max_words: int = 40_000,
     max_opening: int = 20_000,

@@ -448,6 +448,31 @@ def test_a_model_without_word_vectors_ignores_the_pool() -> None:
     assert len(model.predict(docs[:2])) == 2
 
 
+def test_relevance_mixes_the_linear_model_with_two_models_of_the_dense_blocks() -> None:
+    examples = written_examples(TAXONOMY)[::3]
+    docs, relevant, labels = documents(examples), [e.relevant for e in examples], [e.labels for e in examples]
+    params = {"max_words": 3000, "max_opening": 3000, "vectors": 0, "phrases": plan_phrases(TAXONOMY)}
+    model = CchcModel(AREAS, TOPICS, relevance_mix=(0.5, 0.2, 0.3), **params).fit(docs, relevant, labels)
+    blocks = dict(model.features_.transformer_list)
+    words = len(blocks["words"].get_feature_names_out()) + len(blocks["opening"].get_feature_names_out())
+    dense = len(blocks["phrases"].get_feature_names_out()) + len(blocks["concepts"].get_feature_names_out())
+    assert list(model.dense_columns_) == list(range(words, words + dense))  # the phrases and concepts, no words
+    assert [w for w, _ in model.dense_models_] == [0.2, 0.3]
+    X = model.features(docs[:6])
+    parts = [model.relevance_.predict_proba(X)[:, 1]]
+    parts += [m.predict_proba(X[:, words:].toarray())[:, 1] for _, m in model.dense_models_]
+    mixed = 0.5 * parts[0] + 0.2 * parts[1] + 0.3 * parts[2]
+    assert [s[RELEVANCE] for s in model.scores(docs[:6])] == pytest.approx(list(mixed), abs=1e-6)
+    assert not np.allclose(parts[0], mixed)
+    linear = CchcModel(AREAS, TOPICS, relevance_mix=(1.0, 0.0, 0.0), **params).fit(docs, relevant, labels)
+    assert linear.dense_models_ == []
+    assert [s[RELEVANCE] for s in linear.scores(docs[:6])] == pytest.approx(
+        list(linear.relevance_.predict_proba(linear.features(docs[:6]))[:, 1]), abs=1e-6
+    )
+    with pytest.raises(ValueError, match="relevance_mix"):
+        CchcModel(AREAS, TOPICS, relevance_mix=(0.5, 0.5, 0.5), **params).fit(docs, relevant, labels)
+
+
 def test_thresholds_are_learned_in_fit_from_out_of_fold_scores() -> None:
     examples = written_examples(TAXONOMY)[::2]
     docs, relevant = documents(examples), [e.relevant for e in examples]
