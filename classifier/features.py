@@ -190,7 +190,7 @@ class DocumentVectors(BaseEstimator, TransformerMixin):
         self.random_state = random_state
 
     def learn(self, sentences: Sequence[Sequence[str]]) -> DocumentVectors:
-        """Learn the word vectors from token lists (`document_tokens` of each text)."""
+        """Learn the word vectors from token lists (each text's syllables, as `token_lists` gives them)."""
         words = embeddings.learn(sentences, self.size, self.random_state)
         weights = SIF_A / (SIF_A + words.counts / max(words.counts.sum(), 1.0))
         self.collocations_ = words.collocations
