@@ -18,6 +18,7 @@ from pathlib import Path
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
+from threadpoolctl import threadpool_limits
 
 from classifier import LoadedModel
 from classifier import load as load_model
@@ -44,7 +45,12 @@ def shared_model(directory: str) -> LoadedModel:
 def _serve_the_crawl(crawl: int) -> None:
     """A classifier process ignores Ctrl-C and SIGTERM (which reach it with the crawl's): the crawl stops gracefully,
     and its last batches still need classifying. It ends when the crawl shuts it down, or within a second of the
-    crawl's process `crawl` ending without doing so (killed)."""
+    crawl's process `crawl` ending without doing so (killed).
+
+    It runs OpenMP code (the relevance mix's trees) on one thread: GNU OpenMP's threads do not survive a fork, so a
+    process forked after its parent ran such code (a second crawl in one process, a benchmark) would otherwise wait
+    for them forever."""
+    threadpool_limits(1, user_api="openmp")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 

@@ -23,7 +23,7 @@ from classifier.text import document
 from config import CONFIG_DIR, load_sources, load_taxonomy
 from crawler.batches import Batcher
 from crawler.labeling import classify_articles, explanations
-from crawler.pipelines import shared_places
+from crawler.pipelines import classifier_processes, classify_batch, close_classifier_processes, shared_places
 from search import VN_TZ, Article, article_id, neardup, open_store
 from search.deadletter import DeadLetter
 from search.sqlite import SQLiteStore
@@ -216,6 +216,25 @@ def test_explanations_come_from_the_rows_classification_computed() -> None:
     doc = document(labeled.title, labeled.lead, labeled.text)
     assert labeled.explanations == explanations(loaded, doc, labeled)
     assert labeled.explanations["relevant"]
+
+
+def test_a_classifier_process_forked_after_this_process_classified_still_classifies() -> None:
+    # The relevance mix's trees run OpenMP code: here first, so its threads exist in this process when the
+    # classifier process is forked (as in a second crawl of one process, or bench_ingest after its bare run).
+    directory = str(DEFAULT_MODEL_DIR)
+    article = dataclasses.replace(_copy(0), title="Cải cách thủ tục hành chính")
+    (here,) = classify_batch(directory, None, [article])
+    close_classifier_processes()
+    pool = classifier_processes(1)
+    try:
+        (there,) = pool.submit(classify_batch, directory, None, [article]).result(timeout=120)
+    except TimeoutError:
+        for process in list(pool._processes.values()):  # noqa: SLF001 - a hung process would hang the shutdown
+            process.kill()
+        raise
+    finally:
+        close_classifier_processes()
+    assert there.scores == here.scores and there.relevant == here.relevant
 
 
 def test_a_record_as_a_dict_is_json_ready_and_shares_nothing_with_it() -> None:
