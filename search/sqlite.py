@@ -7,8 +7,8 @@ import json
 import logging
 import os
 import sqlite3
-from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -139,13 +139,6 @@ def _run(row: sqlite3.Row) -> CrawlRun:
         finished_at=datetime.fromisoformat(row["finished_at"]),
         status=row["status"],
         stats=json.loads(row["stats"]),
-    )
-
-
-def _facet_columns(dims: Sequence[str]) -> str:
-    """The article columns that hold the values of facet dimensions `dims`."""
-    return ", ".join(
-        sorted({f"a.{_LIST_DIMENSIONS[d]}" if d in _LIST_DIMENSIONS else _SCALAR_DIMENSIONS[d] for d in dims})
     )
 
 
@@ -618,10 +611,16 @@ class SQLiteStore(Store):
             return SearchResult(total=0, hits=())
         if scope.parsed.empty:
             return self._browse(query, scope)
+        # One snapshot for the matches and the page read after them (a write may come in between).
+        with self._snapshot():
+            return self._full_text(query, self._scope(query, covering=True))
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """A read transaction: the matches table written in it is this connection's alone."""
         try:
-            # One snapshot for the matches and the page read after them (a write may come in between).
             with _Transaction(self._conn, "BEGIN"):
-                return self._full_text(query, self._scope(query, covering=True))
+                yield
         except BaseException as exc:
             self._matched = None  # the rollback may have undone (or brought back) the matches table
             if isinstance(exc, sqlite3.Error):
@@ -635,53 +634,31 @@ class SQLiteStore(Store):
         scope = self._scope(query, covering=True)
         if scope is None or not dims:
             return {dim: {} for dim in dims}
-        # The matches are read once: a full-text query's are the table its search filled (or this fills), a
-        # browse's a materialized CTE read from the covering index.
-        if scope.parsed.empty:
-            hits = "hits"
-            with_hits = f"WITH hits AS MATERIALIZED (SELECT {_facet_columns(dims)} {scope.source} WHERE {scope.where})"
-            params = scope.params
-        else:
-            hits, with_hits, params = "temp.matches AS hits", "", []
-            self._matches(scope, reuse=True)
-        # A list dimension is one GROUP BY over its values; the scalar ones are one GROUP BY together (the sort is
-        # most of a GROUP BY's cost, and their combinations are few: a source has one channel and one unit), their
-        # counts summed here per dimension.
-        lists = [dim for dim in dims if dim in _LIST_DIMENSIONS]
-        scalars = [dim for dim in dims if dim not in _LIST_DIMENSIONS]
-        groups = [
-            f"SELECT ? AS dim, f.value AS value, count(*) AS n"
-            f" FROM {hits}, json_each(hits.{_LIST_DIMENSIONS[dim]}) AS f GROUP BY f.value"
-            for dim in lists
-        ]
-        if scalars:
-            columns = ", ".join(f"hits.{_SCALAR_DIMENSIONS[dim].removeprefix('a.')}" for dim in scalars)
-            groups.append(f"SELECT ? AS dim, json_array({columns}) AS value, count(*) AS n FROM {hits}"
-                          f" GROUP BY {columns}")  # fmt: skip
-        rows = self._run(f"{with_hits} {' UNION ALL '.join(groups)}", [*params, *lists, *(["*"] if scalars else [])])
-        counted: dict[str, Counter[str]] = {dim: Counter() for dim in dims}
-        for row in rows:
-            pairs = (
-                zip(scalars, json.loads(row["value"]), strict=True)
-                if row["dim"] == "*"
-                else [(row["dim"], row["value"])]
-            )
-            for dim, value in pairs:
-                if value is not None:
-                    counted[dim][str(value)] += row["n"]
-        return {dim: dict(sorted(counts.items(), key=lambda p: (-p[1], p[0]))[:limit])
-                for dim, counts in counted.items()}  # fmt: skip
+        from search.facet_values import shared_values  # numpy, loaded by the web app's first facets only
+
+        columns = {dim: _LIST_DIMENSIONS.get(dim) or _SCALAR_DIMENSIONS[dim].removeprefix("a.") for dim in dims}
+        # The matches (a full-text query's: the table its search filled, or this fills) and the values they are
+        # counted by, read in one snapshot.
+        with self._snapshot():
+            if scope.parsed.empty:
+                rows = self._run(f"SELECT a.rowid {scope.source} WHERE {scope.where}", scope.params)
+            else:
+                self._matches(scope, reuse=True)
+                rows = self._run("SELECT article FROM temp.matches", [])
+            counted = shared_values(self.path).counts(self._conn, [row[0] for row in rows], list(columns.values()))
+        return {dim: dict(sorted(counted[column].items(), key=lambda p: (-p[1], p[0]))[:limit])
+                for dim, column in columns.items()}  # fmt: skip
 
     def _matches(self, scope: _Scope, reuse: bool) -> None:
         """Fill temp.matches with every article the full-text `scope` selects, read from the covering index (its
-        ranking keys, date and facet columns): a search's count and ranking read it, and so do the facets of the
+        ranking keys and date): a search's count and ranking read it, and so do the facets of the
         same query asked next (`reuse`: unless the archive changed meanwhile) instead of matching the full-text
         index again. A search always matches afresh."""
         accent_rank, phrase_rank, rank_params = _rank_keys(scope.parsed)
         sql = (
             f"CREATE TEMP TABLE matches AS SELECT a.rowid AS article, {accent_rank} AS accent_rank,"
-            f" {phrase_rank} AS phrase_rank, bm25(articles_fts, {BM25_WEIGHTS}) AS score, a.published_ts,"
-            f" {_facet_columns(FACET_DIMENSIONS)} {scope.source} WHERE {scope.where}"
+            f" {phrase_rank} AS phrase_rank, bm25(articles_fts, {BM25_WEIGHTS}) AS score, a.published_ts"
+            f" {scope.source} WHERE {scope.where}"
         )
         params = [*rank_params, *scope.params]
         # data_version moves when another connection commits, total_changes when this one writes.

@@ -175,6 +175,19 @@ MIGRATIONS: tuple[tuple[str | Callable[[sqlite3.Connection], None], ...], ...] =
         # its near-duplicates (fixed in neardup.judge): it is the story's original again, and counts.
         "UPDATE articles SET duplicate_of = NULL WHERE duplicate_of = id",
     ),
+    (
+        # Which articles' facet values changed, in order: each process's copy of the values (search/facet_values.py)
+        # reads again only those. The latest 100,000 changes are kept; a copy further behind reads everything.
+        "CREATE TABLE facet_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, article INTEGER NOT NULL)",
+        "CREATE TRIGGER facet_log_insert AFTER INSERT ON articles"
+        " BEGIN INSERT INTO facet_log (article) VALUES (new.rowid); END",
+        "CREATE TRIGGER facet_log_update AFTER UPDATE OF channel, source, unit, stance, areas, topics, places"
+        " ON articles BEGIN INSERT INTO facet_log (article) VALUES (new.rowid); END",
+        "CREATE TRIGGER facet_log_delete AFTER DELETE ON articles"
+        " BEGIN INSERT INTO facet_log (article) VALUES (old.rowid); END",
+        "CREATE TRIGGER facet_log_keep AFTER INSERT ON facet_log"
+        " BEGIN DELETE FROM facet_log WHERE seq <= new.seq - 100000; END",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -166,7 +166,10 @@ def test_an_upgrade_frees_originals_marked_reprints_of_themselves(tmp_path) -> N
         s.upsert(CCHC)
     conn = sqlite3.connect(path)
     conn.execute("UPDATE articles SET duplicate_of = id")  # as an edited original stored again was left
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    # An archive of the version before the fix: without the facet log that came after it.
+    conn.executescript("DROP TABLE facet_log; DROP TRIGGER facet_log_insert; DROP TRIGGER facet_log_update;"
+                       " DROP TRIGGER facet_log_delete;")  # fmt: skip
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 2}")
     conn.commit()
     conn.close()
     with SQLiteStore(path) as s:
@@ -304,6 +307,51 @@ def test_facets_after_a_search_count_the_archive_as_it_is_now(filled: SQLiteStor
     assert filled.facets(query, ("area",))["area"] == {"cong_vu": 1}
     filled.search(SearchQuery(text="lua xuan"))
     assert filled.facets(query, ("source",))["source"] == {"baonghean": 2, "nghean_gov": 1}
+
+
+def _facets_by_sql(path, dims: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Every article's facet counts grouped in SQL: what the values in memory must count."""
+    conn = sqlite3.connect(path)
+    counted = {}
+    for dim in dims:
+        column = {"area": "areas", "topic": "topics", "place": "places"}.get(dim)
+        sql = (f"SELECT j.value, count(*) FROM articles a, json_each(a.{column}) j GROUP BY 1" if column else
+               f"SELECT {dim}, count(*) FROM articles WHERE {dim} IS NOT NULL GROUP BY 1")  # fmt: skip
+        counted[dim] = dict(conn.execute(sql).fetchall())
+    conn.close()
+    return counted
+
+
+def test_facet_values_held_in_memory_follow_every_connections_writes(store: SQLiteStore) -> None:
+    # Facets count from values this process holds, read again only for the articles the archive's log says
+    # changed: after writes by another connection (new articles, an edited page stored again under a new rowid,
+    # labels changed), and after the log lost changes it never gave out (it keeps the latest 100,000 only).
+    dims = ("area", "topic", "place", "channel", "source", "unit", "stance")
+
+    def article(n: int, text: str = "Cải cách hành chính.") -> Article:
+        return dataclasses.replace(
+            make(f"https://baonghean.vn/f-{n}.html", f"Bài {n}", text, areas=(("thu_tuc", "cong_vu")[: n % 3])),
+            places=tuple(f"xa_{k}" for k in range(n % 4)), stance=(None, "praise", "criticism")[n % 3],
+            topics=("ket_qua",) if n % 5 == 0 else (), unit=f"unit_{n % 2}" if n % 3 else None,
+            source=f"site_{n % 4}",
+        )  # fmt: skip
+
+    store.upsert_many(article(n) for n in range(24))
+    assert store.facets(SearchQuery(), dims, limit=100) == _facets_by_sql(store.path, dims)
+    with SQLiteStore(store.path) as other:
+        other.upsert_many([article(n) for n in range(24, 30)] + [article(3, "Cải cách hành chính, bản sửa.")])
+        other.set_labels(dataclasses.replace(other.get(article(4).id), areas=("the_che",), places=("xa_9",),
+                                             stance="criticism", topics=()))  # fmt: skip
+    assert store.facets(SearchQuery(), dims, limit=100) == _facets_by_sql(store.path, dims)
+    assert store.facets(SearchQuery(), ("place",))["place"]["xa_9"] == 1
+    with SQLiteStore(store.path) as other:
+        for n in range(5, 9):
+            other.set_labels(dataclasses.replace(other.get(article(n).id), areas=("chi_so",), places=()))
+    conn = sqlite3.connect(store.path)
+    conn.execute("DELETE FROM facet_log WHERE seq < (SELECT max(seq) FROM facet_log)")  # 3 changes not given out
+    conn.commit()
+    conn.close()
+    assert store.facets(SearchQuery(), dims, limit=100) == _facets_by_sql(store.path, dims)
 
 
 def test_pages_of_ranked_hits_are_slices_of_the_whole_ranking(store: SQLiteStore, monkeypatch) -> None:
