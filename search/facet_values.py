@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,13 +42,15 @@ class FacetValues:
         self._entries = {c: (np.zeros(0, np.int32),) * 3 for c in LIST_COLUMNS}  # articles, codes, generations
 
     def counts(
-        self, conn: sqlite3.Connection, articles: Sequence[int], columns: Sequence[str]
+        self, conn: sqlite3.Connection, matches: str, params: Sequence[Any], columns: Sequence[str]
     ) -> dict[str, dict[str, int]]:
-        """Per column, how many of `articles` (rowids) hold each value. `conn` reads the log and the changed
-        articles: call inside the read transaction `articles` came from, so both see the same archive."""
+        """Per column, how many of the articles the statement `matches` selects (their rowids, as `article`) hold
+        each value. Call inside a read transaction: the matches and the log of changes then see one archive."""
+        listed = conn.execute(f"SELECT group_concat(article) FROM ({matches})", params).fetchone()[0]
+        # One string, not a row per match: reading thousands of rows costs more than counting them.
+        rowids = np.fromstring(listed, np.int64, sep=",") if listed else np.zeros(0, np.int64)
         with self._lock:
             self._refresh(conn)
-            rowids = np.asarray(articles, np.int64)
             rowids = rowids[rowids < len(self._generation)]
             counted = {}
             matched = np.zeros(len(self._generation), bool)

@@ -641,11 +641,11 @@ class SQLiteStore(Store):
         # counted by, read in one snapshot.
         with self._snapshot():
             if scope.parsed.empty:
-                rows = self._run(f"SELECT a.rowid {scope.source} WHERE {scope.where}", scope.params)
+                matches, params = f"SELECT a.rowid AS article {scope.source} WHERE {scope.where}", scope.params
             else:
                 self._matches(scope, reuse=True)
-                rows = self._run("SELECT article FROM temp.matches", [])
-            counted = shared_values(self.path).counts(self._conn, [row[0] for row in rows], list(columns.values()))
+                matches, params = "SELECT article FROM temp.matches", []
+            counted = shared_values(self.path).counts(self._conn, matches, params, list(columns.values()))
         return {dim: dict(sorted(counted[column].items(), key=lambda p: (-p[1], p[0]))[:limit])
                 for dim, column in columns.items()}  # fmt: skip
 
