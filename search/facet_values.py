@@ -70,7 +70,7 @@ class FacetValues:
         newest, oldest = conn.execute("SELECT max(seq), min(seq) FROM facet_log").fetchone()
         newest = newest or 0
         # Read everything the first time, when the log no longer holds every change since the last read (it keeps
-        # the latest 100,000), or when it went backwards (the file was replaced).
+        # the latest search.sqlite.FACET_LOG_KEPT), or when it went backwards (the file was replaced).
         if self._seq is None or newest < self._seq or (oldest is not None and oldest > self._seq + 1):
             self._clear()
             self._read(conn, None)

@@ -60,6 +60,9 @@ SNIPPET_TOKENS = 32
 SEEK_MATCHES_PER_HIT = 400
 # Sources whose crawl runs one statement reads (a bound well under SQLite's limit on a statement's parameters).
 RUNS_OF_SOURCES = 500
+# Changes of facet values the archive's log keeps (search/facet_values.py): a copy of the values further behind
+# reads them all again.
+FACET_LOG_KEPT = 100_000
 # bm25 weights for title_f, lead_f, text_f (the original columns are only matched for the accent bonus).
 BM25_WEIGHTS = "0, 0, 0, 10.0, 4.0, 1.0"
 
@@ -200,7 +203,11 @@ class SQLiteStore(Store):
             with self._transaction():
                 if not self._layout_checked:
                     self._check_neardup_layout()
-                return [self._write(article) for article in articles]
+                outcomes = [self._write(article) for article in articles]
+                self._conn.execute(
+                    "DELETE FROM facet_log WHERE seq <= (SELECT max(seq) FROM facet_log) - ?", (FACET_LOG_KEPT,)
+                )
+                return outcomes
         except sqlite3.Error as exc:
             what = (
                 f"article {articles[0].id}" if len(articles) == 1 else f"{len(articles)} articles from {articles[0].id}"
@@ -244,6 +251,7 @@ class SQLiteStore(Store):
             f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
             [values[n] for n in names],
         )
+        self._conn.execute("INSERT INTO facet_log (article) VALUES (?)", (cursor.lastrowid,))
         fields = (values["title"], values["lead"], values["text"])
         self._conn.execute(
             "INSERT INTO articles_fts (rowid, title, lead, text, title_f, lead_f, text_f) VALUES (?, ?, ?, ?, ?, ?, ?)",
