@@ -70,12 +70,16 @@ class FacetValues:
         newest, oldest = conn.execute("SELECT max(seq), min(seq) FROM facet_log").fetchone()
         newest = newest or 0
         # Read everything the first time, when the log no longer holds every change since the last read (it keeps
-        # the latest search.sqlite.FACET_LOG_KEPT), or when it went backwards (the file was replaced).
-        if self._seq is None or newest < self._seq or (oldest is not None and oldest > self._seq + 1):
+        # the latest search.sqlite.FACET_LOG_KEPT), when it went backwards (the file was replaced), or when most
+        # articles changed (one read of everything then costs less than reading them a chunk at a time).
+        behind = self._seq is None or newest < self._seq or (oldest is not None and oldest > self._seq + 1)
+        changed = []
+        if not behind and newest > self._seq:
+            changed = [r[0] for r in conn.execute("SELECT DISTINCT article FROM facet_log WHERE seq > ?", (self._seq,))]
+        if behind or len(changed) > len(self._generation) // 4:
             self._clear()
             self._read(conn, None)
-        elif newest > self._seq:
-            changed = [r[0] for r in conn.execute("SELECT DISTINCT article FROM facet_log WHERE seq > ?", (self._seq,))]
+        else:
             for start in range(0, len(changed), READ_CHUNK):
                 self._read(conn, changed[start : start + READ_CHUNK])
         self._seq = newest
@@ -92,11 +96,14 @@ class FacetValues:
             self._scalars[column][stored] = self._encode(column, (r[n] for r in rows))
         self._generation[changed] += 1
         for column in LIST_COLUMNS:
+            # A value that is not a JSON list (a damaged row) counts as none, as a null in one does.
+            listed = f"CASE WHEN json_valid(a.{column}) THEN a.{column} ELSE '[]' END"
             pairs = conn.execute(
-                f"SELECT a.rowid, j.value FROM articles a, json_each(a.{column}) AS j{where}", params
+                f"SELECT a.rowid, j.value FROM articles a, json_each({listed}) AS j{where}", params
             ).fetchall()
-            articles = np.asarray([r[0] for r in pairs], np.int32)
             codes = self._encode(column, (r[1] for r in pairs))
+            articles = np.asarray([r[0] for r in pairs], np.int32)[codes >= 0]
+            codes = codes[codes >= 0]
             old = self._entries[column]
             self._entries[column] = tuple(
                 np.concatenate(parts) for parts in zip(old, (articles, codes, self._generation[articles]), strict=True)

@@ -324,7 +324,8 @@ def _facets_by_sql(path, dims: tuple[str, ...]) -> dict[str, dict[str, int]]:
 def test_facet_values_held_in_memory_follow_every_connections_writes(store: SQLiteStore, monkeypatch) -> None:
     # Facets count from values this process holds, read again only for the articles the archive's log says
     # changed: after writes by another connection (new articles, an edited page stored again under a new rowid,
-    # labels changed), and after the log lost changes it never gave out (it keeps the latest 100,000 only).
+    # labels changed), after the log lost changes it never gave out (it keeps the latest 100,000 only), and after
+    # a row's list was damaged (it counts as none, as the other rows still do).
     dims = ("area", "topic", "place", "channel", "source", "unit", "stance")
 
     def article(n: int, text: str = "Cải cách hành chính.") -> Article:
@@ -335,10 +336,10 @@ def test_facet_values_held_in_memory_follow_every_connections_writes(store: SQLi
             source=f"site_{n % 4}",
         )  # fmt: skip
 
-    store.upsert_many(article(n) for n in range(24))
+    store.upsert_many(article(n) for n in range(60))  # a few changes among many: only they are read again
     assert store.facets(SearchQuery(), dims, limit=100) == _facets_by_sql(store.path, dims)
     with SQLiteStore(store.path) as other:
-        other.upsert_many([article(n) for n in range(24, 30)] + [article(3, "Cải cách hành chính, bản sửa.")])
+        other.upsert_many([article(n) for n in range(60, 66)] + [article(3, "Cải cách hành chính, bản sửa.")])
         other.set_labels(dataclasses.replace(other.get(article(4).id), areas=("the_che",), places=("xa_9",),
                                              stance="criticism", topics=()))  # fmt: skip
     assert store.facets(SearchQuery(), dims, limit=100) == _facets_by_sql(store.path, dims)
@@ -347,9 +348,14 @@ def test_facet_values_held_in_memory_follow_every_connections_writes(store: SQLi
     with SQLiteStore(store.path) as other:
         for n in range(5, 9):
             other.set_labels(dataclasses.replace(other.get(article(n).id), areas=("chi_so",), places=()))
-        other.upsert(article(30))  # the log is pruned after each batch: 3 of these 5 changes are gone unread
+        other.upsert(article(66))  # the log is pruned after each batch: 3 of these 5 changes are gone unread
     assert sqlite3.connect(store.path).execute("SELECT count(*) FROM facet_log").fetchone()[0] == 2
     assert store.facets(SearchQuery(), dims, limit=100) == _facets_by_sql(store.path, dims)
+    expected = _facets_by_sql(store.path, ("place",))["place"]
+    expected["xa_0"] -= 1
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("UPDATE articles SET places = 'xa_0, xa_1' WHERE id = ?", (article(1).id,))
+    assert store.facets(SearchQuery(), ("place",), limit=100)["place"] == expected
 
 
 def test_pages_of_ranked_hits_are_slices_of_the_whole_ranking(store: SQLiteStore, monkeypatch) -> None:
