@@ -473,6 +473,27 @@ def test_relevance_mixes_the_linear_model_with_two_models_of_the_dense_blocks() 
         CchcModel(AREAS, TOPICS, relevance_mix=(0.5, 0.5, 0.5), **params).fit(docs, relevant, labels)
 
 
+def test_areas_mix_their_linear_models_with_one_network_of_the_dense_blocks() -> None:
+    examples = written_examples(TAXONOMY)[::3]
+    docs, relevant, labels = documents(examples), [e.relevant for e in examples], [e.labels for e in examples]
+    params = {"max_words": 3000, "max_opening": 3000, "vectors": 0, "phrases": plan_phrases(TAXONOMY)}
+    model = CchcModel(AREAS, TOPICS, label_network=0.3, **params).fit(docs, relevant, labels)
+    learned, network = model.label_network_
+    assert learned == tuple(model.label_models_) and {*AREAS} & {*learned} and {*TOPICS} & {*learned}
+    X = model.features(docs[:6])
+    outputs = network.predict_proba(X[:, model.dense_columns_].toarray())
+    scores = model.scores(docs[:6])
+    for j, label in enumerate(learned):
+        linear = model.label_models_[label].predict_proba(X)[:, 1]
+        expected = 0.7 * linear + 0.3 * outputs[:, j] if label in AREAS else linear  # topics: the linear model
+        assert [s[label] for s in scores] == pytest.approx(list(expected), abs=1e-6), label
+    assert not np.allclose(outputs[:, 0], model.label_models_[learned[0]].predict_proba(X)[:, 1])
+    alone = CchcModel(AREAS, TOPICS, label_network=0.0, **params).fit(docs, relevant, labels)
+    assert alone.label_network_ is None
+    with pytest.raises(ValueError, match="label_network"):
+        CchcModel(AREAS, TOPICS, label_network=1.5, **params).fit(docs, relevant, labels)
+
+
 def test_thresholds_are_learned_in_fit_from_out_of_fold_scores() -> None:
     examples = written_examples(TAXONOMY)[::2]
     docs, relevant = documents(examples), [e.relevant for e in examples]
