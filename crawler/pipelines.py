@@ -48,8 +48,8 @@ def _serve_the_crawl(crawl: int) -> None:
     crawl's process `crawl` ending without doing so (killed).
 
     It runs OpenMP code (the relevance mix's trees) on one thread: GNU OpenMP's threads do not survive a fork, so a
-    process forked after its parent ran such code (a second crawl in one process, a benchmark) would otherwise wait
-    for them forever."""
+    process forked after its parent ran such code (a crawl after one that classified in its own process, a
+    benchmark's bare run) would otherwise wait for them forever."""
     threadpool_limits(1, user_api="openmp")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
