@@ -99,9 +99,8 @@ def _logistic(c: float) -> LogisticRegression:
     return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
 
 
-def _network(y: np.ndarray, random_state: int) -> MLPClassifier:
-    early = bool(np.bincount(y, minlength=2).min() >= EARLY_STOPPING_ROWS)
-    return MLPClassifier((64,), alpha=1e-3, max_iter=200, early_stopping=early, random_state=random_state)
+def _network(early_stopping: bool, random_state: int) -> MLPClassifier:
+    return MLPClassifier((64,), alpha=1e-3, max_iter=200, early_stopping=early_stopping, random_state=random_state)
 
 
 def _trees(random_state: int) -> HistGradientBoostingClassifier:
@@ -286,7 +285,8 @@ class CchcModel(BaseEstimator):
         dense = X[:, self.dense_columns_].toarray()
         _, network, trees = self.relevance_mix
         if network:  # unweighted rows, as measured (title-less copies count fully)
-            self.dense_models_.append((network, _network(y, self.random_state).fit(dense, y)))
+            early = bool(np.bincount(y, minlength=2).min() >= EARLY_STOPPING_ROWS)
+            self.dense_models_.append((network, _network(early, self.random_state).fit(dense, y)))
         if trees:
             self.dense_models_.append((trees, _trees(self.random_state).fit(dense, y, sample_weight=w)))
 
@@ -298,8 +298,7 @@ class CchcModel(BaseEstimator):
         if not self.label_network or self.dense_columns_.size == 0 or len(learned) < 2:
             return
         targets = np.array([[int(label in labels[i]) for label in learned] for i in known])
-        early = len(known) >= 10 * EARLY_STOPPING_ROWS
-        network = MLPClassifier((64,), alpha=1e-3, max_iter=200, early_stopping=early, random_state=self.random_state)
+        network = _network(len(known) >= 10 * EARLY_STOPPING_ROWS, self.random_state)
         self.label_network_ = (learned, network.fit(X[known][:, self.dense_columns_].toarray(), targets))
 
     def _relevance(self, X, dense: np.ndarray | None) -> np.ndarray:

@@ -220,7 +220,8 @@ def test_explanations_come_from_the_rows_classification_computed() -> None:
 
 def test_a_classifier_process_forked_after_this_process_classified_still_classifies() -> None:
     # The relevance mix's trees run OpenMP code: here first, so its threads exist in this process when the
-    # classifier process is forked (as in a second crawl of one process, or bench_ingest after its bare run).
+    # classifier process is forked (as in a crawl after one that classified in its own process, or bench_ingest
+    # after its bare run).
     directory = str(DEFAULT_MODEL_DIR)
     article = dataclasses.replace(_copy(0), title="Cải cách thủ tục hành chính")
     (here,) = classify_batch(directory, None, [article])
