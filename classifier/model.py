@@ -309,6 +309,7 @@ class CchcModel(BaseEstimator):
         if not self.label_network or self.dense_columns_.size == 0 or len(learned) < 2:
             return
         targets = np.array([[int(label in labels[i]) for label in learned] for i in known])
+        # Early stopping holds a tenth of the rows out: only with EARLY_STOPPING_ROWS of them to judge by.
         network = _network(len(known) >= 10 * EARLY_STOPPING_ROWS, self.random_state)
         self.label_network_ = (learned, network.fit(X[known][:, self.dense_columns_].toarray(), targets))
 
