@@ -5,12 +5,17 @@ Prints figures only.
 
 Fair to both sides: the model (and the crawl's gazetteer matcher) are built before either side is timed, the
 classifier is warmed, both classify in batches of CCHC_BATCH_SIZE, and the mirror is served from a child process
-(keeping connections open, as a news site's server does), so neither side's figures hold the cost of serving.
-The crawl classifies in a process beside it, as `cchc crawl` does: its processor time and memory are counted."""
+(keeping connections open, as a news site's server does) by bench/static_site.py, from memory, so neither side's
+figures hold the cost of serving: a news site's server runs on another machine. (Served by http.server, the pages
+cost 0.9-1.8 ms of processor time each on the crawl's own two cores, and Scrapy's fetching alone took 1.5x the bare
+cost; served from memory, it takes 0.5x.) The crawl classifies in a process beside it, as `cchc crawl` does: its
+processor time and memory are counted. Last, the processor floor: the least wall time any crawl of these pages
+could take on this machine."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -20,6 +25,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -28,8 +34,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 
 from bench.memory import peak_memory
+from bench.static_site import serve
 from cchc import MIRRORS_DIR
-from cchc.mirrors import MirrorServer, article_pages
+from cchc.mirrors import article_pages, host_map
 from classifier.text import document
 from config import Source, load_sources
 from crawler.extraction import decode_html, extract_article
@@ -95,25 +102,44 @@ def bare_cost(pages: list[Path]) -> float:
 
 
 def _serve(root: Path, sources: list[Source], conn: Connection) -> None:
-    """The child process: serve `root`, send the host map, serve until told to stop."""
-    with MirrorServer(root) as server:
-        # As a news site's server does: connections stay open between requests (HTTP/1.1).
-        server.RequestHandlerClass = type("KeepAlive", (server.RequestHandlerClass,), {"protocol_version": "HTTP/1.1"})
-        conn.send(server.host_map(sources))
-        conn.recv()
+    """The child process: serve `root`, send the host map, serve until told to stop, send the processor seconds
+    spent serving (its start-up not counted)."""
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        ready, stop = loop.create_future(), asyncio.Event()
+        server = asyncio.create_task(serve(root, ready, stop))
+        conn.send(host_map(f"http://127.0.0.1:{await ready}", sources))
+        started = cpu_seconds()
+        await loop.run_in_executor(None, conn.recv)
+        stop.set()
+        await server
+        conn.send(cpu_seconds() - started)
+
+    asyncio.run(run())
+
+
+@dataclass
+class Mirror:
+    hosts: dict[str, str]
+    """CCHC_MIRRORS of the sources served."""
+    serving_cpu: float = 0.0
+    """Processor seconds the server spent serving, once it has stopped."""
 
 
 @contextmanager
-def mirror_process(root: Path, sources: list[Source]) -> Iterator[dict[str, str]]:
-    """CCHC_MIRRORS for `sources`, served from `root` by a child process (a real site's server is not the crawl)."""
+def mirror_process(root: Path, sources: list[Source]) -> Iterator[Mirror]:
+    """`sources` served from `root` by a child process (a real site's server is not the crawl)."""
     parent, child = multiprocessing.get_context("spawn").Pipe()
     server = multiprocessing.get_context("spawn").Process(target=_serve, args=(root, sources, child), daemon=True)
     server.start()
     child.close()  # the child's end now lives in the child only: if it dies, recv() ends instead of waiting
+    mirror = Mirror(parent.recv())
     try:
-        yield parent.recv()
+        yield mirror
     finally:
         parent.send("stop")
+        mirror.serving_cpu = parent.recv()
         server.join(10)
 
 
@@ -135,18 +161,20 @@ class _FetchOnly(scrapy.Spider):
 
 
 def _fetch_only(urls: list[str], conn: Connection) -> None:
-    """The child process: fetch `urls` with Scrapy as the crawl does (same concurrency), send (pages, seconds)."""
+    """The child process: fetch `urls` with Scrapy as the crawl does (same concurrency), send (pages, seconds,
+    processor seconds)."""
     process = CrawlerProcess({**FAST, "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False})
     crawler = process.create_crawler(_FetchOnly)
     process.crawl(crawler, urls=urls)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     process.start()
-    conn.send((crawler.stats.get_value("bench/fetched", 0), time.perf_counter() - started))
+    fetched = crawler.stats.get_value("bench/fetched", 0)
+    conn.send((fetched, time.perf_counter() - started, cpu_seconds() - cpu_started))
 
 
-def fetch_floor(urls: list[str]) -> tuple[int, float]:
-    """Pages fetched and seconds taken by Scrapy alone (no extraction, no pipelines, no WARC), in a fresh process
-    (a process runs one reactor)."""
+def fetch_floor(urls: list[str]) -> tuple[int, float, float]:
+    """Pages fetched, seconds and processor seconds taken by Scrapy alone (no extraction, no pipelines, no WARC), in
+    a fresh process (a process runs one reactor)."""
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
     fetcher = context.Process(target=_fetch_only, args=(urls, child))
@@ -179,8 +207,8 @@ def main() -> None:
         print(f"bare extraction + classifier: {len(pages)} pages in {bare:.1f} s = {len(pages) / bare:.0f} pages/s")
         sources = [load_sources().get("baonghean")]
         db = root / "ingest.db"
-        with mirror_process(root / "sites", sources) as mirrors:
-            settings = {**FAST, "CCHC_STORE": f"sqlite:///{db}", "CCHC_MIRRORS": mirrors,
+        with mirror_process(root / "sites", sources) as mirror:
+            settings = {**FAST, "CCHC_STORE": f"sqlite:///{db}", "CCHC_MIRRORS": mirror.hosts,
                         "CCHC_WARC_DIR": str(root / "warc")}  # fmt: skip
             started, cpu_started, child_cpu = time.perf_counter(), cpu_seconds(), cpu_seconds(resource.RUSAGE_CHILDREN)
             with peak_memory(os.getpid()) as memory:
@@ -188,10 +216,9 @@ def main() -> None:
             elapsed, crawl_cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
             # The classifier process has ended with the crawl; the mirror's server (also a child) not yet.
             classifier_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - child_cpu
-        # The mirror's server has ended too by now: it served the crawl on the same cores.
-        serving_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - child_cpu - classifier_cpu
-        with mirror_process(root / "sites", sources) as mirrors:
-            fetched, fetching = fetch_floor([f"{mirrors['baonghean.vn']}/{page.name}" for page in pages])
+        with mirror_process(root / "sites", sources) as floor_mirror:
+            urls = [f"{floor_mirror.hosts['baonghean.vn']}/{page.name}" for page in pages]
+            fetched, fetching, fetching_cpu = fetch_floor(urls)
         stored = SQLiteStore(db).stats().total
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rate = stored / elapsed
@@ -207,7 +234,14 @@ def main() -> None:
         pipeline_cpu = crawl_cpu + classifier_cpu
         print(f"processor time: bare {bare_cpu:.1f} s, pipeline {pipeline_cpu:.1f} s ({pipeline_cpu / bare_cpu:.1f}x;"
               f" {classifier_cpu:.1f} s of it in the classifier process); the mirror's server"
-              f" {serving_cpu:.1f} s")  # fmt: skip
+              f" {mirror.serving_cpu:.1f} s")  # fmt: skip
+        # The least wall time any crawl of these pages could take here: the bare work, Scrapy's fetching and the
+        # server's serving all need processor time, and the machine's cores share it at best evenly.
+        cores = os.cpu_count() or 1
+        floor = (bare_cpu + fetching_cpu + floor_mirror.serving_cpu) / cores
+        print(f"processor floor: bare {bare_cpu:.1f} s + fetching {fetching_cpu:.1f} s + serving"
+              f" {floor_mirror.serving_cpu:.1f}"
+              f" s over {cores} cores = {floor:.1f} s at best, {floor / bare:.1f}x the bare cost")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -44,6 +44,11 @@ def content_type(path: Path, head: bytes) -> str:
     return "application/rss+xml" if head.lstrip().startswith((b"<?xml", b"<rss", b"<feed")) else "text/html"
 
 
+def host_map(base_url: str, sources: list[Source]) -> dict[str, str]:
+    """CCHC_MIRRORS for sources served under `base_url`, each in a folder named by its id: host -> prefix."""
+    return {host: f"{base_url}/{s.id}" for s in sources for host in s.all_hosts}
+
+
 def article_pages(root: Path, source: Source) -> list[tuple[str, Path]]:
     """(real URL, file) of each page in the source's mirror under `root` whose URL is an article URL."""
     site = root / source.id
@@ -124,4 +129,4 @@ class MirrorServer(LoopbackServer):
 
     def host_map(self, sources: list[Source]) -> dict[str, str]:
         """CCHC_MIRRORS for these sources: each of their hosts -> this server's prefix for them."""
-        return {host: f"{self.base_url}/{s.id}" for s in self.mirrored(sources) for host in s.all_hosts}
+        return host_map(self.base_url, self.mirrored(sources))
