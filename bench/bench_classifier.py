@@ -52,7 +52,8 @@ def quality() -> None:
     print(f"unlabeled pool of the word vectors: {len(pool.docs)} articles")
     started = time.perf_counter()
     result = train(examples, areas, topics, pool=pool, phrases=plan_phrases(taxonomy))
-    _, _, split_reports = split_evaluation(examples, areas, topics, pool=pool, phrases=plan_phrases(taxonomy))
+    _, _, split_reports = split_evaluation(examples, areas, topics, pool=pool, per_corpus=True,
+                                           phrases=plan_phrases(taxonomy))  # fmt: skip
     print(f"leave-one-corpus-out, then the usual split: {time.perf_counter() - started:.0f} s")
     header = f"{'held-out corpus':<22} {'n':>6} {'rel':>5} {'P':>6} {'R':>6} {'F1':>6}"
     # AUC, average precision and the best F1 of any threshold on the corpus itself: whether a change ranks the
@@ -61,9 +62,11 @@ def quality() -> None:
     for corpus, report in result.reports.items():
         print(_row(corpus, report))
         print("  " + ", ".join(f"{s.label} {s.f1:.2f} (n={s.support})" for s in report.areas if s.support))
-    print("usual split of the real labels (written texts train only; thresholds by 5-fold on its training part):")
+    print("usual split of the real labels (written texts train only; thresholds by 5-fold on its training part), then"
+          " each corpus's share of it (news of a corpus the model was trained on):")  # fmt: skip
     for name, report in split_reports.items():
-        print(_row(name, report))
+        part, _, corpus = name.partition(": ")
+        print(_row(f"  {corpus}" if corpus else part, report))
     readers(examples, taxonomy)
 
 

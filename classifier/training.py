@@ -16,7 +16,7 @@ from sklearn.model_selection import train_test_split
 
 from classifier.corpora import corpus_of
 from classifier.dataset import Example, Pool, documents
-from classifier.evaluation import Report, evaluate, report
+from classifier.evaluation import Report, report
 from classifier.model import CchcModel, Prediction
 
 logger = logging.getLogger(__name__)
@@ -112,9 +112,13 @@ def split_evaluation(
     seed: int = 47,
     progress: Callable[[str], None] = lambda step: None,
     pool: Pool = NO_POOL,
+    per_corpus: bool = False,
     **params: Any,
 ) -> tuple[Split, CchcModel, dict[str, Report]]:
-    """The usual split: fit on train (thresholds by k-fold on its real labels), measure out of fold and on test."""
+    """The usual split: fit on train (thresholds by k-fold on its real labels), measure out of fold ("validation")
+    and on test. `per_corpus` adds "validation: <corpus>" and "test: <corpus>" for each corpus with labeled articles
+    of both kinds there: how the model does on news of a corpus it was trained on (the leave-one-corpus-out figures
+    say how it does on one it was not)."""
     split = split_examples(examples, seed)
     if not split.test:  # no real labels (a build without ../shared/data): the written texts are all there is
         split = split_examples([replace(e, origin="real") if e.origin == "written" else e for e in examples], seed)
@@ -122,10 +126,18 @@ def split_evaluation(
     model, rows = _fit(CchcModel(area_ids, topic_ids, random_state=seed, **params), split.train, False, progress, pool)
     folds = held_out_predictions(model, rows).values()
     pooled = [pair for held, predicted in folds for pair in zip(held, predicted, strict=True)]
-    reports = {
-        "validation": report([e for e, _ in pooled], [p for _, p in pooled], model.area_ids, model.topic_ids),
-        "test": evaluate(model, split.test),
+    parts = {
+        "validation": ([e for e, _ in pooled], [p for _, p in pooled]),
+        "test": (split.test, model.predict(documents(split.test))),
     }
+    reports = {}
+    for name, (held, predicted) in parts.items():
+        reports[name] = report(held, predicted, model.area_ids, model.topic_ids)
+        for corpus in held_out_corpora(held) if per_corpus else ():
+            mine = [i for i, e in enumerate(held) if corpus_of(e.id) == corpus]
+            reports[f"{name}: {corpus}"] = report(
+                [held[i] for i in mine], [predicted[i] for i in mine], model.area_ids, model.topic_ids
+            )
     return split, model, reports
 
 

@@ -40,7 +40,7 @@ from classifier.model import RELEVANCE, CchcModel
 from classifier.modelfile import METADATA_FILE, save, taxonomy_hash
 from classifier.text import document, normalize, normalize_phrase
 from classifier.tokens import tokenize
-from classifier.training import split_examples, train
+from classifier.training import split_evaluation, split_examples, train
 from config import load_plan, load_sources, load_taxonomy
 from crawler.extraction import decode_html, extract_article
 from crawler.labeling import classify_articles
@@ -422,6 +422,32 @@ def test_leave_one_corpus_out_never_fits_on_the_corpus_it_tests(monkeypatch) -> 
     assert {" ".join(tokenize(d)) for c in corpora for d in pooled[c]} == pools[-1]
     assert set(result.model.thresholds_) == {RELEVANCE, *AREAS, *TOPICS}
     assert clone(result.model).get_params() == result.model.get_params()
+
+
+def test_the_usual_split_is_also_reported_per_corpus_it_was_trained_on() -> None:
+    written = written_examples(TAXONOMY)[::3]
+    real = [
+        Example(f"{s}:{i}", f"{e.title} ({s} {i})", e.lead, e.text, e.relevant, e.labels, "real")
+        for s, chunk in (("vntc", written[:50]), ("unc", written[50:100]))
+        for i, e in enumerate(chunk)
+    ]
+    # One kind only (no F1 to speak of): in the pooled figures, not reported apart.
+    real += [
+        Example(f"uit_vion:{i}", f"Tin thể thao {i}", "", "Bóng đá.", False, frozenset(), "real") for i in range(8)
+    ]
+    params = {"max_words": 3000, "max_opening": 3000, "vectors": 0}
+    split, _, reports = split_evaluation(written[100:] + real, AREAS, TOPICS, seed=3, per_corpus=True, **params)
+    corpora = {"unc-dantri": "unc:", "vntc10": "vntc:"}
+    assert list(reports) == ["validation", *(f"validation: {c}" for c in corpora), "test",
+                             *(f"test: {c}" for c in corpora)]  # fmt: skip
+    test_ids = {e.id for e in split.test}
+    parts = {"validation": [e for e in real if e.id not in test_ids], "test": split.test}
+    for part, held in parts.items():
+        apart = [reports[f"{part}: {c}"] for c in corpora]
+        assert [r.examples for r in apart] == [sum(e.id.startswith(p) for e in held) for p in corpora.values()]
+        others = sum(e.id.startswith("uit_vion:") for e in held)
+        assert sum(r.examples for r in apart) + others == reports[part].examples
+        assert sum(r.relevance.support for r in apart) == reports[part].relevance.support
 
 
 def test_a_model_without_word_vectors_ignores_the_pool() -> None:
