@@ -24,6 +24,7 @@ from search import (
     StoreError,
     UpsertOutcome,
     article_id,
+    neardup,
     open_store,
 )
 from search.deadletter import DeadLetter
@@ -31,7 +32,7 @@ from search.elastic import setup
 from search.elastic import store as elastic_store
 from search.elastic.documents import LUCENE_TERM_BYTES
 from search.elastic.setup import ARTICLES, RUNS
-from search.elastic.store import ElasticStore
+from search.elastic.store import NEARDUP_LAYOUT, ElasticStore
 from search.sqlite import SQLiteStore
 from tests.conftest import ENGINE_URL, POLITENESS_OFF, run_cchc
 
@@ -128,9 +129,13 @@ def test_migrate_rolls_an_old_index_to_the_current_template(engine: ElasticStore
     engine.client.indices.create(index=old, body={"aliases": {ARTICLES.alias: {"is_write_index": True}}})
     engine.client.indices.create(index=RUNS.index_name(), body={"aliases": {RUNS.alias: {"is_write_index": True}}})
     engine.upsert_many([make(n) for n in range(1, 31)])
+    engine.client.indices.put_mapping(index=old, body={"_meta": {NEARDUP_LAYOUT: neardup.LAYOUT}})
     lines = setup.migrate(engine.client)
     assert any(f"{old} -> {ARTICLES.index_name()} (30 documents)" in line for line in lines), lines
     assert setup.current_index(engine.client, ARTICLES) == ARTICLES.index_name()
+    # The copies keep the near-duplicate layout their bands were built with: no rebuild at the next write.
+    new = engine.client.indices.get_mapping(index=ARTICLES.index_name())[ARTICLES.index_name()]["mappings"]
+    assert new["_meta"][NEARDUP_LAYOUT] == neardup.LAYOUT
     engine.refresh()
     assert engine.stats().total == 30 and engine.get(make(7).id) == make(7)
 

@@ -232,6 +232,42 @@ def test_reprints_link_to_the_earliest_copy(any_store: Store) -> None:
     assert any_store.get(reprint.id).duplicate_of == any_store.get(late.id).duplicate_of == original.id
 
 
+@pytest.mark.engine
+def test_an_engine_index_rebuilds_its_bands_when_the_near_duplicate_layout_changed(tmp_path: Path) -> None:
+    from search import neardup
+    from search.deadletter import DeadLetter
+    from search.elastic.setup import ARTICLES, current_index
+    from search.elastic.store import NEARDUP_LAYOUT, ElasticStore
+
+    store = _engine(tmp_path)
+    index = current_index(store.client, ARTICLES)
+
+    def layout() -> str | None:
+        return store.client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {}).get(NEARDUP_LAYOUT)
+
+    original = make("goc", "Trung tâm Phục vụ hành chính công: 98% hồ sơ đúng hạn", STORY, source="hcc",
+                    channel="unit_portal", published_at=datetime(2025, 3, 12, 10, tzinfo=VN_TZ))  # fmt: skip
+    store.upsert(original)
+    settle(store)
+    assert layout() == neardup.LAYOUT  # a new index records it at its first write
+    # As an index written by a program with other bands: its keys no longer match this program's.
+    changed = store.client.update_by_query(index=index, refresh=True, body={
+        "query": {"match_all": {}}, "script": {"source": "ctx._source.simhash_bands = ['x']"}})  # fmt: skip
+    assert changed["updated"] == 1
+    store.client.indices.put_mapping(index=index, body={"_meta": {NEARDUP_LAYOUT: "simhash64 bands=4x16"}})
+    store.close()
+    store = ElasticStore(ES_URL, dead_letter=DeadLetter(tmp_path / "dead"))
+    signed = STORY + "\n\nNguồn: hcc.nghean.gov.vn"
+    reprint = make("dang-lai", "Nghệ An: 98% hồ sơ hành chính được trả đúng hạn", signed, source="nghean24h",
+                   channel="aggregator", published_at=datetime(2025, 3, 12, 15, tzinfo=VN_TZ))  # fmt: skip
+    store.upsert(reprint)
+    settle(store)
+    assert store.get(reprint.id).duplicate_of == original.id
+    assert layout() == neardup.LAYOUT
+    assert store.client.count(index=index, body={"query": {"term": {"simhash_bands": "x"}}})["count"] == 0
+    store.close()
+
+
 def test_counting_everything_includes_unclassified_articles(any_store: Store) -> None:
     # relevant_only=False counts every article: judged relevant, judged not, and never classified (None).
     judged = [("co", True), ("khong", False), ("chua", None)]

@@ -94,6 +94,9 @@ def migrate(client: Any) -> list[str]:
         old_count, new_count = client.count(index=old)["count"], client.count(index=new)["count"]
         if old_count != new_count:
             raise RuntimeError(f"reindex of {old} into {new} copied {new_count} of {old_count} documents")
+        # What the old index recorded of its documents (the articles' near-duplicate layout) holds for the copies.
+        if meta := client.indices.get_mapping(index=old)[old]["mappings"].get("_meta"):
+            client.indices.put_mapping(index=new, body={"_meta": meta})
         client.indices.update_aliases(body={"actions": [
             {"remove": {"index": old, "alias": family.alias}},
             {"add": {"index": new, "alias": family.alias, "is_write_index": True}},

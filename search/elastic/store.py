@@ -47,6 +47,11 @@ RUNS_PAGE = 10_000
 # After a failed connection, writes go straight to the dead-letter file for this long: a crawl goes on at speed.
 BACKOFF_SECONDS = 30.0
 BULK_RETRIES = 3
+# The articles index mapping's _meta key that records the near-duplicate layout (search/neardup.py LAYOUT) its
+# fingerprints and band keys were built with.
+NEARDUP_LAYOUT = "neardup_layout"
+# Articles read per page while their fingerprints are rebuilt.
+REBAND_PAGE = 500
 
 
 class ElasticStore(Store):
@@ -61,6 +66,7 @@ class ElasticStore(Store):
         self.dead_letter = dead_letter or DeadLetter()
         self._down_until = 0.0
         self._unrefreshed = False  # this store wrote since the last refresh: searches do not see it yet
+        self._layout_checked = False
 
     def _fail(self, exc: Exception, doing: str) -> StoreError:
         return StoreError(f"{self.url}: cannot {doing}: {type(exc).__name__}: {str(exc)[:200]}")
@@ -151,6 +157,8 @@ class ElasticStore(Store):
         keys = sorted({b for a in batch if a.simhash and a.duplicate_of is None for b in neardup.bands(a.simhash)})
         if not keys:
             return batch, {}
+        if not self._layout_checked:
+            self._check_neardup_layout()
         if self._unrefreshed:
             # The copies this store wrote in its last batches must be found, as SQLite finds them.
             self.client.indices.refresh(index=ARTICLES.alias)
@@ -176,6 +184,50 @@ class ElasticStore(Store):
                 copies.append(neardup.Copy(article.id, article.simhash, article.published_at, article.duplicate_of))
             linked.append(article)
         return linked, repoint
+
+    def _check_neardup_layout(self) -> None:
+        """Rebuild every stored fingerprint and band key when the index's were built with another near-duplicate
+        layout than this program's (its mapping's _meta says which; an index without it was built before this check):
+        else new articles would silently miss their stored copies. A new index records the layout at its first
+        write. If some articles cannot be rewritten, the layout is not recorded, and the next store object tries
+        again."""
+        index = current_index(self.client, ARTICLES)
+        if index is None:  # no alias (`cchc store init` not run): the write is refused and deferred
+            return
+        meta = self.client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {})
+        if meta.get(NEARDUP_LAYOUT) != neardup.LAYOUT:
+            total = self.client.count(index=index)["count"]
+            logger.warning("%s: near-duplicate layout changed (%s -> %s): rebuilding the bands of %d articles",
+                           index, meta.get(NEARDUP_LAYOUT), neardup.LAYOUT, total)  # fmt: skip
+            failed = [item for ok, item in self.engine.streaming_bulk(
+                self.client, self._refingerprinted(index), raise_on_error=False, raise_on_exception=False,
+                max_retries=BULK_RETRIES, initial_backoff=1,
+            ) if not ok]  # fmt: skip
+            if failed:
+                logger.error("%s: %d of %d articles kept their old bands; the next start tries again: %s", index,
+                             len(failed), total, self._rejection(next(iter(failed[0].values()))))  # fmt: skip
+            else:
+                self.client.indices.put_mapping(index=index, body={"_meta": {**meta, NEARDUP_LAYOUT: neardup.LAYOUT}})
+            self.client.indices.refresh(index=index)
+        self._layout_checked = True
+
+    def _refingerprinted(self, index: str) -> Iterator[dict[str, Any]]:
+        """An update of each stored article's fingerprint and band keys, from its stored lead and text."""
+        after: list[Any] | None = None
+        while True:
+            body: dict[str, Any] = {"query": {"match_all": {}}, "size": REBAND_PAGE, "sort": [{"id": "asc"}],
+                                    "_source": ["lead", "text"]}  # fmt: skip
+            if after:
+                body["search_after"] = after
+            hits = self.client.search(index=index, body=body)["hits"]["hits"]
+            if not hits:
+                return
+            for hit in hits:
+                simhash = neardup.fingerprint(hit["_source"].get("lead") or "", hit["_source"].get("text") or "")
+                bands = neardup.bands(simhash) if simhash else []
+                yield {"_op_type": "update", "_index": index, "_id": hit["_id"],
+                       "doc": {"simhash": simhash, "simhash_bands": bands}}  # fmt: skip
+            after = hits[-1]["sort"]
 
     def _repoint(self, root: str, new_id: str) -> None:
         """Make `new_id` the original of a story whose copies pointed to `root`."""
