@@ -65,6 +65,11 @@ def current_index(client: Any, family: IndexFamily) -> str | None:
     return next(iter(client.indices.get_alias(name=family.alias)))
 
 
+def mapping_meta(client: Any, index: str) -> dict[str, Any]:
+    """What `index`'s mapping records of its documents (_meta; empty when nothing)."""
+    return dict(client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {}))
+
+
 def init(client: Any) -> list[str]:
     """Put the templates; create each family's first index and alias when missing. Repeatable."""
     done = []
@@ -95,7 +100,7 @@ def migrate(client: Any) -> list[str]:
         if old_count != new_count:
             raise RuntimeError(f"reindex of {old} into {new} copied {new_count} of {old_count} documents")
         # What the old index recorded of its documents (the articles' near-duplicate layout) holds for the copies.
-        if meta := client.indices.get_mapping(index=old)[old]["mappings"].get("_meta"):
+        if meta := mapping_meta(client, old):
             client.indices.put_mapping(index=new, body={"_meta": meta})
         client.indices.update_aliases(body={"actions": [
             {"remove": {"index": old, "alias": family.alias}},

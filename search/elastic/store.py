@@ -22,7 +22,7 @@ from search.deadletter import DeadLetter
 from search.elastic import queries
 from search.elastic.documents import from_doc, plan_writes, to_doc
 from search.elastic.engines import Engine, EngineConfigError, connect
-from search.elastic.setup import ARTICLES, RUNS, current_index
+from search.elastic.setup import ARTICLES, RUNS, current_index, mapping_meta
 from search.store import (
     FACET_DIMENSIONS,
     MEASURES,
@@ -194,7 +194,7 @@ class ElasticStore(Store):
         index = current_index(self.client, ARTICLES)
         if index is None:  # no alias (`cchc store init` not run): the write is refused and deferred
             return
-        meta = self.client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {})
+        meta = mapping_meta(self.client, index)
         if meta.get(NEARDUP_LAYOUT) != neardup.LAYOUT:
             total = self.client.count(index=index)["count"]
             logger.warning("%s: near-duplicate layout changed (%s -> %s): rebuilding the bands of %d articles",
@@ -212,22 +212,15 @@ class ElasticStore(Store):
         self._layout_checked = True
 
     def _refingerprinted(self, index: str) -> Iterator[dict[str, Any]]:
-        """An update of each stored article's fingerprint and band keys, from its stored lead and text."""
-        after: list[Any] | None = None
-        while True:
-            body: dict[str, Any] = {"query": {"match_all": {}}, "size": REBAND_PAGE, "sort": [{"id": "asc"}],
-                                    "_source": ["lead", "text"]}  # fmt: skip
-            if after:
-                body["search_after"] = after
-            hits = self.client.search(index=index, body=body)["hits"]["hits"]
-            if not hits:
-                return
+        """An update of each stored article's fingerprint and band keys, from its stored lead and text. The engine's
+        own errors pass through (the caller defers its batch on them)."""
+        body = {"query": {"match_all": {}}, "size": REBAND_PAGE, "_source": ["lead", "text"]}
+        for hits in _pages(lambda i, b: self.client.search(index=i, body=b), index, body):
             for hit in hits:
                 simhash = neardup.fingerprint(hit["_source"].get("lead") or "", hit["_source"].get("text") or "")
                 bands = neardup.bands(simhash) if simhash else []
                 yield {"_op_type": "update", "_index": index, "_id": hit["_id"],
                        "doc": {"simhash": simhash, "simhash_bands": bands}}  # fmt: skip
-            after = hits[-1]["sort"]
 
     def _repoint(self, root: str, new_id: str) -> None:
         """Make `new_id` the original of a story whose copies pointed to `root`."""
@@ -294,16 +287,8 @@ class ElasticStore(Store):
 
     def iter_articles(self, label_source: str | None = None, batch_size: int = 500) -> Iterator[Article]:
         query = {"term": {"label_source": label_source}} if label_source else {"match_all": {}}
-        after: list[Any] | None = None
-        while True:
-            body: dict[str, Any] = {"query": query, "size": batch_size, "sort": [{"id": "asc"}]}
-            if after:
-                body["search_after"] = after
-            hits = self._search(ARTICLES.alias, body)["hits"]["hits"]
-            if not hits:
-                return
+        for hits in _pages(self._search, ARTICLES.alias, {"query": query, "size": batch_size}):
             yield from (from_doc(h["_source"]) for h in hits)
-            after = hits[-1]["sort"]
 
     def label_queue(self, threshold: float, limit: int = 20) -> list[Article]:
         above, below = (
@@ -481,6 +466,19 @@ class ElasticStore(Store):
 
     def close(self) -> None:
         self.client.close()
+
+
+def _pages(search: Callable[[str, dict[str, Any]], Any], index: str, body: dict[str, Any]) -> Iterator[list[Any]]:
+    """Every hit of `body` (its query, page size and _source) in `index`, a page at a time, in id order (search_after):
+    `search(index, body)` runs each request."""
+    after: list[Any] | None = None
+    while True:
+        page = {**body, "sort": [{"id": "asc"}], **({"search_after": after} if after else {})}
+        hits = search(index, page)["hits"]["hits"]
+        if not hits:
+            return
+        yield hits
+        after = hits[-1]["sort"]
 
 
 def _iso(agg: dict[str, Any]) -> str | None:
