@@ -8,12 +8,19 @@ finds candidates with an index lookup (the latest MAX_CANDIDATES_PER_BAND per ba
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from search.folding import fold, nfc
+
+if TYPE_CHECKING:
+    import numpy as np
+
+logger = logging.getLogger(__name__)
 
 SHINGLE = 3
 BANDS = 5
@@ -22,6 +29,9 @@ MAX_DISTANCE = 4
 MIN_WORDS = 40  # shorter texts (video captions, briefs) are too alike by chance
 MIN_LINE_WORDS = 8  # shorter lines are signatures and captions ("Nguồn tin: …"), which reprints change
 _WORD = re.compile(r"[^\W_]+")
+_ROTATION = 21  # bits each word of a shingle is turned by, per place: 64 / SHINGLE
+_WORD_HASHES: dict[str, int] = {}
+_MAX_WORD_HASHES = 200_000
 # A new article is compared with at most this many stored articles per band, the latest stored: the lookup stays
 # bounded however many alike articles the archive holds (a reprint points to its original, so a story's original
 # is still found through its recent reprints).
@@ -29,7 +39,7 @@ MAX_CANDIDATES_PER_BAND = 50
 # What a stored fingerprint and its band keys mean. A store keeps the layout its bands were built with and
 # rebuilds them when this changes, so new articles never miss the old ones: change it with fingerprint() or bands().
 LAYOUT = (
-    f"simhash64-blake2b shingle={SHINGLE} min_words={MIN_WORDS} min_line_words={MIN_LINE_WORDS}"
+    f"simhash64-blake2b-words-splitmix shingle={SHINGLE} min_words={MIN_WORDS} min_line_words={MIN_LINE_WORDS}"
     f" bands={BANDS}x{BAND_BITS}"
 )
 
@@ -45,13 +55,48 @@ def fingerprint(lead: str, text: str) -> str | None:
         return None
     import numpy as np  # imported on first use: the CLI starts (help, search) without numpy
 
-    shingles = [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)]
-    digests = b"".join(hashlib.blake2b(shingle, digest_size=8).digest() for shingle in shingles)
-    # Row i holds shingle i's 64 bits, most significant first (its digest read big-endian): a bit of the
-    # fingerprint is set when more shingles have it set than not.
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(len(shingles), 8), axis=1)
+    hashes = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
+    # Shingle i's 64 bits: its words' hashes, each rotated by its place in the shingle (so order counts), mixed.
+    shingles = hashes[: len(words) - SHINGLE + 1].copy()
+    for place in range(1, SHINGLE):
+        turn = _ROTATION * place
+        following = hashes[place : len(words) - SHINGLE + 1 + place]
+        shingles ^= (following << np.uint64(turn)) | (following >> np.uint64(64 - turn))
+    shingles = _mix(shingles)
+    # Row i holds shingle i's 64 bits, most significant first: a bit of the fingerprint is set when more shingles
+    # have it set than not.
+    bits = np.unpackbits(shingles.astype(">u8").view(np.uint8).reshape(len(shingles), 8), axis=1)
     majority = 2 * bits.sum(axis=0, dtype=np.int64) > len(shingles)
     return np.packbits(majority).tobytes().hex()
+
+
+def _word_hash(word: str) -> int:
+    """A word's 64 bits (blake2b), remembered: news repeats a small vocabulary, and hashing each shingle anew cost
+    two thirds of a fingerprint."""
+    value = _WORD_HASHES.get(word)
+    if value is None:
+        if len(_WORD_HASHES) >= _MAX_WORD_HASHES:
+            _WORD_HASHES.clear()  # a bound on a long crawl's memory; the values never change
+        digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+        value = _WORD_HASHES[word] = int.from_bytes(digest, "big")
+    return value
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer on each value: every bit of the result depends on every bit of its input."""
+    import numpy as np
+
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+def rebuilding(where: str, old: str | None, total: int) -> None:
+    """Say that a store rebuilds its `total` articles' fingerprints and bands, built with layout `old` (a new, empty
+    store just records the layout)."""
+    if total:
+        logger.warning("%s: near-duplicate layout changed (%s -> %s): rebuilding the bands of %d articles",
+                       where, old, LAYOUT, total)  # fmt: skip
 
 
 def bands(simhash: str) -> list[str]:

@@ -280,8 +280,7 @@ class SQLiteStore(Store):
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'neardup_layout'").fetchone()
         if row is None or row[0] != neardup.LAYOUT:
             total = self._conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-            logger.warning("%s: near-duplicate layout changed (%s -> %s): rebuilding the bands of %d articles",
-                           self.path, row[0] if row else None, neardup.LAYOUT, total)  # fmt: skip
+            neardup.rebuilding(str(self.path), row[0] if row else None, total)
             self._conn.execute("DELETE FROM simhash_bands")
             for rowid, lead, text in self._conn.execute("SELECT rowid, lead, text FROM articles").fetchall():
                 simhash = neardup.fingerprint(lead, text)

@@ -197,8 +197,7 @@ class ElasticStore(Store):
         meta = mapping_meta(self.client, index)
         if meta.get(NEARDUP_LAYOUT) != neardup.LAYOUT:
             total = self.client.count(index=index)["count"]
-            logger.warning("%s: near-duplicate layout changed (%s -> %s): rebuilding the bands of %d articles",
-                           index, meta.get(NEARDUP_LAYOUT), neardup.LAYOUT, total)  # fmt: skip
+            neardup.rebuilding(index, meta.get(NEARDUP_LAYOUT), total)
             failed = [item for ok, item in self.engine.streaming_bulk(
                 self.client, self._refingerprinted(index), raise_on_error=False, raise_on_exception=False,
                 max_retries=BULK_RETRIES, initial_backoff=1,
