@@ -1,4 +1,7 @@
-"""Item pipelines: validate -> dedupe -> classify -> places -> store, counting what each drops in the crawl stats.
+"""Item pipelines: validate -> dedupe -> classify (and places) -> store, counting what each drops in the crawl stats.
+
+With a model, the gazetteer's places are found in the classifier's batch (beside the crawl, in its processes); a
+crawl that stores unlabeled articles finds them in PlacesPipeline.
 
 Classify and store work on batches (crawler/batches.py): CCHC_BATCH_SIZE items, or what came within
 CCHC_BATCH_MAX_WAIT seconds."""
@@ -86,8 +89,10 @@ def close_classifier_processes() -> None:
 
 
 def classify_batch(directory: str, column: QaColumn | None, articles: list[Article]) -> list[Article]:
-    """Label a batch with the process's model (in a classifier process: the one it inherited)."""
-    return classify_articles(shared_model(directory), articles, column)
+    """Label a batch with the process's model and the places it mentions with its gazetteer matcher (in a classifier
+    process: the ones it inherited)."""
+    matcher = shared_places()
+    return [located(article, matcher) for article in classify_articles(shared_model(directory), articles, column)]
 
 
 @lru_cache(maxsize=2)
@@ -182,12 +187,14 @@ class DedupePipeline:
 
 
 class ClassifyPipeline:
-    """Tag each article with the plan's content areas using the model in CCHC_MODEL, a batch per model call: in
-    CCHC_CLASSIFY_WORKERS processes beside the crawl, or in the crawl's own process when that is 0."""
+    """Tag each article with the plan's content areas using the model in CCHC_MODEL, and with the places it
+    mentions, a batch per model call: in CCHC_CLASSIFY_WORKERS processes beside the crawl, or in the crawl's own
+    process when that is 0."""
 
     def __init__(self, crawler: Crawler, directory: str, column: QaColumn | None) -> None:
         self.crawler = crawler
         shared_model(directory)  # loaded here, before any classifier process is forked
+        shared_places()  # built here too: every classifier process inherits it
         workers = crawler.settings.getint("CCHC_CLASSIFY_WORKERS")
         executor = classifier_processes(workers) if workers > 0 else None
         self.batcher: Batcher[Article, Article] = batcher_for(crawler, partial(classify_batch, directory, column),
@@ -203,14 +210,21 @@ class ClassifyPipeline:
     async def process_item(self, article: Article) -> Article:
         result = await self.batcher.submit(article)
         self.crawler.stats.inc_value(crawlstats.CLASSIFIED + ("relevant" if result.relevant else "not_relevant"))
+        count_places(self.crawler, result)
         return result
 
     def close_spider(self) -> None:
         self.batcher.flush()
 
 
+def count_places(crawler: Crawler, article: Article) -> None:
+    if article.places:
+        crawler.stats.inc_value(crawlstats.PLACES_MENTIONED)
+
+
 class PlacesPipeline:
-    """Record which gazetteer places (config/places.yaml) each article mentions."""
+    """Record which gazetteer places (config/places.yaml) each article mentions, in a crawl without a model (with
+    one, ClassifyPipeline finds them in its batches)."""
 
     def __init__(self, crawler: Crawler, matcher: PlaceMatcher) -> None:
         self.crawler = crawler
@@ -218,12 +232,13 @@ class PlacesPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PlacesPipeline:
+        if crawler.settings.get("CCHC_MODEL"):
+            raise NotConfigured  # ClassifyPipeline finds the places (no message: Scrapy would log it as a warning)
         return cls(crawler, shared_places())
 
     def process_item(self, article: Article) -> Article:
         result = located(article, self.matcher)
-        if result.places:
-            self.crawler.stats.inc_value(crawlstats.PLACES_MENTIONED)
+        count_places(self.crawler, result)
         return result
 
 

@@ -11,7 +11,9 @@ from cchc import MIRRORS_DIR
 from cchc.mirrors import MirrorServer
 from config import load_sources
 from crawler.extraction import decode_html, extract_article
-from search import VN_TZ, article_id, open_store
+from crawler.labeling import located
+from crawler.pipelines import shared_places
+from search import VN_TZ, article_id, crawlstats, open_store
 from tests.conftest import POLITENESS_OFF, run_cchc
 from tests.extraction_cases import article_pages
 
@@ -54,6 +56,28 @@ def test_classifying_beside_the_crawl_labels_as_classifying_in_it(first_run, mir
 
     beside, inside = labels(db), labels(tmp_path / "in-process.db")
     assert len(beside) == len(PAGES) and beside == inside
+
+
+def test_a_crawl_records_the_places_its_articles_mention_with_a_model_or_without(first_run, mirror_server: MirrorServer,
+                                                                                tmp_path: Path) -> None:  # fmt: skip
+    """With a model the places are found in the classifier's batches, without one (CCHC_MODEL empty) in a pipeline
+    of their own: the same places either way, those the gazetteer finds in the stored text, and counted."""
+    db, _, _ = first_run
+    crawl(mirror_server, tmp_path / "unlabeled.db", "--set", "CCHC_MODEL=")
+    matcher = shared_places()
+
+    def places(path: Path) -> dict[str, tuple[str, ...]]:
+        with open_store(f"sqlite:///{path}") as store:
+            return {a.id: a.places for a in store.iter_articles() if a.places == located(a, matcher).places}
+
+    labeled, unlabeled = places(db), places(tmp_path / "unlabeled.db")
+    assert len(labeled) == len(PAGES) and labeled == unlabeled
+    mentioning = sum(bool(p) for p in labeled.values())
+    assert mentioning >= len(PAGES) // 2
+    assert last_run_stats(db)[crawlstats.PLACES_MENTIONED] == mentioning
+    with open_store(f"sqlite:///{tmp_path / 'unlabeled.db'}") as store:
+        assert {a.label_source for a in store.iter_articles()} == {None}
+        assert store.runs("baonghean", limit=1)[0].stats[crawlstats.PLACES_MENTIONED] == mentioning
 
 
 def test_mirror_has_enough_pages() -> None:
