@@ -50,10 +50,11 @@ def _serve_the_crawl(crawl: int) -> None:
     and its last batches still need classifying. It ends when the crawl shuts it down, or within a second of the
     crawl's process `crawl` ending without doing so (killed).
 
-    It runs OpenMP code (the relevance mix's trees) on one thread: GNU OpenMP's threads do not survive a fork, so a
-    process forked after its parent ran such code (a crawl after one that classified in its own process, a
-    benchmark's bare run) would otherwise wait for them forever."""
-    threadpool_limits(1, user_api="openmp")
+    It runs OpenMP and BLAS code on one thread each. GNU OpenMP's threads (the relevance mix's trees) do not survive
+    a fork, so a process forked after its parent ran such code (a crawl after one that classified in its own
+    process, a benchmark's bare run) would otherwise wait for them forever. OpenBLAS's second thread made a batch no
+    faster and spent half again its processor time waiting busily, time the crawl beside it needs."""
+    threadpool_limits(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
@@ -90,7 +91,8 @@ def close_classifier_processes() -> None:
 
 def classify_batch(directory: str, column: QaColumn | None, articles: list[Article]) -> list[Article]:
     """Label a batch with the process's model and the places it mentions with its gazetteer matcher (in a classifier
-    process: the ones it inherited)."""
+    process: the ones it inherited). Labeling copies each record, which computes what ValidatePipeline deferred
+    (the fingerprint, the words)."""
     matcher = shared_places()
     return [located(article, matcher) for article in classify_articles(shared_model(directory), articles, column)]
 
@@ -161,6 +163,9 @@ class ValidatePipeline:
             published_at=page.published_at,
             fetched_at=item.fetched_at,
             warc=item.warc,
+            # Computed when the record is copied with its labels: in the classifier's batch, beside the crawl (with
+            # no model, with its places).
+            defer_derived=True,
         )
 
 

@@ -7,7 +7,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -124,14 +124,20 @@ class Article:
     words: int | None = None
     # Airtime: the length in seconds of the video or audio report the page plays, when the page says it.
     duration_s: int | None = None
+    # Leave the fingerprint and the word count (simhash, words) to the record's first copy (dataclasses.replace,
+    # which computes what is missing): a crawl's labels are put on in its classifier process, beside the crawl,
+    # instead of on the thread that fetches and extracts.
+    defer_derived: InitVar[bool] = False
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, defer_derived: bool) -> None:
         for name in _DATETIME_FIELDS:
             value = getattr(self, name)
             if value is not None and value.tzinfo is None:
                 raise ValueError(f"{name} must be timezone-aware")
         if not self.content_hash:
             object.__setattr__(self, "content_hash", content_hash(self.title, self.lead, self.text))
+        if defer_derived:
+            return
         if self.simhash is None:
             object.__setattr__(self, "simhash", fingerprint(self.lead, self.text))
         if self.words is None:

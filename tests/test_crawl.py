@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from crawler.extraction import decode_html, extract_article
 from crawler.labeling import located
 from crawler.pipelines import shared_places
 from search import VN_TZ, article_id, crawlstats, open_store
+from search.article import word_count
+from search.neardup import fingerprint
 from tests.conftest import POLITENESS_OFF, run_cchc
 from tests.extraction_cases import article_pages
 
@@ -58,21 +61,31 @@ def test_classifying_beside_the_crawl_labels_as_classifying_in_it(first_run, mir
     assert len(beside) == len(PAGES) and beside == inside
 
 
-def test_a_crawl_records_the_places_its_articles_mention_with_a_model_or_without(first_run, mirror_server: MirrorServer,
-                                                                                tmp_path: Path) -> None:  # fmt: skip
-    """With a model the places are found in the classifier's batches, without one (CCHC_MODEL empty) in a pipeline
-    of their own: the same places either way, those the gazetteer finds in the stored text, and counted."""
+def test_a_crawl_records_places_fingerprints_and_words_with_a_model_or_without(first_run, mirror_server: MirrorServer,
+                                                                              tmp_path: Path) -> None:  # fmt: skip
+    """With a model the places, fingerprints and word counts are computed in the classifier's batches; without one
+    (CCHC_MODEL empty), in the crawl's process: the same values either way, those of the stored text, and the
+    places counted."""
     db, _, _ = first_run
     crawl(mirror_server, tmp_path / "unlabeled.db", "--set", "CCHC_MODEL=")
     matcher = shared_places()
 
-    def places(path: Path) -> dict[str, tuple[str, ...]]:
+    def derived(path: Path) -> dict[str, tuple]:
+        # Read raw: a record read through the store computes a missing fingerprint or word count again.
+        with sqlite3.connect(path) as conn:
+            rows = conn.execute("SELECT id, title, lead, text, simhash, words FROM articles").fetchall()
         with open_store(f"sqlite:///{path}") as store:
-            return {a.id: a.places for a in store.iter_articles() if a.places == located(a, matcher).places}
+            places = {a.id: a.places for a in store.iter_articles() if a.places == located(a, matcher).places}
+        return {
+            id_: (places.get(id_), simhash, words)
+            for id_, title, lead, text, simhash, words in rows
+            if simhash == fingerprint(lead, text) and words == word_count(title, lead, text)
+        }
 
-    labeled, unlabeled = places(db), places(tmp_path / "unlabeled.db")
+    labeled, unlabeled = derived(db), derived(tmp_path / "unlabeled.db")
     assert len(labeled) == len(PAGES) and labeled == unlabeled
-    mentioning = sum(bool(p) for p in labeled.values())
+    assert sum(simhash is not None for _, simhash, _ in labeled.values()) >= len(PAGES) // 2
+    mentioning = sum(bool(places) for places, _, _ in labeled.values())
     assert mentioning >= len(PAGES) // 2
     assert last_run_stats(db)[crawlstats.PLACES_MENTIONED] == mentioning
     with open_store(f"sqlite:///{tmp_path / 'unlabeled.db'}") as store:

@@ -238,6 +238,19 @@ def test_a_classifier_process_forked_after_this_process_classified_still_classif
     assert there.scores == here.scores and there.relevant == here.relevant
 
 
+def test_a_classifier_process_runs_its_numeric_libraries_on_one_thread() -> None:
+    """The crawl beside it needs the other core: a second BLAS or OpenMP thread there only waits busily."""
+    from threadpoolctl import threadpool_info
+
+    close_classifier_processes()
+    try:
+        pools = classifier_processes(1).submit(threadpool_info).result(timeout=60)
+    finally:
+        close_classifier_processes()
+    assert {pool["user_api"] for pool in pools} >= {"blas", "openmp"}
+    assert {pool["num_threads"] for pool in pools} == {1}
+
+
 def test_a_record_as_a_dict_is_json_ready_and_shares_nothing_with_it() -> None:
     explained = {"relevant": [["một cửa", 0.8]], "thu_tuc": [["thủ tục", 0.5]]}
     article = dataclasses.replace(_copy(0), tags=("cchc",), areas=("thu_tuc",), scores={"relevant": 0.9},
