@@ -39,7 +39,7 @@ MAX_CANDIDATES_PER_BAND = 50
 # What a stored fingerprint and its band keys mean. A store keeps the layout its bands were built with and
 # rebuilds them when this changes, so new articles never miss the old ones: change it with fingerprint() or bands().
 LAYOUT = (
-    f"simhash64-blake2b-words-splitmix shingle={SHINGLE} min_words={MIN_WORDS} min_line_words={MIN_LINE_WORDS}"
+    f"simhash64-blake2b-words-splitmix2 shingle={SHINGLE} min_words={MIN_WORDS} min_line_words={MIN_LINE_WORDS}"
     f" bands={BANDS}x{BAND_BITS}"
 )
 
@@ -62,7 +62,10 @@ def fingerprint(lead: str, text: str) -> str | None:
         turn = _ROTATION * place
         following = hashes[place : len(words) - SHINGLE + 1 + place]
         shingles ^= (following << np.uint64(turn)) | (following >> np.uint64(64 - turn))
-    shingles = _mix(shingles)
+    # Mixed twice: mixed once, texts built alike (one template, other figures; 44,551 pairs) came out closer than
+    # with blake2b of each shingle (a mean distance of 15.2 bits against 17.4, 50 pairs within 6 bits against 3);
+    # mixed twice, 17.8 and 5.
+    shingles = _mix(_mix(shingles))
     # Row i holds shingle i's 64 bits, most significant first: a bit of the fingerprint is set when more shingles
     # have it set than not.
     bits = np.unpackbits(shingles.astype(">u8").view(np.uint8).reshape(len(shingles), 8), axis=1)

@@ -232,6 +232,27 @@ def test_reprints_link_to_the_earliest_copy(any_store: Store) -> None:
     assert any_store.get(reprint.id).duplicate_of == any_store.get(late.id).duplicate_of == original.id
 
 
+def test_an_earlier_original_in_the_same_batch_takes_over_its_story(any_store: Store) -> None:
+    """Copies first, then an earlier copy, in one batch: every copy points to the earliest (the engine cannot find
+    the batch's own articles before writing them), and so does a later batch's."""
+
+    def copy(slug: str, day: int, ending: str) -> Article:
+        return make(slug, f"Hồ sơ đúng hạn ({slug})", f"{STORY}\n\nNguồn: {ending}", source="nghean24h",
+                    channel="aggregator", published_at=datetime(2025, 3, day, 8, tzinfo=VN_TZ))  # fmt: skip
+
+    first, stored = copy("ban-8", 8, "báo A"), copy("ban-25", 25, "báo B")
+    any_store.upsert_many([first])
+    settle(any_store)
+    batch = [copy("ban-20", 20, "báo C"), copy("ban-2", 2, "báo D"), copy("ban-27", 27, "báo E"), stored]
+    any_store.upsert_many(batch)
+    settle(any_store)
+    any_store.upsert_many([copy("ban-5", 5, "báo F")])
+    settle(any_store)
+    earliest = batch[1].id
+    pointers = {a.url.split("/")[-1].split("-1")[0]: a.duplicate_of for a in any_store.iter_articles()}
+    assert pointers == {"ban-2": None, **dict.fromkeys(["ban-8", "ban-20", "ban-25", "ban-27", "ban-5"], earliest)}
+
+
 @pytest.mark.engine
 def test_an_engine_index_rebuilds_its_bands_when_the_near_duplicate_layout_changed(tmp_path: Path) -> None:
     from search import neardup

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from html import escape
-from typing import Any
+from typing import Any, TypeVar
 
 from config.channels import CHANNELS
 from search import neardup
@@ -40,6 +40,7 @@ from search.store import (
     nearest_first,
 )
 
+RecordT = TypeVar("RecordT", Article, neardup.Copy)
 logger = logging.getLogger(__name__)
 
 # Crawl runs one search reads (the engine's default result window).
@@ -174,13 +175,19 @@ class ElasticStore(Store):
             )  # fmt: skip
             for h in self.client.search(index=ARTICLES.alias, body=body)["hits"]["hits"]
         ]
-        linked, repoint = [], {}
+        linked: list[Article] = []
+        repoint: dict[str, str] = {}
         for article in batch:
             if article.simhash and article.duplicate_of is None:
                 verdict = neardup.judge(article.id, article.simhash, article.published_at, copies)
                 article = dataclasses.replace(article, duplicate_of=verdict.duplicate_of)
-                if verdict.new_original_of:
-                    repoint[verdict.new_original_of] = article.id
+                if (root := verdict.new_original_of) is not None:
+                    # The old original and its copies point to the new one, as in SQLite's transaction: this batch's
+                    # here (the index cannot find them before the write), the stored ones after the write.
+                    linked = [_repointed(a, root, article.id) for a in linked]
+                    copies = [_repointed(c, root, article.id) for c in copies]
+                    repoint = {old: article.id if new == root else new for old, new in repoint.items()}
+                    repoint[root] = article.id
                 copies.append(neardup.Copy(article.id, article.simhash, article.published_at, article.duplicate_of))
             linked.append(article)
         return linked, repoint
@@ -510,3 +517,11 @@ def _run(hit: dict[str, Any]) -> CrawlRun:
     doc = hit["_source"]
     started, finished = datetime.fromisoformat(doc["started_at"]), datetime.fromisoformat(doc["finished_at"])
     return CrawlRun(doc["source"], started, finished, doc["status"], doc["stats"])
+
+
+def _repointed(record: RecordT, root: str, new_id: str) -> RecordT:
+    """An article or a near-duplicate candidate pointing to `new_id` if it was the story's original `root` or one of
+    its copies."""
+    if root in (record.id, record.duplicate_of):
+        return dataclasses.replace(record, duplicate_of=new_id)
+    return record
