@@ -46,6 +46,9 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     # After robots.txt (100), so rules are read for the real host.
     "crawler.middlewares.MirrorMiddleware": 150,
+    # Scrapy's, in its place, but reading only the pages whose head mentions a refresh.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.metarefresh.MetaRefreshMiddleware": 580,
     # Next to the network: after the HTTP cache (900), before statistics, decompression and redirects.
     "crawler.warc.WarcMiddleware": 890,
 }
