@@ -37,8 +37,11 @@ def page(head: str, body: str = "<p>Nội dung bài viết.</p>") -> str:
         (page('<meta http-equiv="refresh" content="0; url=/trang-moi.html">'), "utf-8", "/trang-moi.html"),
         (page('<META HTTP-EQUIV="Refresh" CONTENT="5;URL=https://nghean.gov.vn/moi">'), "utf-8", "/moi"),
         (page('<meta http-equiv="refresh" content="0; url=/trang-moi.html">'), "utf-16-le", "/trang-moi.html"),
-        (page('<meta http-equiv="refresh" content="0; url=/trang-moi.html">', "<p>Noi dung</p>"), "windows-1258",
-         "/trang-moi.html"),
+        (
+            page('<meta http-equiv="refresh" content="0; url=/trang-moi.html">', "<p>Noi dung</p>"),
+            "windows-1258",
+            "/trang-moi.html",
+        ),
         # Past Scrapy's delay limit, or inside <noscript>: kept, as Scrapy keeps them.
         (page('<meta http-equiv="refresh" content="900; url=/cham.html">'), "utf-8", None),
         (page("", '<noscript><meta http-equiv="refresh" content="0; url=/js.html"></noscript>'), "utf-8", None),
