@@ -99,6 +99,13 @@ def _failure(message: str, exc: sqlite3.Error) -> StoreError:
     return StoreError(message)
 
 
+def _covering_index(query: SearchQuery) -> str:
+    """The narrowest index that holds every column `query`'s filters read: a full-text search reads it once per
+    match (the ranking index costs half the facet index there: 1.9 against 3.1-3.4 ms for 4,200 matches)."""
+    by_labels = query.sources or query.channels or query.units or query.areas or query.topics or query.places
+    return "articles_facets" if by_labels or query.stances or query.relevant is not None else "articles_ranking"
+
+
 def _local_day_start(day: date) -> int:
     return int(datetime.combine(day, time.min, VN_TZ).timestamp())
 
@@ -699,7 +706,7 @@ class SQLiteStore(Store):
         if parsed.empty and query.text.strip():
             return None
         clauses, params = self._filters(query)
-        articles = "articles a INDEXED BY articles_facets" if covering else "articles a"
+        articles = f"articles a INDEXED BY {_covering_index(query)}" if covering else "articles a"
         if parsed.empty:
             return _Scope(f"FROM {articles}", " AND ".join(clauses) or "1", params, parsed)
         match = "{title_f lead_f text_f} : (" + parsed.to_fts(folded=True) + ")"

@@ -185,6 +185,11 @@ MIGRATIONS: tuple[tuple[str | Callable[[sqlite3.Connection], None], ...], ...] =
         "CREATE TRIGGER facet_log_update AFTER UPDATE OF channel, source, unit, stance, areas, topics, places"
         " ON articles BEGIN INSERT INTO facet_log (article) VALUES (new.rowid); END",
     ),
+    (
+        # A full-text search reads each match's reprint link and date (filters, ranking) from this narrow index,
+        # unless it filters by what only the facet index holds.
+        "CREATE INDEX articles_ranking ON articles(rowid, duplicate_of, published_ts)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,7 +11,7 @@ import pytest
 from search import VN_TZ, Article, CrawlRun, SearchQuery, StoreError, UpsertOutcome, article_id, open_store
 from search import sqlite as sqlite_store
 from search.sqlite import SQLiteStore
-from search.sqlite_schema import SCHEMA_VERSION
+from search.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 from search.store import human_labels
 
 
@@ -114,6 +114,38 @@ def test_filters(filled: SQLiteStore) -> None:
     assert ids(filled, "", date_from=date(2025, 4, 1)) == [OTHER.id]
 
 
+def test_a_search_reads_the_narrowest_index_that_holds_its_filters(filled: SQLiteStore) -> None:
+    """Dates and reprints only: the ranking index (half the cost of the facet index per match); a filter by a label
+    or a publisher: the facet index. Either way the hits and the facets are those of the filters."""
+    plans: list[str] = []
+
+    def searched(**filters: object) -> list[str]:
+        plans.clear()
+        filled._conn.set_trace_callback(plans.append)  # noqa: SLF001 - which index the store's statements name
+        try:
+            query = SearchQuery(text="cai cach", **filters)
+            found = [h.article.id for h in filled.search(query).hits]
+            assert sum(filled.facets(query, ("source",))["source"].values()) == len(found)
+        finally:
+            filled._conn.set_trace_callback(None)  # noqa: SLF001
+        return found
+
+    def named(index: str) -> bool:
+        return any(f"INDEXED BY {index}" in sql for sql in plans)
+
+    assert set(searched(fold_reprints=True, date_to=date(2025, 12, 31))) == {CCHC.id, UNACCENTED.id}
+    assert named("articles_ranking") and not named("articles_facets")
+    for filters in (
+        {"sources": ("nghean_gov",)},
+        {"areas": ("thu_tuc",)},
+        {"stances": ("praise",)},
+        {"relevant": True},
+    ):
+        browsed = {h.article.id for h in filled.search(SearchQuery(**filters)).hits}  # the filters alone
+        assert set(searched(**filters)) == browsed & {CCHC.id, UNACCENTED.id}
+        assert named("articles_facets") and not named("articles_ranking")
+
+
 def test_browse_without_text_is_newest_first(filled: SQLiteStore) -> None:
     assert ids(filled, "") == [OTHER.id, CCHC.id, UNACCENTED.id]
 
@@ -166,9 +198,14 @@ def test_an_upgrade_frees_originals_marked_reprints_of_themselves(tmp_path) -> N
         s.upsert(CCHC)
     conn = sqlite3.connect(path)
     conn.execute("UPDATE articles SET duplicate_of = id")  # as an edited original stored again was left
-    # An archive of the version before the fix: without the facet log that came after it.
-    conn.executescript("DROP TRIGGER facet_log_update; DROP TABLE facet_log;")
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 2}")
+    # An archive of the version before the fix: without the facet log and the ranking index that came after it.
+    conn.executescript("DROP TRIGGER facet_log_update; DROP TABLE facet_log; DROP INDEX articles_ranking;")
+    fix = next(
+        n
+        for n, step in enumerate(MIGRATIONS)
+        if "UPDATE articles SET duplicate_of = NULL WHERE duplicate_of = id" in step
+    )
+    conn.execute(f"PRAGMA user_version = {fix}")
     conn.commit()
     conn.close()
     with SQLiteStore(path) as s:
